@@ -1,0 +1,46 @@
+// harness/executor.h: how one worker process of a benchmark is run and measured, per benchmark kind.
+// The scheduler (runner.h) decides order and interleaving; an executor runs one process and measures it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "harness/benchmark.h"
+#include "harness/interpreter.h"
+#include "harness/measurement.h"
+
+namespace harness {
+
+struct RunOptions {
+  int processes = 6;           // fresh worker processes per benchmark and interpreter
+  int iterations = 5;          // measured iterations per process (batch)
+  int warmups = 1;             // unmeasured iterations first (batch)
+  long size = 0;               // 0 = the manifest's size
+  double timeout_seconds = 120; // per worker process
+  int requests = 0;            // web: requests per server process (0 = manifest default)
+  int concurrency = 1;         // web: parallel connections
+  double rate = 0;             // web: open-loop requests/s (0 = closed loop)
+  bool verbose = false;
+};
+
+// Environment variables to add when starting a process, e.g. PYTHONPATH of a provisioned environment.
+using Environment = std::map<std::string, std::string>;
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Called once per benchmark and interpreter before any worker runs (e.g. provision an environment, run
+  // migrations). Throws HarnessError when the benchmark cannot run under this interpreter.
+  virtual Environment prepare(const Benchmark& benchmark, const Interpreter& interpreter,
+                              const RunOptions& options) = 0;
+  // Runs and measures one worker process. Never throws for a benchmark failure: returns ok = false + error.
+  virtual WorkerResult run_worker(const Benchmark& benchmark, const Interpreter& interpreter,
+                                  const Environment& environment, const RunOptions& options,
+                                  int process_index) = 0;
+};
+
+// The executor for a benchmark kind ("batch", "web"); throws HarnessError for an unknown kind.
+std::unique_ptr<Executor> make_executor(const std::string& kind);
+
+}  // namespace harness
