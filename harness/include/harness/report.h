@@ -1,0 +1,35 @@
+// harness/report.h: reporters for a stored run: the console comparison table (like `pyperf compare_to`, plus the
+// seeds' latency/memory/warmup table for web benchmarks) and JSON for machines. Both read a RunRecord.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "harness/stats.h"
+#include "speedcenter/run_query.h"
+
+namespace harness {
+
+struct ComparisonRow {
+  std::string benchmark;
+  int candidate = 0;           // interpreter position compared against position 0
+  bool available = false;      // both sides measured
+  stats::Comparison comparison{};
+};
+
+// Speedups of every interpreter against the first (the baseline), per benchmark, plus geometric means.
+struct RunComparison {
+  std::vector<ComparisonRow> rows;
+  std::vector<stats::GeomeanResult> geomeans;  // per candidate position (index 0 unused)
+  std::vector<int> geomean_benchmarks;         // benchmarks included per candidate
+};
+RunComparison compare_run(const speedcenter::RunRecord& run);
+
+void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison);
+nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunComparison& comparison);
+
+// "105 ms", "62.3 us", "1.20 s"; "47.1 MB".
+std::string format_seconds(double seconds);
+std::string format_bytes(double bytes);
+
+}  // namespace harness

@@ -1,0 +1,68 @@
+// harness/stats.h: statistics as pure functions: summaries, percentiles, bootstrap confidence intervals that
+// resample whole processes, comparisons (speedup with CI, Mann-Whitney U), geometric means and warmup detection.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace harness::stats {
+
+struct Interval {
+  double low = 0, high = 0;
+};
+using Groups = std::vector<std::vector<double>>;  // values per worker process
+
+double mean(std::span<const double> values);
+double median(std::span<const double> values);
+double stdev(std::span<const double> values);  // sample stdev (n-1); 0 for n < 2
+// p in [0, 100], linear interpolation between closest ranks (numpy's default).
+double percentile(std::span<const double> values, double p);
+std::vector<double> flatten(const Groups& groups);
+
+struct Summary {
+  size_t n = 0, processes = 0;
+  double mean = 0, median = 0, stdev = 0, min = 0, max = 0, p50 = 0, p90 = 0, p99 = 0;
+  Interval mean_ci, p50_ci, p99_ci;
+};
+struct BootstrapOptions {
+  int resamples = 2000;
+  double confidence = 0.95;
+  std::uint64_t seed = 12345;
+};
+
+// CIs by bootstrap resampling whole processes.
+Summary summarize(const Groups& groups, const BootstrapOptions& options = {});
+Interval bootstrap_ci(const Groups& groups, const std::function<double(std::span<const double>)>& statistic,
+                      const BootstrapOptions& options = {});
+
+struct Comparison {
+  double speedup = 0;
+  Interval speedup_ci;
+  double p_value = 1;
+  bool significant = false;
+};
+// speedup = mean(base) / mean(candidate) (time-like metrics: > 1 means the candidate is faster); CI by
+// resampling processes of both sides independently; significant iff the CI excludes 1.0. p_value: two-sided
+// Mann-Whitney U (normal approximation with tie correction) on per-process means, informational.
+Comparison compare(const Groups& base, const Groups& candidate, const BootstrapOptions& options = {});
+double mann_whitney_p(std::span<const double> a, std::span<const double> b);
+
+// Geometric mean of speedups across benchmarks, CI by a joint bootstrap (resampling processes per benchmark).
+struct GeomeanResult {
+  double value = 0;
+  Interval ci;
+};
+GeomeanResult geometric_mean_speedup(const std::vector<std::pair<Groups, Groups>>& base_candidate_per_benchmark,
+                                     const BootstrapOptions& options = {});
+
+// Warmup (the seeds' "time to 95% of peak"): window = max(1, n/100), steady state = mean of the last 25%;
+// the index of the first point after which the rolling mean stays within `tolerance` of the steady state, or
+// nullopt when the series never leaves the band (not distinguishable from noise).
+std::optional<size_t> warmup_index(std::span<const double> series, double tolerance = 0.05);
+
+}  // namespace harness::stats

@@ -1,0 +1,215 @@
+// harness/report.cpp: console and JSON reports of a run, computed from what the store holds.
+#include "harness/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace harness {
+namespace {
+
+std::string fixed(double v, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
+  return buffer;
+}
+
+std::string three_digits(double v) { return fixed(v, v >= 100 ? 0 : v >= 10 ? 1 : 2); }
+
+std::string speedup_text(const stats::Comparison& c) {
+  auto word = [](double s) { return s >= 1 ? three_digits(s) + "x faster" : three_digits(1 / s) + "x slower"; };
+  return word(c.speedup) + " [" + fixed(c.speedup_ci.low, 2) + ", " + fixed(c.speedup_ci.high, 2) + "]" +
+         (c.significant ? " *" : "");
+}
+
+std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' '); }
+
+const speedcenter::MetricRecord* metric(const speedcenter::ResultRecord* r, const std::string& name) {
+  if (!r) return nullptr;
+  auto it = r->metrics.find(name);
+  return it == r->metrics.end() || !it->second.value ? nullptr : &it->second;
+}
+
+std::string mean_cell(const speedcenter::ResultRecord* r) {
+  if (!r) return "-";
+  if (r->status != "ok") return "FAILED";
+  const auto* m = metric(r, "mean");
+  if (!m) return "-";
+  std::string text = format_seconds(*m->value);
+  if (m->ci_low && m->ci_high) text += " +- " + format_seconds((*m->ci_high - *m->ci_low) / 2);
+  return text;
+}
+
+void print_web_tables(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
+  for (const auto& name : run.benchmarks) {
+    const speedcenter::ResultRecord* first = run.result(name, 0);
+    if (!first || first->kind != "web") continue;
+    out << "\n" << name << " (server measured from a native client; latency after warmup)\n";
+    out << pad("", 22);
+    for (const auto& i : run.interpreters) out << pad(i.label, 22);
+    out << "\n";
+    auto row = [&](const std::string& title, const std::function<std::string(const speedcenter::ResultRecord*)>& cell) {
+      out << pad(title, 22);
+      for (size_t p = 0; p < run.interpreters.size(); ++p) out << pad(cell(run.result(name, static_cast<int>(p))), 22);
+      out << "\n";
+    };
+    auto seconds_metric = [&](const std::string& m) {
+      return [&, m](const speedcenter::ResultRecord* r) {
+        if (r && r->status != "ok") return std::string("FAILED");
+        const auto* v = metric(r, m);
+        return v ? format_seconds(*v->value) : std::string("-");
+      };
+    };
+    row("mean latency", seconds_metric("mean"));
+    row("p99 latency", seconds_metric("p99"));
+    row("memory (peak RSS)", [&](const speedcenter::ResultRecord* r) {
+      const auto* v = metric(r, "server_rss_peak");
+      if (!v) v = metric(r, "peak_rss");
+      return v ? format_bytes(*v->value) : std::string("-");
+    });
+    row("warmup time", [&](const speedcenter::ResultRecord* r) {
+      if (!r || r->status != "ok") return std::string("-");
+      auto it = r->metrics.find("warmup_seconds");
+      if (it == r->metrics.end()) return std::string("-");
+      return it->second.value ? format_seconds(*it->second.value) : std::string("n/a");
+    });
+    row("speedup (mean)", [&](const speedcenter::ResultRecord* r) {
+      if (!r || r->position == 0) return std::string(r ? "1x" : "-");
+      for (const auto& c : comparison.rows)
+        if (c.benchmark == name && c.candidate == r->position && c.available) return speedup_text(c.comparison);
+      return std::string("-");
+    });
+  }
+}
+
+}  // namespace
+
+std::string format_seconds(double seconds) {
+  double a = std::fabs(seconds);
+  if (a >= 1) return three_digits(seconds) + " s";
+  if (a >= 1e-3) return three_digits(seconds * 1e3) + " ms";
+  if (a >= 1e-6) return three_digits(seconds * 1e6) + " us";
+  return three_digits(seconds * 1e9) + " ns";
+}
+
+std::string format_bytes(double bytes) {
+  if (bytes >= 1e9) return three_digits(bytes / 1e9) + " GB";
+  if (bytes >= 1e6) return three_digits(bytes / 1e6) + " MB";
+  if (bytes >= 1e3) return three_digits(bytes / 1e3) + " kB";
+  return three_digits(bytes) + " B";
+}
+
+RunComparison compare_run(const speedcenter::RunRecord& run) {
+  RunComparison result;
+  size_t n = run.interpreters.size();
+  result.geomeans.resize(n);
+  result.geomean_benchmarks.assign(n, 0);
+  for (size_t p = 1; p < n; ++p) {
+    std::vector<std::pair<stats::Groups, stats::Groups>> pairs;
+    for (const auto& name : run.benchmarks) {
+      ComparisonRow row;
+      row.benchmark = name;
+      row.candidate = static_cast<int>(p);
+      const auto* base = run.result(name, 0);
+      const auto* cand = run.result(name, static_cast<int>(p));
+      if (base && cand && base->status == "ok" && cand->status == "ok" && !base->groups.empty() &&
+          !cand->groups.empty()) {
+        row.available = true;
+        row.comparison = stats::compare(base->groups, cand->groups);
+        pairs.emplace_back(base->groups, cand->groups);
+      }
+      result.rows.push_back(row);
+    }
+    if (!pairs.empty()) result.geomeans[p] = stats::geometric_mean_speedup(pairs);
+    result.geomean_benchmarks[p] = static_cast<int>(pairs.size());
+  }
+  return result;
+}
+
+void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
+  const size_t name_width = 20, cell = 22;
+  out << "Run " << run.id << " (" << run.status << ", " << run.started_at << ", " << run.hostname << ")\n";
+  for (const auto& i : run.interpreters)
+    out << "  " << pad(i.label + ":", 14) << i.implementation << " " << i.version << "  " << i.executable << "\n";
+  out << "\n" << pad("Benchmark", name_width);
+  for (const auto& i : run.interpreters) out << pad(i.label, cell);
+  for (size_t p = 1; p < run.interpreters.size(); ++p)
+    out << pad(run.interpreters[p].label + " vs " + run.interpreters[0].label, 34);
+  out << "\n";
+  for (const auto& name : run.benchmarks) {
+    out << pad(name, name_width);
+    for (size_t p = 0; p < run.interpreters.size(); ++p) out << pad(mean_cell(run.result(name, static_cast<int>(p))), cell);
+    for (const auto& row : comparison.rows) {
+      if (row.benchmark != name) continue;
+      out << pad(row.available ? speedup_text(row.comparison) : "-", 34);
+    }
+    out << "\n";
+  }
+  out << pad("Geometric mean", name_width + cell * run.interpreters.size());
+  for (size_t p = 1; p < run.interpreters.size(); ++p) {
+    if (comparison.geomean_benchmarks[p] == 0) {
+      out << pad("-", 34);
+      continue;
+    }
+    const auto& g = comparison.geomeans[p];
+    stats::Comparison c{g.value, g.ci, 0, g.ci.low > 1 || g.ci.high < 1};
+    out << pad(speedup_text(c) + " (" + std::to_string(comparison.geomean_benchmarks[p]) + ")", 34);
+  }
+  out << "\n\nMean +- half-width of its 95% CI. Speedup = baseline mean / candidate mean, with a 95% bootstrap CI\n"
+         "that resamples whole worker processes; * = significant (the CI excludes 1.0).\n";
+  print_web_tables(out, run, comparison);
+  if (!run.failures.empty()) {
+    out << "\nFailures:\n";
+    for (const auto& f : run.failures)
+      out << "  " << (f.benchmark.empty() ? "" : f.benchmark + " ") << (f.interpreter.empty() ? "" : "[" + f.interpreter + "] ")
+          << f.reason << "\n";
+  }
+}
+
+nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunComparison& comparison) {
+  nlohmann::json j;
+  j["run"] = {{"id", run.id}, {"status", run.status}, {"started_at", run.started_at},
+              {"finished_at", run.finished_at}, {"host", run.hostname}, {"command_line", run.command_line}};
+  for (const auto& i : run.interpreters)
+    j["interpreters"].push_back({{"label", i.label}, {"implementation", i.implementation}, {"version", i.version},
+                                 {"executable", i.executable}});
+  for (const auto& name : run.benchmarks) {
+    nlohmann::json b = {{"name", name}};
+    for (size_t p = 0; p < run.interpreters.size(); ++p) {
+      const auto* r = run.result(name, static_cast<int>(p));
+      if (!r) continue;
+      nlohmann::json res = {{"interpreter", run.interpreters[p].label}, {"status", r->status}};
+      if (!r->error.empty()) res["error"] = r->error;
+      for (const auto& [metric_name, m] : r->metrics) {
+        nlohmann::json mj = {{"value", m.value ? nlohmann::json(*m.value) : nlohmann::json(nullptr)}, {"unit", m.unit}};
+        if (m.ci_low) mj["ci"] = {*m.ci_low, *m.ci_high};
+        if (!m.note.empty()) mj["note"] = m.note;
+        res["metrics"][metric_name] = mj;
+      }
+      b["results"].push_back(res);
+    }
+    for (const auto& row : comparison.rows) {
+      if (row.benchmark != name || !row.available) continue;
+      b["comparisons"].push_back({{"baseline", run.interpreters[0].label},
+                                  {"candidate", run.interpreters[row.candidate].label},
+                                  {"speedup", row.comparison.speedup},
+                                  {"ci", {row.comparison.speedup_ci.low, row.comparison.speedup_ci.high}},
+                                  {"mann_whitney_p", row.comparison.p_value},
+                                  {"significant", row.comparison.significant}});
+    }
+    j["benchmarks"].push_back(b);
+  }
+  for (size_t p = 1; p < run.interpreters.size(); ++p) {
+    if (comparison.geomean_benchmarks[p] == 0) continue;
+    j["geometric_mean"].push_back({{"candidate", run.interpreters[p].label},
+                                   {"speedup", comparison.geomeans[p].value},
+                                   {"ci", {comparison.geomeans[p].ci.low, comparison.geomeans[p].ci.high}},
+                                   {"benchmarks", comparison.geomean_benchmarks[p]}});
+  }
+  for (const auto& f : run.failures)
+    j["failures"].push_back({{"benchmark", f.benchmark}, {"interpreter", f.interpreter}, {"reason", f.reason}});
+  return j;
+}
+
+}  // namespace harness
