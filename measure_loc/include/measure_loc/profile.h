@@ -1,0 +1,88 @@
+// measure_loc/profile.h: the hot-lines profiler's public interface: profile a command or a running process from
+// outside (process_vm_readv, the target is never stopped) and get every sampled (file, line) with its count.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace measure_loc {
+
+// The one error type of this component: a message for the user, a hint for the fix and the exit code `main`
+// returns for it (documented in tool/main.cpp).
+class Error : public std::runtime_error {
+ public:
+  Error(std::string message, std::string hint = {}, int exit_code = 2)
+      : std::runtime_error(std::move(message)), hint_(std::move(hint)), exit_code_(exit_code) {}
+  const std::string& hint() const { return hint_; }
+  int exit_code() const { return exit_code_; }
+
+ private:
+  std::string hint_;
+  int exit_code_;
+};
+
+// Exit codes used by Error (the target's own exit code is passed through when it ran).
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNotPython = 3;       // no CPython runtime found in the target
+inline constexpr int kExitNoLayout = 4;        // a CPython version this build has no layout for
+inline constexpr int kExitTargetFailed = 5;    // the target exited before Python started, or could not start
+inline constexpr int kExitPermission = 6;      // we may not read the target's memory
+
+struct Options {
+  double rate_hz = 10000;        // mean sampling rate; intervals are exponentially distributed
+  bool all_threads = false;      // sample every thread with a Python frame, not only the GIL holder
+  double warmup_seconds = 0;     // samples skipped after counting starts
+  // Start counting once a `<module>` frame whose filename ends with one of these is on the stack (the target's
+  // own script, not site imports); empty: at once.
+  std::vector<std::string> start_files;
+  std::uint64_t random_seed = 0;  // 0: seeded from the clock
+};
+
+// One sampled source line. line is -1 for samples on instructions that carry no line number.
+struct LineCount {
+  std::string filename;
+  int line = 0;
+  std::int64_t count = 0;
+};
+
+// How many of the hottest lines are needed to cover a share of the samples (the seeds' metric).
+struct Coverage {
+  double target_percent = 0;   // e.g. 99
+  int lines = 0;               // lines picked
+  double reached_percent = 0;  // cumulative share those lines reach (>= target)
+};
+
+struct Profile {
+  std::string target;          // script, module or pid as given
+  std::string python_version;  // "3.12"
+  std::vector<LineCount> lines;  // every sampled line, hottest first (ties broken by file, line)
+  std::int64_t samples = 0;      // counted samples (after the start condition and warmup)
+  std::int64_t failed = 0;       // attempted reads that did not validate, while counting
+  std::int64_t idle = 0;         // no thread held the GIL (the target was waiting), while counting
+  std::int64_t skipped = 0;      // samples before counting started (start-up, imports, warmup)
+  double requested_rate_hz = 0;
+  double seconds = 0;            // wall time while counting
+  int exit_code = 0;             // the target's, when we launched it (128+signal if it was killed)
+
+  double failed_percent() const;
+  std::vector<Coverage> coverage(const std::vector<double>& targets = {50, 75, 90, 99}) const;
+};
+
+// Profiles `argv` (argv[0] an interpreter path) from start to exit. Throws Error.
+Profile profile_command(const std::vector<std::string>& argv, const Options& options);
+// Attaches to a running process until it exits or `stop_requested()` (SIGINT) is set. Throws Error.
+Profile profile_pid(pid_t pid, const Options& options);
+
+// Resolves an interpreter name like pyston-bench does: a path as is, else PATH, else
+// /root/.pyenv/versions/*/bin/, else the build tree's bin/ (for `pyston`). Throws Error if not found.
+std::filesystem::path resolve_python(const std::string& name_or_path);
+
+// Set from a signal handler to end an attached profile early.
+void request_stop();
+
+}  // namespace measure_loc

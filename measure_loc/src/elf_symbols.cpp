@@ -1,0 +1,138 @@
+// elf_symbols.cpp: a small reader for ELF64 symbol tables and /proc/PID/maps.
+#include "elf_symbols.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "measure_loc/profile.h"
+
+namespace measure_loc {
+
+namespace {
+
+// A read-only mapping of a whole file, unmapped on destruction.
+class MappedFileView {
+ public:
+  explicit MappedFileView(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        data_ = static_cast<const unsigned char*>(p);
+        size_ = static_cast<size_t>(st.st_size);
+      }
+    }
+    ::close(fd);
+  }
+  ~MappedFileView() {
+    if (data_) ::munmap(const_cast<unsigned char*>(data_), size_);
+  }
+  MappedFileView(const MappedFileView&) = delete;
+  MappedFileView& operator=(const MappedFileView&) = delete;
+  const unsigned char* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool contains(std::uint64_t offset, std::uint64_t length) const {
+    return offset <= size_ && length <= size_ - offset;
+  }
+
+ private:
+  const unsigned char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace
+
+std::optional<ElfSymbols> ElfSymbols::load(const std::filesystem::path& path) {
+  MappedFileView file(path);
+  if (!file.data() || !file.contains(0, sizeof(Elf64_Ehdr))) return std::nullopt;
+  Elf64_Ehdr header;
+  std::memcpy(&header, file.data(), sizeof header);
+  if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64) {
+    return std::nullopt;
+  }
+  ElfSymbols result;
+  bool found_load = false;
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    std::uint64_t at = header.e_phoff + std::uint64_t{i} * header.e_phentsize;
+    if (!file.contains(at, sizeof(Elf64_Phdr))) break;
+    Elf64_Phdr ph;
+    std::memcpy(&ph, file.data() + at, sizeof ph);
+    if (ph.p_type == PT_LOAD && !found_load) {
+      result.first_load_vaddr_ = ph.p_vaddr - ph.p_offset;
+      found_load = true;
+    }
+  }
+  std::vector<Elf64_Shdr> sections;
+  for (unsigned i = 0; i < header.e_shnum; ++i) {
+    std::uint64_t at = header.e_shoff + std::uint64_t{i} * header.e_shentsize;
+    if (!file.contains(at, sizeof(Elf64_Shdr))) return result;
+    Elf64_Shdr sh;
+    std::memcpy(&sh, file.data() + at, sizeof sh);
+    sections.push_back(sh);
+  }
+  for (const Elf64_Shdr& sh : sections) {
+    if ((sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB) || sh.sh_link >= sections.size()) continue;
+    const Elf64_Shdr& strings = sections[sh.sh_link];
+    if (!file.contains(sh.sh_offset, sh.sh_size) || !file.contains(strings.sh_offset, strings.sh_size)) continue;
+    const char* names = reinterpret_cast<const char*>(file.data() + strings.sh_offset);
+    for (std::uint64_t off = 0; off + sizeof(Elf64_Sym) <= sh.sh_size; off += sizeof(Elf64_Sym)) {
+      Elf64_Sym sym;
+      std::memcpy(&sym, file.data() + sh.sh_offset + off, sizeof sym);
+      if (sym.st_shndx == SHN_UNDEF || sym.st_value == 0 || sym.st_name >= strings.sh_size) continue;
+      int type = ELF64_ST_TYPE(sym.st_info);
+      if (type != STT_OBJECT && type != STT_FUNC) continue;
+      const char* name = names + sym.st_name;
+      if (::strnlen(name, strings.sh_size - sym.st_name) == strings.sh_size - sym.st_name) continue;
+      result.symbols_.emplace(name, sym.st_value);
+    }
+  }
+  return result;
+}
+
+std::optional<std::uint64_t> ElfSymbols::find(const std::string& name) const {
+  auto it = symbols_.find(name);
+  if (it == symbols_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<MappedFile> mapped_files(pid_t pid) {
+  std::string maps_path = "/proc/" + std::to_string(pid) + "/maps";
+  std::ifstream maps(maps_path);
+  if (!maps) {
+    int err = errno;
+    if (err == EACCES || err == EPERM) {
+      throw Error("may not read the memory map of process " + std::to_string(pid),
+                  "run measure_loc as the same user as the target (or as root)", kExitPermission);
+    }
+    throw Error("no such process: " + std::to_string(pid), "check the PID with `ps`", kExitTargetFailed);
+  }
+  std::vector<MappedFile> result;
+  std::set<std::string> seen;
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string range, perms, offset, dev, inode, path;
+    fields >> range >> perms >> offset >> dev >> inode;
+    std::getline(fields >> std::ws, path);
+    if (path.empty() || path[0] != '/' || seen.count(path)) continue;
+    std::uint64_t start = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
+    std::uint64_t file_offset = std::stoull(offset, nullptr, 16);
+    if (file_offset != 0) continue;  // the offset-0 mapping is the lowest one of each file
+    seen.insert(path);
+    result.push_back({path, start});
+  }
+  return result;
+}
+
+}  // namespace measure_loc

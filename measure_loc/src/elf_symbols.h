@@ -1,0 +1,38 @@
+// elf_symbols.h: dynamic-symbol lookup in ELF files on disk and the mapped files of a process (/proc/PID/maps).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace measure_loc {
+
+// The dynamic (.dynsym) and, when present, static (.symtab) symbols of one ELF file: name -> file virtual address.
+class ElfSymbols {
+ public:
+  // Returns nullopt if the file is not a readable 64-bit ELF.
+  static std::optional<ElfSymbols> load(const std::filesystem::path& path);
+  std::optional<std::uint64_t> find(const std::string& name) const;
+  // Virtual address of the first PT_LOAD segment minus its file offset, to turn a mapping into a load bias.
+  std::uint64_t first_load_vaddr() const { return first_load_vaddr_; }
+
+ private:
+  std::map<std::string, std::uint64_t, std::less<>> symbols_;
+  std::uint64_t first_load_vaddr_ = 0;
+};
+
+struct MappedFile {
+  std::filesystem::path path;
+  std::uint64_t start = 0;  // address of its offset-0 mapping
+};
+
+// Files mapped into `pid`, each once, with the start of their offset-0 mapping.
+// Throws Error (permission, no such process).
+std::vector<MappedFile> mapped_files(pid_t pid);
+
+}  // namespace measure_loc

@@ -1,0 +1,210 @@
+// launcher.cpp: starting or attaching to the target, waiting for its CPython runtime to come up, and turning
+// start-up failures (not Python, no layout, exited at once, no permission) into Errors.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "measure_loc/profile.h"
+#include "process_memory.h"
+#include "python_runtime.h"
+#include "sampler.h"
+
+#ifndef PB_SOURCE_DIR
+#define PB_SOURCE_DIR "."
+#endif
+#ifndef PB_BINARY_DIR
+#define PB_BINARY_DIR "."
+#endif
+
+namespace measure_loc {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+constexpr auto kStartupTimeout = std::chrono::seconds(10);
+
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+bool executable(const fs::path& path) { return ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path); }
+
+// A pyenv shim is a shell script that execs the real interpreter; follow it to avoid profiling bash.
+fs::path unshim(const fs::path& path) {
+  if (path.parent_path().filename() != "shims") return path;
+  std::string command = "pyenv which " + path.filename().string() + " 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return path;
+  char buffer[4096];
+  std::string out;
+  while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+  ::pclose(pipe);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return !out.empty() && executable(out) ? fs::path(out) : path;
+}
+
+pid_t spawn(const std::vector<std::string>& argv) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw Error(std::string("pipe: ") + std::strerror(errno));
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) throw Error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::close(pipe_fds[0]);
+    ::execv(args[0], args.data());
+    int err = errno;
+    ssize_t ignored = ::write(pipe_fds[1], &err, sizeof err);
+    (void)ignored;
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  int err = 0;
+  ssize_t got = ::read(pipe_fds[0], &err, sizeof err);
+  ::close(pipe_fds[0]);
+  if (got == sizeof err) {
+    ::waitpid(pid, nullptr, 0);
+    throw Error("cannot run " + argv[0] + ": " + std::strerror(err), "check --python", kExitTargetFailed);
+  }
+  return pid;
+}
+
+// Polls until the child's CPython runtime is mapped and initialised. Throws if the child exits first or never
+// turns out to be Python.
+PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std::string& program) {
+  std::set<std::string> not_python;
+  auto deadline = Clock::now() + kStartupTimeout;
+  std::optional<PythonRuntime> runtime;
+  while (true) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      int code = exit_code_of(status);
+      throw Error(program + " exited (code " + std::to_string(code) + ") before Python started",
+                  "is it a Python interpreter? run the command without measure_loc to see its output",
+                  code ? code : kExitTargetFailed);
+    }
+    try {
+      if (!runtime) runtime = find_python_runtime(memory, &not_python);
+    } catch (const Error& e) {
+      if (e.exit_code() == kExitNoLayout) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+      throw;
+    }
+    if (runtime && runtime_initialized(memory, *runtime)) return *runtime;
+    if (Clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+      throw Error(program + " is not a Python program: no CPython runtime (_PyRuntime) in it or its libraries",
+                  "use --python with a CPython 3.8-3.13 interpreter (or pyston)", kExitNotPython);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+bool process_gone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string content;
+  if (!std::getline(stat, content)) return true;
+  auto paren = content.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= content.size()) return true;
+  char state = content[paren + 2];
+  return state == 'Z' || state == 'X';
+}
+
+}  // namespace
+
+fs::path resolve_python(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    if (!executable(name)) throw Error("no interpreter at " + name, "check the path given to --python", kExitUsage);
+    return unshim(fs::absolute(name));
+  }
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream dirs(path);
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+      fs::path candidate = fs::path(dir) / name;
+      if (dir.empty() || !executable(candidate)) continue;
+      fs::path real = unshim(candidate);
+      if (real.parent_path().filename() != "shims") return real;  // a shim pyenv cannot resolve: look further
+    }
+  }
+  std::error_code ec;
+  std::vector<fs::path> versions;
+  for (const auto& version : fs::directory_iterator("/root/.pyenv/versions", ec)) versions.push_back(version.path());
+  std::sort(versions.begin(), versions.end(), std::greater<>());
+  for (const fs::path& version : versions) {
+    if (executable(version / "bin" / name)) return version / "bin" / name;
+  }
+  for (const fs::path& dir : {fs::path(PB_BINARY_DIR) / "bin", fs::path(PB_SOURCE_DIR) / "build" / "bin"}) {
+    if (executable(dir / name)) return dir / name;
+  }
+  throw Error("no interpreter named " + name + " on PATH, in /root/.pyenv/versions or the build tree",
+              "pass --python with a full path", kExitUsage);
+}
+
+Profile profile_command(const std::vector<std::string>& argv, const Options& options) {
+  if (argv.empty()) throw Error("no command to profile", "", kExitUsage);
+  pid_t pid = spawn(argv);
+  ProcessMemory memory(pid);
+  PythonRuntime runtime = wait_for_runtime(pid, memory, argv[0]);
+  std::optional<int> exit_code;
+  auto exited = [&]() -> std::optional<int> {
+    if (exit_code) return exit_code;
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) exit_code = exit_code_of(status);
+    return exit_code;
+  };
+  Profile profile = sample_until_exit(memory, runtime, options, exited);
+  if (!exit_code) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    profile.exit_code = exit_code_of(status);
+  }
+  return profile;
+}
+
+Profile profile_pid(pid_t pid, const Options& options) {
+  ProcessMemory memory(pid);
+  std::optional<PythonRuntime> runtime = find_python_runtime(memory);
+  if (!runtime) {
+    throw Error("process " + std::to_string(pid) + " is not a Python program: no _PyRuntime in its executable or libraries",
+                "attach to a CPython 3.8-3.13 (or pyston) process", kExitNotPython);
+  }
+  std::uint64_t probe = 0;
+  if (!memory.read_pointer(runtime->runtime_address, probe) && !memory.read_pointer(runtime->runtime_address + 8, probe)) {
+    if (memory.last_error() == EPERM || memory.last_error() == EACCES) {
+      throw Error("may not read the memory of process " + std::to_string(pid),
+                  "run as the target's user or root; check /proc/sys/kernel/yama/ptrace_scope", kExitPermission);
+    }
+    throw Error("cannot read process " + std::to_string(pid) + ": " + std::strerror(memory.last_error()), "",
+                kExitTargetFailed);
+  }
+  if (!runtime_initialized(memory, *runtime)) {
+    throw Error("process " + std::to_string(pid) + " has not initialised Python yet", "try again", kExitTargetFailed);
+  }
+  auto exited = [pid]() -> std::optional<int> { return process_gone(pid) ? std::optional<int>(0) : std::nullopt; };
+  Options attach = options;
+  attach.start_files.clear();
+  Profile profile = sample_until_exit(memory, *runtime, attach, exited);
+  profile.target = "pid " + std::to_string(pid);
+  return profile;
+}
+
+}  // namespace measure_loc

@@ -1,0 +1,20 @@
+// process_memory.cpp: process_vm_readv wrapper.
+#include "process_memory.h"
+
+#include <sys/uio.h>
+
+#include <cerrno>
+
+namespace measure_loc {
+
+bool ProcessMemory::read(std::uint64_t address, void* out, std::size_t size) const {
+  if (address == 0) return false;
+  iovec local{out, size};
+  iovec remote{reinterpret_cast<void*>(address), size};
+  ssize_t got = process_vm_readv(pid_, &local, 1, &remote, 1, 0);
+  if (got == static_cast<ssize_t>(size)) return true;
+  last_error_ = got < 0 ? errno : EFAULT;
+  return false;
+}
+
+}  // namespace measure_loc

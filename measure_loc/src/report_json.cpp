@@ -1,0 +1,40 @@
+// report_json.cpp: the whole profile as one JSON object, every line included.
+#include <nlohmann/json.hpp>
+
+#include "reporters.h"
+
+namespace measure_loc {
+
+void write_json(const Profile& profile, std::ostream& out) {
+  nlohmann::json coverage = nlohmann::json::array();
+  for (const Coverage& c : profile.coverage()) {
+    coverage.push_back({{"target_percent", c.target_percent}, {"lines", c.lines}, {"reached_percent", c.reached_percent}});
+  }
+  nlohmann::json lines = nlohmann::json::array();
+  std::int64_t cumulative = 0;
+  int rank = 0;
+  for (const LineCount& line : profile.lines) {
+    cumulative += line.count;
+    lines.push_back({{"rank", ++rank},
+                     {"filename", line.filename},
+                     {"line", line.line >= 0 ? nlohmann::json(line.line) : nlohmann::json(nullptr)},
+                     {"count", line.count},
+                     {"percent", 100.0 * line.count / profile.samples},
+                     {"cumulative_percent", 100.0 * cumulative / profile.samples}});
+  }
+  nlohmann::json doc = {{"target", profile.target},
+                        {"python_version", profile.python_version},
+                        {"samples", profile.samples},
+                        {"failed_samples", profile.failed},
+                        {"failed_percent", profile.failed_percent()},
+                        {"idle_samples", profile.idle},
+                        {"skipped_samples", profile.skipped},
+                        {"requested_rate_hz", profile.requested_rate_hz},
+                        {"seconds", profile.seconds},
+                        {"exit_code", profile.exit_code},
+                        {"coverage", coverage},
+                        {"lines", lines}};
+  out << doc.dump(2) << "\n";
+}
+
+}  // namespace measure_loc

@@ -1,0 +1,36 @@
+// report_text.cpp: the seeds' format: the hottest lines with count, %, rank and cumulative %, then how many lines
+// reach 50/75/90/99%, the sample count and the failed-sample rate.
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "reporters.h"
+
+namespace measure_loc {
+
+std::string line_label(const LineCount& line) {
+  return line.line >= 0 ? fmt::format("{}:{}", line.filename, line.line) : line.filename + ":<no line>";
+}
+
+void write_text(const Profile& profile, std::ostream& out, int top) {
+  double total = static_cast<double>(profile.samples);
+  fmt::print(out, "{:>6} {:>9} {:>7} {:>7}  {}\n", "rank", "count", "%", "cum %", "line");
+  std::int64_t cumulative = 0;
+  int rank = 0;
+  for (const LineCount& line : profile.lines) {
+    if (++rank > top) break;
+    cumulative += line.count;
+    fmt::print(out, "{:>6} {:>9} {:>6.2f}% {:>6.2f}%  {}\n", rank, line.count, 100.0 * line.count / total,
+               100.0 * cumulative / total, line_label(line));
+  }
+  for (const Coverage& c : profile.coverage()) {
+    fmt::print(out, "Picked {} lines out of {} to reach {:.2f}% (target {:g}%)\n", c.lines, profile.lines.size(),
+               c.reached_percent, c.target_percent);
+  }
+  fmt::print(out, "{} samples in {:.2f} s ({:.0f}/s, requested {:g} Hz), {} failed ({:.3f}%), {} idle, {} before "
+             "counting started; Python {}\n",
+             profile.samples, profile.seconds, profile.seconds > 0 ? profile.samples / profile.seconds : 0.0,
+             profile.requested_rate_hz, profile.failed, profile.failed_percent(), profile.idle, profile.skipped,
+             profile.python_version);
+}
+
+}  // namespace measure_loc

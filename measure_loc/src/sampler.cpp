@@ -1,0 +1,132 @@
+// sampler.cpp: timing and tallying. The target is never paused; a sample costs a handful of process_vm_readv
+// calls, so the profiler's cost to the target is only the core it shares.
+#include "sampler.h"
+
+#include <sys/prctl.h>
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <unordered_map>
+
+#include "stack_reader.h"
+
+namespace measure_loc {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+using Clock = std::chrono::steady_clock;
+
+void sleep_until(Clock::time_point when) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
+  timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+    if (g_stop) return;
+  }
+}
+
+std::uint64_t line_key(const SampledLine& line) {
+  return (static_cast<std::uint64_t>(line.filename_id) << 32) | static_cast<std::uint32_t>(line.line);
+}
+
+std::vector<LineCount> sorted_lines(const std::unordered_map<std::uint64_t, std::int64_t>& counts,
+                                    const std::vector<std::string>& filenames) {
+  std::vector<LineCount> lines;
+  lines.reserve(counts.size());
+  for (const auto& [key, count] : counts) {
+    lines.push_back({filenames[key >> 32], static_cast<int>(static_cast<std::uint32_t>(key)), count});
+  }
+  std::sort(lines.begin(), lines.end(), [](const LineCount& a, const LineCount& b) {
+    if (a.count != b.count) return a.count > b.count;
+    if (a.filename != b.filename) return a.filename < b.filename;
+    return a.line < b.line;
+  });
+  return lines;
+}
+
+// Counting phases: before the start condition, during warmup, then counted.
+class Phase {
+ public:
+  explicit Phase(const Options& options) : options_(options), started_(options.start_files.empty()) {
+    if (started_) started_at_ = Clock::now();
+  }
+  bool counting(StackReader& reader, Clock::time_point now) {
+    if (!started_ && reader.module_on_stack(options_.all_threads, options_.start_files)) {
+      started_ = true;
+      started_at_ = now;
+    }
+    if (!started_) return false;
+    if (!counting_ && now - started_at_ >= std::chrono::duration<double>(options_.warmup_seconds)) {
+      counting_ = true;
+      counting_at_ = now;
+    }
+    return counting_;
+  }
+  double counted_seconds(Clock::time_point now) const {
+    return counting_ ? std::chrono::duration<double>(now - counting_at_).count() : 0;
+  }
+
+ private:
+  const Options& options_;
+  bool started_;
+  bool counting_ = false;
+  Clock::time_point started_at_, counting_at_;
+};
+
+}  // namespace
+
+void request_stop() { g_stop = true; }
+
+Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runtime, const Options& options,
+                          const TargetExited& exited) {
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // 10 kHz needs better than the default 50 us wake-up slack
+  std::mt19937_64 rng(options.random_seed ? options.random_seed
+                                          : static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()));
+  std::exponential_distribution<double> interval(options.rate_hz);
+  StackReader reader(memory, runtime);
+  Phase phase(options);
+  Profile profile;
+  profile.python_version = runtime.layout.version();
+  profile.requested_rate_hz = options.rate_hz;
+  std::unordered_map<std::uint64_t, std::int64_t> counts;
+  std::vector<SampledLine> lines;
+  auto next = Clock::now();
+  std::optional<int> exit_code;
+  for (std::uint64_t n = 0; !g_stop; ++n) {
+    next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval(rng)));
+    auto now = Clock::now();
+    if (next < now) next = now;  // behind schedule: do not burst
+    sleep_until(next);
+    now = Clock::now();
+    SampleStatus status = reader.sample(options.all_threads, lines);
+    // A failed read at exit is the process going away, not a bad sample.
+    if ((status == SampleStatus::Failed || n % 64 == 0) && (exit_code = exited())) break;
+    if (!phase.counting(reader, now)) {
+      ++profile.skipped;
+      continue;
+    }
+    switch (status) {
+      case SampleStatus::Ok:
+        for (const SampledLine& line : lines) ++counts[line_key(line)];
+        profile.samples += static_cast<std::int64_t>(lines.size());
+        break;
+      case SampleStatus::Idle:
+        ++profile.idle;
+        break;
+      case SampleStatus::Failed:
+        ++profile.failed;
+        break;
+    }
+    profile.seconds = phase.counted_seconds(now);
+  }
+  if (!exit_code) exit_code = exited();
+  profile.exit_code = exit_code.value_or(0);
+  profile.lines = sorted_lines(counts, reader.filenames());
+  return profile;
+}
+
+}  // namespace measure_loc

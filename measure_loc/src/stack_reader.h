@@ -1,0 +1,70 @@
+// stack_reader.h: one sample of a running CPython: find the thread holding the GIL (or every thread), read its
+// leaf Python frame and code object, validate them, and turn the instruction position into a line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "process_memory.h"
+#include "python_runtime.h"
+
+namespace measure_loc {
+
+// A decoded code object, cached by address plus a fingerprint (addresses are reused once objects are freed).
+struct CodeInfo {
+  std::uint64_t linetable_ptr = 0, filename_ptr = 0, name_ptr = 0;
+  int firstlineno = 0;
+  std::int64_t code_bytes = 0;  // instruction bytes, to validate offsets
+  std::vector<std::uint8_t> linetable;
+  int filename_id = 0;  // index into StackReader::filenames()
+  bool is_module = false;  // co_name == "<module>"
+};
+
+struct SampledLine {
+  int filename_id = 0;
+  int line = 0;
+};
+
+enum class SampleStatus {
+  Ok,      // `lines` holds one entry per sampled thread
+  Idle,    // nobody held the GIL, or the holder had no Python frame
+  Failed,  // a read failed or did not validate
+};
+
+class StackReader {
+ public:
+  StackReader(const ProcessMemory& memory, const PythonRuntime& runtime);
+
+  // Samples the GIL holder (or, with all_threads, every thread with a Python frame).
+  SampleStatus sample(bool all_threads, std::vector<SampledLine>& lines);
+  // True when a `<module>` frame of a file ending in one of `suffixes` is on a sampled stack.
+  bool module_on_stack(bool all_threads, const std::vector<std::string>& suffixes);
+  const std::vector<std::string>& filenames() const { return filenames_; }
+
+ private:
+  bool gil_holder(std::uint64_t& tstate);
+  bool thread_list(std::vector<std::uint64_t>& tstates);
+  bool leaf_frame(std::uint64_t tstate, std::uint64_t& frame);
+  bool read_frame(std::uint64_t frame, std::uint64_t& code, std::int64_t& instruction, std::uint64_t& back,
+                  bool& is_shim);
+  const CodeInfo* code_info(std::uint64_t code_address);
+  bool load_code(std::uint64_t code_address, const std::vector<std::uint8_t>& header, CodeInfo& info);
+  bool read_string(std::uint64_t unicode, std::string& out);
+  bool read_bytes(std::uint64_t bytes_object, std::vector<std::uint8_t>& out);
+  bool frame_line(std::uint64_t frame, SampledLine& out);
+  int intern(const std::string& filename);
+  bool interpreter(std::uint64_t& interp);
+
+  const ProcessMemory& memory_;
+  const PythonRuntime runtime_;
+  const Layout& layout_;
+  std::uint64_t interp_ = 0;
+  std::unordered_map<std::uint64_t, CodeInfo> codes_;
+  std::vector<std::uint8_t> scratch_;
+  std::vector<std::string> filenames_;
+  std::unordered_map<std::string, int> filename_ids_;
+};
+
+}  // namespace measure_loc
