@@ -1,0 +1,50 @@
+// The baseline compiler: one pass over a code object's bytecode, emitting x86-64 with asmjit. The value
+// stack stays in the frame, so compiled code can hand a frame to the interpreter at any instruction.
+#pragma once
+#include "jit/python.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pyston_jit {
+
+class CodeMemory;
+
+// Machine code for one code object. `entry(f, sp, target)` runs from `target` (one of the addresses from
+// entry_for) with the value-stack pointer `sp`, and returns the frame's result, or one of the deopt markers.
+using EntryFn = PyObject *(*)(PyFrameObject *f, PyObject **sp, const void *target);
+constexpr uintptr_t kDeoptResume = 1;  // continue in the interpreter at f_lasti + 2
+constexpr uintptr_t kDeoptThrow = 2;   // an exception is set: the interpreter unwinds from f_lasti
+
+struct CompiledFunction {
+    EntryFn entry = nullptr;
+    size_t code_size = 0;
+    // Machine-code offset for each resumable code unit (start, after YIELD_VALUE, at YIELD_FROM), else -1.
+    std::vector<int32_t> resume_points;
+    CodeMemory *memory = nullptr;
+
+    // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
+    const void *entry_for(int lasti) const;
+    ~CompiledFunction();
+};
+
+struct CompileOptions {
+    bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
+};
+
+struct CompileOutcome {
+    std::unique_ptr<CompiledFunction> function;  // null when the code object could not be compiled
+    std::string failure;                         // why not
+    std::string listing;
+};
+
+CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileOptions &options);
+
+// True when the bytecode has a jump to an earlier instruction (a loop).
+bool has_backward_jump(PyCodeObject *co);
+
+extern const char *const kOpcodeNames[256];
+
+}  // namespace pyston_jit

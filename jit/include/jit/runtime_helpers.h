@@ -1,0 +1,38 @@
+// Functions that compiled code calls for the bytecodes it does not emit inline. Each one implements one
+// CPython 3.8 opcode's semantics on the frame's own value stack, so a deopt can resume the frame exactly.
+#pragma once
+#include "jit/python.h"
+
+#include <cstdint>
+
+namespace pyston_jit {
+
+// Returned in rax:rdx. `sp` is always the value-stack pointer after the helper, also on failure (then it is
+// the stack the interpreter would have at its `error:` label). `status` is one of the values below.
+struct StackResult {
+    PyObject **sp;
+    intptr_t status;
+};
+enum Status : intptr_t {
+    kOk = 0,           // fall through to the next instruction
+    kError = 1,        // an exception is set: deopt and let the interpreter unwind the block stack
+    kBranch = 2,       // (branch helpers) take the jump
+    kResumeAfter = 3,  // tracing/profiling was switched on: finish this frame in the interpreter
+    kResumeBefore = 4, // an uncommon case: run this instruction (and the rest of the frame) in the interpreter
+};
+
+// Helpers for opcodes with an argument take it as `oparg`; the others ignore it.
+using OpcodeHelper = StackResult (*)(PyFrameObject *f, PyObject **sp, int oparg);
+
+// The helper for `opcode`, or nullptr when the compiler emits it inline or deopts at it.
+OpcodeHelper helper_for(int opcode);
+
+// Non-uniform helpers called from inline code.
+extern "C" {
+int pyston_jit_truth_decref(PyObject *v);  // 1, 0, or -1 with an exception set
+StackResult pyston_jit_unbound_local(PyFrameObject *f, PyObject **sp, int oparg);
+// Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
+int pyston_jit_eval_breaker(PyFrameObject *f);
+}
+
+}  // namespace pyston_jit
