@@ -20,9 +20,9 @@ struct CodeState {
     std::unique_ptr<CompiledFunction> compiled;
 };
 
-enum Fallback { kTracing, kThrow, kCompileFailed, kNoEntry, kMemoryCap, kCold, kFallbackCount };
-const char *const kFallbackNames[kFallbackCount] = {"tracing", "generator_throw", "compile_failed",
-                                                    "no_entry_point", "memory_cap", "cold"};
+enum Fallback { kTracing, kThrow, kCompileFailed, kNoEntry, kMemoryCap, kCold, kEvalBreaker, kFallbackCount };
+const char *const kFallbackNames[kFallbackCount] = {"tracing",    "generator_throw", "compile_failed", "no_entry_point",
+                                                    "memory_cap", "cold",            "eval_breaker"};
 
 struct Stats {
     long functions_compiled = 0;
@@ -101,6 +101,23 @@ PyObject *interpret(PyFrameObject *f, int throwflag, Fallback why) {
     return _PyEval_EvalFrameDefault(f, throwflag);
 }
 
+int restore_use_tracing(void *) {
+    PyThreadState *ts = _PyThreadState_GET();
+    ts->use_tracing = ts->c_tracefunc != nullptr || ts->c_profilefunc != nullptr;
+    return 0;
+}
+
+// Continues a frame in the interpreter after a tracer or profiler was installed from inside it. Resuming
+// would report a spurious "call" event; CPython reports none, since the frame was already running. So
+// use_tracing is cleared across the interpreter's entry and restored by a pending call, which the
+// interpreter runs before the frame's next instruction (pending calls run in the main thread only; other
+// threads get the spurious event).
+PyObject *resume_under_tracing(PyThreadState *ts, PyFrameObject *f, bool thrown) {
+    if (PyThread_get_thread_ident() == _PyRuntime.main_thread && Py_AddPendingCall(restore_use_tracing, nullptr) == 0)
+        ts->use_tracing = 0;
+    return _PyEval_EvalFrameDefault(f, thrown ? 1 : 0);
+}
+
 PyObject *run_compiled(PyThreadState *ts, PyFrameObject *f, const CompiledFunction &fn, const void *target) {
     // The same bookkeeping as the interpreter's entry and exit; a deopt undoes it first because
     // _PyEval_EvalFrameDefault redoes it.
@@ -120,6 +137,7 @@ PyObject *run_compiled(PyThreadState *ts, PyFrameObject *f, const CompiledFuncti
         g_stats.deopts++;
         if (thrown) g_stats.deopts_for_exceptions++;
         else g_stats.deopt_by_opcode[deopt_opcode(f, true)]++;
+        if (ts->use_tracing) return resume_under_tracing(ts, f, thrown);
         return _PyEval_EvalFrameDefault(f, thrown ? 1 : 0);
     }
     return result;
@@ -140,6 +158,9 @@ PyObject *eval_frame(PyFrameObject *f, int throwflag) {
         try_compile(f->f_code, st);
         if (!st->compiled) return interpret(f, throwflag, kCompileFailed);
     }
+    // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
+    // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
+    if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return interpret(f, throwflag, kEvalBreaker);
     const void *target = st->compiled->entry_for(f->f_lasti);
     if (!target) return interpret(f, throwflag, kNoEntry);
     return run_compiled(ts, f, *st->compiled, target);

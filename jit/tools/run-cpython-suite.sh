@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs CPython 3.8's whole regression suite under `pyston` (the same exclusions as for stock python3.8 here).
+# usage: jit/tools/run-cpython-suite.sh [threshold] [pyston binary]   (threshold "default" = the built-in one)
+# Prints regrtest's summary; the exit code is regrtest's.
+set -u
+threshold=${1:-0}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+pyston=${2:-$here/build/bin/pyston}
+if [ "$threshold" != "default" ]; then
+    PYSTON_JIT_THRESHOLD=$threshold
+    export PYSTON_JIT_THRESHOLD
+fi
+cd "${TMPDIR:-/tmp}" || exit 2
+exec "$pyston" -m test -j2 -x test_tkinter test_ttk_guionly test_idle test_tix
