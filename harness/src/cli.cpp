@@ -35,7 +35,18 @@ struct CompareOptions {
   RunOptions run;
   bool fast = false, rigorous = false;
   std::string revision, repo;
+  std::vector<std::string> benchmark_dirs;
 };
+
+// The project's workloads plus any folders given with --benchmark-dir (same manifest layout).
+std::vector<Benchmark> full_catalogue(const std::vector<std::string>& extra_dirs) {
+  std::vector<Benchmark> catalogue = load_catalogue(project_root() / "macrobenchmarks");
+  for (const auto& dir : extra_dirs) {
+    auto more = load_catalogue(dir);
+    catalogue.insert(catalogue.end(), more.begin(), more.end());
+  }
+  return catalogue;
+}
 
 std::string format_eta(double seconds) {
   if (seconds < 0) return "ETA ?";
@@ -93,7 +104,7 @@ int compare_command(const CompareOptions& opts, const CommonOptions& common, con
     throw HarnessError("--processes and --iterations must be at least 1, --warmups at least 0");
 
   std::vector<Benchmark> benchmarks =
-      select_benchmarks(load_catalogue(project_root() / "macrobenchmarks"), opts.benchmarks);
+      select_benchmarks(full_catalogue(opts.benchmark_dirs), opts.benchmarks);
   std::vector<Interpreter> interpreters;
   ProgressLine progress;
   for (const auto& text : opts.interpreters) {
@@ -196,6 +207,8 @@ int run_cli(int argc, char** argv) {
     sub->add_flag("--rigorous", compare.rigorous, "12 processes x 6 iterations");
     sub->add_option("--revision", compare.revision, "label this run with a revision (e.g. a version or commit)");
     sub->add_option("--repo", compare.repo, "git work tree whose HEAD is the revision being measured");
+    sub->add_option("--benchmark-dir", compare.benchmark_dirs,
+                    "extra folder of workloads (subfolders with manifest.json), repeatable");
     sub->add_flag("-v,--verbose", compare.run.verbose);
   };
   auto* compare_cmd = app.add_subcommand("compare", "compare interpreters (the first is the baseline)");
@@ -214,6 +227,7 @@ int run_cli(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list-runs", "list stored runs");
   list_cmd->add_option("-l,--limit", limit, "how many (newest first)")->capture_default_str();
   auto* list_benchmarks_cmd = app.add_subcommand("list-benchmarks", "list the benchmark catalogue");
+  list_benchmarks_cmd->add_option("--benchmark-dir", compare.benchmark_dirs, "extra folder of workloads");
 
   try {
     app.parse(argc, argv);
@@ -231,7 +245,7 @@ int run_cli(int argc, char** argv) {
     }
     if (*list_cmd) return list_runs_command(common, limit);
     if (*list_benchmarks_cmd) {
-      for (const auto& b : load_catalogue(project_root() / "macrobenchmarks"))
+      for (const auto& b : full_catalogue(compare.benchmark_dirs))
         std::cout << b.name << "\t" << b.suite << "\t" << b.kind << "\t" << b.description << "\n";
       return 0;
     }

@@ -1,0 +1,70 @@
+// Tests child process control and /proc measurement (harness/src/process.cpp).
+#include "harness/process.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+namespace harness {
+namespace {
+
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string p, comm, state;
+  return (stat >> p >> comm >> state) && state != "Z";
+}
+
+TEST(TreeMemory, MeasuresThisProcess) {
+  TreeMemory m = tree_memory(getpid(), true);
+  EXPECT_GT(m.rss_bytes, 0);
+  EXPECT_EQ(m.processes, 1);
+  ASSERT_TRUE(m.pss_bytes.has_value());
+  EXPECT_GT(*m.pss_bytes, 0);
+}
+
+TEST(ChildProcess, ReportLinesStdoutStderrAndExitCode) {
+  ProcessOptions options;
+  options.argv = {"/bin/sh", "-c", "echo one >&3; echo two >&3; echo out; echo err >&2; exit 7"};
+  options.report_pipe = true;
+  ChildProcess child(options);
+  std::vector<std::string> lines;
+  ChildProcess::Watch watch;
+  watch.on_report_line = [&](const std::string& line) { lines.push_back(line); };
+  ASSERT_TRUE(child.wait(std::chrono::seconds(10), watch));
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(child.exit_status(), 7);
+  EXPECT_EQ(child.stdout_tail(), "out\n");
+  EXPECT_EQ(child.stderr_tail(), "err\n");
+}
+
+TEST(ChildProcess, TimeoutThenKillTreeLeavesNoDescendants) {
+  ProcessOptions options;
+  options.argv = {"/bin/sh", "-c", "sleep 300 & sleep 300 & wait"};
+  ChildProcess child(options);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::vector<pid_t> tree = process_tree(child.pid());
+  EXPECT_EQ(tree.size(), 3u);
+  TreeMemory m = tree_memory(child.pid());
+  EXPECT_EQ(m.processes, 3);
+  EXPECT_FALSE(child.wait(std::chrono::milliseconds(200), {}));
+  child.kill_tree();
+  EXPECT_FALSE(child.running());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (pid_t pid : tree) EXPECT_FALSE(alive(pid)) << pid;
+}
+
+TEST(ChildProcess, ExtraEnvironmentAndWorkingDirectory) {
+  ProcessOptions options;
+  options.argv = {"/bin/sh", "-c", "echo $PB_TEST_VALUE; pwd"};
+  options.extra_env = {{"PB_TEST_VALUE", "hello"}};
+  options.cwd = "/tmp";
+  ChildProcess child(options);
+  ASSERT_TRUE(child.wait(std::chrono::seconds(10), {}));
+  EXPECT_EQ(child.stdout_tail(), "hello\n/tmp\n");
+}
+
+}  // namespace
+}  // namespace harness
