@@ -1,17 +1,13 @@
 // harness/environment_hook.cpp: chooses the process environment for a benchmark under an interpreter.
 #include "harness/environment_hook.h"
 
-#include "harness/error.h"
+#include "harness/environment.h"
 
 namespace harness {
 
+// Benchmarks that declare Debian packages get a provisioned environment (environment.h); others get none.
 Environment prepare_environment(const Benchmark& benchmark, const Interpreter& interpreter, const RunOptions&) {
-  Environment environment;
-  if (!benchmark.packages.empty())
-    throw HarnessError("benchmark '" + benchmark.name + "' needs a provisioned environment under " +
-                           interpreter.label + ", which this build cannot make yet",
-                       "run the micro suite (-b micro) instead");
-  return environment;
+  return provision_for_benchmark(benchmark, interpreter);
 }
 
 }  // namespace harness
