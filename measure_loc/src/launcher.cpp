@@ -33,7 +33,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-constexpr auto kStartupTimeout = std::chrono::seconds(10);
 
 int exit_code_of(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -86,9 +85,11 @@ pid_t spawn(const std::vector<std::string>& argv) {
 
 // Polls until the child's CPython runtime is mapped and initialised. Throws if the child exits first or never
 // turns out to be Python.
-PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std::string& program) {
+PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std::string& program,
+                               double timeout_seconds) {
   std::set<std::string> not_python;
-  auto deadline = Clock::now() + kStartupTimeout;
+  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(timeout_seconds));
   std::optional<PythonRuntime> runtime;
   while (true) {
     int status = 0;
@@ -163,7 +164,7 @@ Profile profile_command(const std::vector<std::string>& argv, const Options& opt
   if (argv.empty()) throw Error("no command to profile", "", kExitUsage);
   pid_t pid = spawn(argv);
   ProcessMemory memory(pid);
-  PythonRuntime runtime = wait_for_runtime(pid, memory, argv[0]);
+  PythonRuntime runtime = wait_for_runtime(pid, memory, argv[0], options.startup_timeout_seconds);
   std::optional<int> exit_code;
   auto exited = [&]() -> std::optional<int> {
     if (exit_code) return exit_code;

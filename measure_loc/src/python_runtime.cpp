@@ -93,6 +93,10 @@ std::optional<PythonRuntime> find_python_runtime(const ProcessMemory& memory, st
     auto runtime = symbols ? symbols->find("_PyRuntime") : std::nullopt;
     auto code_type = symbols ? symbols->find("PyCode_Type") : std::nullopt;
     if (!runtime || !code_type) {
+      if (symbols && symbols->find("Py_Initialize")) {
+        throw Error(file.path.string() + " is a Python older than 3.7 (no _PyRuntime)",
+                    "measure_loc supports CPython 3.8-3.13 and pyston", kExitNoLayout);
+      }
       if (not_python) not_python->insert(file.path.string());
       continue;
     }

@@ -41,6 +41,7 @@ struct Options {
   // own script, not site imports); empty: at once.
   std::vector<std::string> start_files;
   std::uint64_t random_seed = 0;  // 0: seeded from the clock
+  double startup_timeout_seconds = 10;  // a launched program that shows no CPython runtime by then is not Python
 };
 
 // One sampled source line. line is -1 for samples on instructions that carry no line number.

@@ -1,0 +1,175 @@
+// profile_test.cpp: profiling real interpreters (src/launcher.cpp, sampler.cpp, stack_reader.cpp): measured
+// shares of a program with known per-line time shares on every installed version and under pyston, the
+// start condition, exit-code pass-through and the errors a user meets.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+
+#include "layout.h"
+#include "measure_loc/profile.h"
+#include "test_pythons.h"
+
+namespace measure_loc {
+namespace {
+
+const std::string kPrograms = std::string(ML_TEST_SOURCE_DIR) + "/programs/";
+
+// Line numbers of the lines tagged "# MARKER" in a test program.
+std::map<std::string, int> marked_lines(const std::string& path) {
+  std::map<std::string, int> result;
+  std::ifstream in(path);
+  std::string text;
+  for (int n = 1; std::getline(in, text); ++n) {
+    auto at = text.find("# LINE_");
+    if (at != std::string::npos) result[text.substr(at + 2)] = n;
+  }
+  return result;
+}
+
+double percent_of(const Profile& p, const std::string& file, int line) {
+  for (const LineCount& l : p.lines) {
+    if (l.line == line && l.filename.size() >= file.size() &&
+        l.filename.compare(l.filename.size() - file.size(), file.size(), file) == 0) {
+      return 100.0 * static_cast<double>(l.count) / static_cast<double>(p.samples);
+    }
+  }
+  return 0;
+}
+
+Options script_options(const std::string& script) {
+  Options o;
+  o.start_files = {script};
+  o.random_seed = 1;
+  return o;
+}
+
+void expect_known_shares(const std::string& python) {
+  std::string script = kPrograms + "shares.py";
+  Profile p = profile_command({python, script, "2"}, script_options("shares.py"));
+  auto lines = marked_lines(script);
+  EXPECT_EQ(p.exit_code, 0);
+  EXPECT_GT(p.samples, 5000) << "10 kHz for 2 s should give well over 5000 samples";
+  EXPECT_LT(p.failed_percent(), 1.0);
+  EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_70"]), 70, 2);
+  EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_20"]), 20, 2);
+  EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_9"]), 9, 2);
+  EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_1"]), 1, 2);
+  EXPECT_EQ(p.coverage()[0].lines, 1) << "the 70% line alone covers 50%";
+  EXPECT_EQ(p.coverage()[1].lines, 2) << "the 70% and 20% lines cover 75%";
+}
+
+class ProfileTest : public ::testing::TestWithParam<Layout> {};
+
+TEST_P(ProfileTest, MeasuresKnownLineShares) {
+  std::string python = test_python(GetParam().version());
+  if (python.empty()) GTEST_SKIP() << "no interpreter for Python " << GetParam().version();
+  expect_known_shares(python);
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, ProfileTest, ::testing::ValuesIn(built_layouts().begin(), built_layouts().end()),
+                         [](const auto& info) { return "Python3_" + std::to_string(info.param.minor); });
+
+TEST(Profile, MeasuresKnownLineSharesUnderPyston) {
+  std::string pyston = std::string(ML_BINARY_DIR) + "/../build/bin/pyston";
+  if (access(pyston.c_str(), X_OK) != 0) GTEST_SKIP() << "build/bin/pyston not built";
+  expect_known_shares(pyston);
+}
+
+std::string newest_python() {
+  auto layouts = built_layouts();
+  return layouts.empty() ? std::string() : test_python(layouts.back().version());
+}
+
+TEST(Profile, PassesTheTargetsExitCodeThrough) {
+  std::string python = newest_python();
+  if (python.empty()) GTEST_SKIP();
+  Profile p = profile_command({python, kPrograms + "exit_code.py"}, script_options("exit_code.py"));
+  EXPECT_EQ(p.exit_code, 3);
+  EXPECT_GT(p.samples, 100);
+}
+
+TEST(Profile, SamplesEveryThreadWithAllThreads) {
+  std::string python = newest_python();
+  if (python.empty()) GTEST_SKIP();
+  std::string script = kPrograms + "threads.py";
+  Options o = script_options("threads.py");
+  o.all_threads = true;
+  Profile p = profile_command({python, script}, o);
+  auto lines = marked_lines(script);
+  double a = percent_of(p, "threads.py", lines["LINE_A"]), b = percent_of(p, "threads.py", lines["LINE_B"]);
+  EXPECT_GT(a, 20);
+  EXPECT_GT(b, 20);
+}
+
+TEST(Profile, MissingScriptGivesNoSamplesAndPythonsExitCode) {
+  std::string python = newest_python();
+  if (python.empty()) GTEST_SKIP();
+  Profile p = profile_command({python, kPrograms + "does_not_exist.py"}, script_options("does_not_exist.py"));
+  EXPECT_EQ(p.exit_code, 2);
+  EXPECT_EQ(p.samples, 0);
+}
+
+int error_code_of(const std::vector<std::string>& argv, double timeout = 10) {
+  Options o;
+  o.startup_timeout_seconds = timeout;
+  try {
+    profile_command(argv, o);
+  } catch (const Error& e) {
+    return e.exit_code();
+  }
+  return -1;
+}
+
+TEST(Profile, RefusesAProgramThatIsNotPython) {
+  EXPECT_EQ(error_code_of({"/bin/sleep", "5"}, 1), kExitNotPython);
+}
+
+TEST(Profile, ReportsAProgramThatExitsBeforePythonStarts) {
+  EXPECT_EQ(error_code_of({"/bin/false"}), 1);
+  EXPECT_EQ(error_code_of({"/nonexistent/python"}), kExitTargetFailed);
+}
+
+TEST(Profile, RefusesAVersionWithoutLayout) {
+  std::string python37 = test_python("3.7");
+  if (python37.empty()) GTEST_SKIP() << "no Python 3.7 installed";
+  EXPECT_EQ(error_code_of({python37, "-c", "import time; time.sleep(3)"}), kExitNoLayout);
+}
+
+TEST(Profile, AttachingToAMissingProcessFails) {
+  pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  waitpid(pid, nullptr, 0);  // a PID that surely is gone now
+  EXPECT_THROW(profile_pid(pid, Options{}), Error);
+}
+
+TEST(Profile, AttachesToARunningProcess) {
+  std::string python = newest_python();
+  if (python.empty()) GTEST_SKIP();
+  std::string script = kPrograms + "shares.py";
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(python.c_str(), python.c_str(), script.c_str(), "1.5", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  usleep(300000);
+  Profile p = profile_pid(pid, Options{});
+  int status = 0;
+  waitpid(pid, &status, 0);
+  auto lines = marked_lines(script);
+  EXPECT_GT(p.samples, 1000);
+  EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_70"]), 70, 3);
+}
+
+TEST(Profile, ResolvesInterpreterNames) {
+  std::string python = newest_python();
+  if (python.empty()) GTEST_SKIP();
+  std::string name = std::filesystem::path(python).filename();
+  EXPECT_TRUE(std::filesystem::exists(resolve_python(name)));
+  EXPECT_THROW(resolve_python("no-such-python-anywhere"), Error);
+}
+
+}  // namespace
+}  // namespace measure_loc

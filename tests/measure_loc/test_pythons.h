@@ -1,0 +1,24 @@
+// test_pythons.h: which interpreter to test each Python version with (the pyenv install for that version).
+#pragma once
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace measure_loc {
+
+// /root/.pyenv/versions/<version>.*/bin/python<version>, the newest patch release; empty if none.
+inline std::string test_python(const std::string& version) {
+  std::vector<std::filesystem::path> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/root/.pyenv/versions", ec)) {
+    std::string name = entry.path().filename();
+    auto exe = entry.path() / "bin" / ("python" + version);
+    if (name.rfind(version + ".", 0) == 0 && std::filesystem::exists(exe)) found.push_back(exe);
+  }
+  std::sort(found.begin(), found.end());
+  return found.empty() ? std::string() : found.back().string();
+}
+
+}  // namespace measure_loc
