@@ -17,6 +17,7 @@ struct Interval {
 };
 using Groups = std::vector<std::vector<double>>;  // values per worker process
 
+// mean, median and percentile of no values are NaN.
 double mean(std::span<const double> values);
 double median(std::span<const double> values);
 double stdev(std::span<const double> values);  // sample stdev (n-1); 0 for n < 2
@@ -35,7 +36,8 @@ struct BootstrapOptions {
   std::uint64_t seed = 12345;
 };
 
-// CIs by bootstrap resampling whole processes.
+// CIs by bootstrap resampling whole processes (percentile intervals). A side with a single process has no
+// between-process variation, so its values are resampled instead of reporting a zero-width interval.
 Summary summarize(const Groups& groups, const BootstrapOptions& options = {});
 Interval bootstrap_ci(const Groups& groups, const std::function<double(std::span<const double>)>& statistic,
                       const BootstrapOptions& options = {});
@@ -62,7 +64,8 @@ GeomeanResult geometric_mean_speedup(const std::vector<std::pair<Groups, Groups>
 
 // Warmup (the seeds' "time to 95% of peak"): window = max(1, n/100), steady state = mean of the last 25%;
 // the index of the first point after which the rolling mean stays within `tolerance` of the steady state, or
-// nullopt when the series never leaves the band (not distinguishable from noise).
+// nullopt when the series never leaves the band (not distinguishable from noise). A result of n - window + 1
+// means even the last window is outside the band (the series never settled).
 std::optional<size_t> warmup_index(std::span<const double> series, double tolerance = 0.05);
 
 }  // namespace harness::stats
