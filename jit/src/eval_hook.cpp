@@ -206,6 +206,16 @@ void disable() {
 
 bool is_enabled() { return g_enabled; }
 
+bool is_compiled(PyCodeObject *co) {
+    if (g_extra_index < 0) return false;
+    void *p = nullptr;
+    if (_PyCode_GetExtra((PyObject *)co, g_extra_index, &p) < 0) {
+        PyErr_Clear();
+        return false;
+    }
+    return p && static_cast<CodeState *>(p)->compiled;
+}
+
 PyObject *stats_dict() {
     PyObject *d = PyDict_New();
     if (!d) return nullptr;

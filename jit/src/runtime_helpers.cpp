@@ -43,9 +43,19 @@ void format_unbound_cell(PyCodeObject *co, int oparg) {
         format_name_error(PyExc_NameError, kUnboundFreeMsg, PyTuple_GET_ITEM(co->co_freevars, oparg - ncells));
 }
 
-// After a call returns: if a tracer or profiler was installed meanwhile, the rest of the frame must run in
-// the interpreter so that it sees line and c_call events.
-inline StackResult after_call(PyObject **sp) {
+// After a call returns. The interpreter looks at the eval breaker before every instruction, so a signal
+// raised by the callee (os.kill, interrupt_main) is handled right after the call, inside the same try block;
+// like the interpreter, skip that when the next instruction starts a try/with block. Then, if a tracer or
+// profiler was installed meanwhile, the rest of the frame runs in the interpreter so it sees line and c_call
+// events.
+StackResult after_call(PyFrameObject *f, PyObject **sp) {
+    if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) {
+        auto *code = (const _Py_CODEUNIT *)PyBytes_AS_STRING(f->f_code->co_code);
+        int next = _Py_OPCODE(code[f->f_lasti / 2 + 1]);
+        if (next != SETUP_FINALLY && next != SETUP_WITH && next != BEFORE_ASYNC_WITH && next != YIELD_FROM &&
+            pyston_jit_eval_breaker(f) < 0)
+            return StackResult{sp, kError};
+    }
     return StackResult{sp, _PyThreadState_GET()->use_tracing ? kResumeAfter : kOk};
 }
 
@@ -437,8 +447,9 @@ StackResult op_load_method(PyFrameObject *f, PyObject **sp, int oparg) {
 // ---- calls ----------------------------------------------------------------------------------------------
 
 // Calls the callable at sp[-nargs-1] with the nargs values above it (the last len(kwnames) by keyword),
-// pops all of them and pushes the result (nothing on failure).
-StackResult call_on_stack(PyObject **sp, Py_ssize_t nargs, PyObject *kwnames) {
+// pops all of them (and the NULL below the callable for a LOAD_METHOD that found no method) and pushes the
+// result (nothing on failure).
+StackResult call_on_stack(PyFrameObject *f, PyObject **sp, Py_ssize_t nargs, PyObject *kwnames, bool null_below) {
     PyObject **pfunc = sp - nargs - 1;
     PyObject *func = *pfunc;
     Py_ssize_t npos = nargs - (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
@@ -446,27 +457,26 @@ StackResult call_on_stack(PyObject **sp, Py_ssize_t nargs, PyObject *kwnames) {
                         ? _PyFunction_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
                         : _PyObject_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
     while (sp > pfunc) Py_DECREF(POP());
+    if (null_below) --sp;
     if (!res) FAIL;
     PUSH(res);
-    return after_call(sp);
+    return after_call(f, sp);
 }
 
-StackResult op_call_function(PyFrameObject *, PyObject **sp, int oparg) { return call_on_stack(sp, oparg, nullptr); }
+StackResult op_call_function(PyFrameObject *f, PyObject **sp, int oparg) {
+    return call_on_stack(f, sp, oparg, nullptr, false);
+}
 
-StackResult op_call_function_kw(PyFrameObject *, PyObject **sp, int oparg) {
+StackResult op_call_function_kw(PyFrameObject *f, PyObject **sp, int oparg) {
     PyObject *names = POP();
-    StackResult r = call_on_stack(sp, oparg, names);
+    StackResult r = call_on_stack(f, sp, oparg, names, false);
     Py_DECREF(names);
     return r;
 }
 
-StackResult op_call_method(PyFrameObject *, PyObject **sp, int oparg) {
-    if (PEEK(oparg + 2) != nullptr) return call_on_stack(sp, oparg + 1, nullptr);
-    // Not a method: the slot below the callable holds NULL; drop it under the result.
-    StackResult r = call_on_stack(sp, oparg, nullptr);
-    if (r.status == kError) return StackResult{r.sp - 1, kError};
-    r.sp[-2] = r.sp[-1];
-    return StackResult{r.sp - 1, r.status};
+StackResult op_call_method(PyFrameObject *f, PyObject **sp, int oparg) {
+    bool is_method = PEEK(oparg + 2) != nullptr;
+    return call_on_stack(f, sp, is_method ? oparg + 1 : oparg, nullptr, !is_method);
 }
 
 int check_args_iterable(PyObject *func, PyObject *args) {
@@ -503,7 +513,7 @@ void format_kwargs_error(PyObject *func, PyObject *kwargs) {
     }
 }
 
-StackResult op_call_function_ex(PyFrameObject *, PyObject **sp, int oparg) {
+StackResult op_call_function_ex(PyFrameObject *f, PyObject **sp, int oparg) {
     PyObject *kwargs = nullptr;
     if (oparg & 1) {
         kwargs = POP();
@@ -536,7 +546,7 @@ StackResult op_call_function_ex(PyFrameObject *, PyObject **sp, int oparg) {
     Py_XDECREF(kwargs);
     if (!res) { --sp; FAIL; }
     TOP() = res;
-    return after_call(sp);
+    return after_call(f, sp);
 }
 
 StackResult op_make_function(PyFrameObject *f, PyObject **sp, int oparg) {

@@ -23,6 +23,8 @@ struct Settings {
 bool enable();
 void disable();
 bool is_enabled();
+// Whether machine code exists for this code object.
+bool is_compiled(PyCodeObject *co);
 // A new dict: functions compiled, bytes, compile time, deopts and fallbacks by opcode and by reason.
 PyObject *stats_dict();
 
