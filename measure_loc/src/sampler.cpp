@@ -55,7 +55,7 @@ class Phase {
     if (started_) started_at_ = Clock::now();
   }
   bool counting(StackReader& reader, Clock::time_point now) {
-    if (!started_ && reader.module_on_stack(options_.all_threads, options_.start_files)) {
+    if (!started_ && reader.file_on_stack(options_.all_threads, options_.start_files)) {
       started_ = true;
       started_at_ = now;
     }

@@ -156,17 +156,13 @@ bool StackReader::load_code(std::uint64_t, const std::vector<std::uint8_t>& head
   info.filename_ptr = field<std::uint64_t>(header, layout_.code_filename);
   info.name_ptr = field<std::uint64_t>(header, layout_.code_name);
   info.firstlineno = field<int>(header, layout_.code_firstlineno);
-  std::string filename, name;
-  if (!read_bytes(info.linetable_ptr, info.linetable) || !read_string(info.filename_ptr, filename) ||
-      !read_string(info.name_ptr, name)) {
-    return false;
-  }
+  std::string filename;
+  if (!read_bytes(info.linetable_ptr, info.linetable) || !read_string(info.filename_ptr, filename)) return false;
   if (layout_.code_bytes >= 0) {
     std::uint64_t co_code = field<std::uint64_t>(header, layout_.code_bytes);
     if (!memory_.read_value(co_code + layout_.var_object_size, info.code_bytes)) return false;
   }
   info.filename_id = intern(filename);
-  info.is_module = name == "<module>";
   return true;
 }
 
@@ -229,7 +225,7 @@ SampleStatus StackReader::sample(bool all_threads, std::vector<SampledLine>& lin
   return lines.empty() ? SampleStatus::Idle : SampleStatus::Ok;
 }
 
-bool StackReader::module_on_stack(bool all_threads, const std::vector<std::string>& suffixes) {
+bool StackReader::file_on_stack(bool all_threads, const std::vector<std::string>& suffixes) {
   std::vector<std::uint64_t> tstates;
   std::uint64_t holder = 0;
   if (all_threads || !gil_holder(holder) || holder == 0) {
@@ -246,7 +242,7 @@ bool StackReader::module_on_stack(bool all_threads, const std::vector<std::strin
       bool is_shim = false;
       if (!read_frame(frame, code, instruction, back, is_shim)) break;
       const CodeInfo* info = is_shim ? nullptr : code_info(code);
-      if (info && info->is_module) {
+      if (info) {
         const std::string& filename = filenames_[static_cast<std::size_t>(info->filename_id)];
         for (const std::string& suffix : suffixes) {
           if (filename == suffix || ends_with(filename, "/" + suffix)) return true;

@@ -19,7 +19,6 @@ struct CodeInfo {
   std::int64_t code_bytes = 0;  // instruction bytes, to validate offsets
   std::vector<std::uint8_t> linetable;
   int filename_id = 0;  // index into StackReader::filenames()
-  bool is_module = false;  // co_name == "<module>"
 };
 
 struct SampledLine {
@@ -39,8 +38,8 @@ class StackReader {
 
   // Samples the GIL holder (or, with all_threads, every thread with a Python frame).
   SampleStatus sample(bool all_threads, std::vector<SampledLine>& lines);
-  // True when a `<module>` frame of a file ending in one of `suffixes` is on a sampled stack.
-  bool module_on_stack(bool all_threads, const std::vector<std::string>& suffixes);
+  // True when code from a file ending in one of `suffixes` is on a sampled stack.
+  bool file_on_stack(bool all_threads, const std::vector<std::string>& suffixes);
   const std::vector<std::string>& filenames() const { return filenames_; }
 
  private:

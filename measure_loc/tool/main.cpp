@@ -47,8 +47,9 @@ int run(int argc, char** argv) {
   app.prefix_command();
   measure_loc::Options options;
   std::string python = "python3", module, db_path, output;
+  std::vector<std::string> start_at;
   pid_t pid = 0;
-  bool json = false, csv = false;
+  bool json = false, csv = false, resolve_only = false;
   int top = 20;
   app.add_option("--python", python, "interpreter path or name (PATH, pyenv versions, build tree)");
   app.add_option("-m", module, "run a library module as a script");
@@ -58,15 +59,22 @@ int run(int argc, char** argv) {
   app.add_flag("--all-threads", options.all_threads, "sample every thread, not only the GIL holder");
   app.add_option("--warmup", options.warmup_seconds, "seconds to skip after the program's module starts")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--start-at", start_at,
+                 "start counting once code of this file runs (default: the script or module given)");
   app.add_flag("--json", json, "write the whole profile as JSON");
   app.add_flag("--csv", csv, "write every line as CSV");
   app.add_option("--top", top, "lines shown in the text report");
   app.add_option("-o,--output", output, "write the report to this file instead of stdout");
+  app.add_flag("--resolve-only", resolve_only, "print the interpreter --python resolves to, then exit");
   app.add_option("--db", db_path, "store the profile in this results database");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : measure_loc::kExitUsage;
+  }
+  if (resolve_only) {
+    std::cout << measure_loc::resolve_python(python).string() << "\n";
+    return 0;
   }
   if (json && csv) throw measure_loc::Error("--json and --csv exclude each other");
 
@@ -80,6 +88,7 @@ int run(int argc, char** argv) {
   } else {
     std::string target;
     std::vector<std::string> command = target_command(python, module, app.remaining(), options, target);
+    if (!start_at.empty()) options.start_files = start_at;
     profile = measure_loc::profile_command(command, options);
     profile.target = target;
   }

@@ -37,8 +37,8 @@ struct Options {
   double rate_hz = 10000;        // mean sampling rate; intervals are exponentially distributed
   bool all_threads = false;      // sample every thread with a Python frame, not only the GIL holder
   double warmup_seconds = 0;     // samples skipped after counting starts
-  // Start counting once a `<module>` frame whose filename ends with one of these is on the stack (the target's
-  // own script, not site imports); empty: at once.
+  // Start counting once code from a file whose name ends with one of these is on the stack (the target's own
+  // script or benchmark, not interpreter start-up and site imports); empty: at once.
   std::vector<std::string> start_files;
   std::uint64_t random_seed = 0;  // 0: seeded from the clock
   double startup_timeout_seconds = 10;  // a launched program that shows no CPython runtime by then is not Python
