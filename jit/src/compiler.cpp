@@ -316,10 +316,24 @@ void FunctionCompiler::emit_pop_jump_if(bool jump_if_true) {
     a_.bind(next);
 }
 
+// Valid bytecode returns with an empty stack; hand-made bytecode may not, and the interpreter then pops
+// (and releases) what is left.
 void FunctionCompiler::emit_return_value() {
+    Label clean = a_.newLabel();
     a_.sub(kSp, 8);
     a_.mov(x86::rax, stack_slot(0));
+    a_.cmp(kSp, frame_field(offsetof(PyFrameObject, f_valuestack)));
+    a_.jne(clean);
     a_.jmp(exit_);
+    cold_.push_back([this, clean] {
+        a_.bind(clean);
+        a_.mov(x86::r14, x86::rax);
+        a_.mov(x86::rdi, kFrame);
+        a_.mov(x86::rsi, kSp);
+        call((const void *)pyston_jit_clear_stack);
+        a_.mov(x86::rax, x86::r14);
+        a_.jmp(exit_);
+    });
 }
 
 // Suspends a generator frame: f_stacktop marks it as suspended (not finished) for gen_send_ex, and the

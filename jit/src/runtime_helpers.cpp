@@ -1262,6 +1262,10 @@ StackResult op_dispatch_missing(PyFrameObject *, PyObject **sp, int) { RETRY; }
 
 }  // namespace
 
+extern "C" void pyston_jit_clear_stack(PyFrameObject *f, PyObject **sp) {
+    while (sp > f->f_valuestack) Py_XDECREF(*--sp);
+}
+
 extern "C" int pyston_jit_truth_decref(PyObject *v) {
     int r = PyObject_IsTrue(v);
     Py_DECREF(v);

@@ -29,7 +29,8 @@ OpcodeHelper helper_for(int opcode);
 
 // Non-uniform helpers called from inline code.
 extern "C" {
-int pyston_jit_truth_decref(PyObject *v);  // 1, 0, or -1 with an exception set
+int pyston_jit_truth_decref(PyObject *v);
+void pyston_jit_clear_stack(PyFrameObject *f, PyObject **sp);  // pops and releases down to f_valuestack  // 1, 0, or -1 with an exception set
 StackResult pyston_jit_unbound_local(PyFrameObject *f, PyObject **sp, int oparg);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject *f);
