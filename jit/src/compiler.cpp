@@ -70,8 +70,10 @@ int jump_target_offset(const Instruction &ins) {
 
 class FunctionCompiler {
 public:
-    FunctionCompiler(PyCodeObject *co, x86::Assembler &a, CodeHolder &holder)
-        : co_(co), a_(a), holder_(holder), instructions_(decode(co)) {}
+    FunctionCompiler(PyCodeObject *co, x86::Assembler &a, CodeHolder &holder, const CompileOptions &options,
+                     GlobalCache *global_caches)
+        : co_(co), a_(a), holder_(holder), options_(options), global_caches_(global_caches),
+          instructions_(decode(co)) {}
 
     bool emit(std::string *failure);
     std::vector<std::pair<int, Label>> resume_labels;  // (code unit, label)
@@ -80,6 +82,9 @@ private:
     PyCodeObject *co_;
     x86::Assembler &a_;
     CodeHolder &holder_;
+    const CompileOptions &options_;
+    GlobalCache *global_caches_;
+    int next_global_cache_ = 0;
     std::vector<Instruction> instructions_;
     std::vector<Label> unit_labels_;
     std::vector<std::function<void()>> cold_;
@@ -114,7 +119,14 @@ private:
     void emit_yield_value();
     void emit_yield_from();
     void emit_begin_finally();
+    void emit_load_global_cached();
 };
+
+int count_opcode(PyCodeObject *co, int opcode) {
+    int n = 0;
+    for (const Instruction &ins : decode(co)) n += ins.opcode == opcode;
+    return n;
+}
 
 void FunctionCompiler::decref(const x86::Gp &obj) {
     Label done = a_.newLabel();
@@ -374,6 +386,41 @@ void FunctionCompiler::emit_begin_finally() {
     a_.add(kSp, 8);
 }
 
+// The cached form: two version-tag compares and a load; the helper fills the cache on a miss.
+void FunctionCompiler::emit_load_global_cached() {
+    GlobalCache *cache = &global_caches_[next_global_cache_++];
+    Label miss = a_.newLabel(), done = a_.newLabel();
+    const int32_t version = int32_t(offsetof(PyDictObject, ma_version_tag));
+    a_.mov(x86::rcx, imm(cache));
+    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_globals)));
+    a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
+    a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, globals_version))));
+    a_.jne(miss);
+    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_builtins)));
+    a_.cmp(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins))));
+    a_.jne(miss);
+    a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
+    a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins_version))));
+    a_.jne(miss);
+    a_.mov(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, value))));
+    incref(x86::rax);
+    push(x86::rax);
+    a_.bind(done);
+    int oparg = ins_->oparg;
+    cold_.push_back([this, miss, done, oparg, cache] {
+        a_.bind(miss);
+        a_.mov(x86::rdi, kFrame);
+        a_.mov(x86::rsi, kSp);
+        a_.mov(x86::edx, oparg);
+        a_.mov(x86::rcx, imm(cache));
+        call((const void *)pyston_jit_load_global_cached);
+        a_.mov(kSp, x86::rax);
+        a_.test(x86::edx, x86::edx);
+        a_.jnz(status_exit_);
+        a_.jmp(done);
+    });
+}
+
 void FunctionCompiler::emit_instruction(const Instruction &ins) {
     ins_ = &ins;
     switch (ins.opcode) {
@@ -400,6 +447,9 @@ void FunctionCompiler::emit_instruction(const Instruction &ins) {
         case RETURN_VALUE: return emit_return_value();
         case YIELD_VALUE: return emit_yield_value();
         case YIELD_FROM: return emit_yield_from();
+        case LOAD_GLOBAL:
+            if (options_.cache_globals) return emit_load_global_cached();
+            break;
         case RAISE_VARARGS:
             // A bare `raise` re-raises without a new traceback entry: the interpreter's job.
             if (ins.oparg == 0) {
@@ -481,7 +531,9 @@ CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileO
     StringLogger logger;
     if (options.want_listing) holder.setLogger(&logger);
     x86::Assembler a(&holder);
-    FunctionCompiler compiler(co, a, holder);
+    int n_globals = count_opcode(co, LOAD_GLOBAL);
+    std::unique_ptr<GlobalCache[]> global_caches(n_globals ? new GlobalCache[n_globals] : nullptr);
+    FunctionCompiler compiler(co, a, holder, options, global_caches.get());
     if (!compiler.emit(&out.failure) || !errors.message.empty()) {
         if (out.failure.empty()) out.failure = "asmjit: " + errors.message;
         return out;
@@ -494,6 +546,7 @@ CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileO
     }
     fn->entry = (EntryFn)code;
     fn->memory = &memory;
+    fn->global_caches = std::move(global_caches);
     fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
     for (auto &[unit, label] : compiler.resume_labels)
         fn->resume_points[unit] = int32_t(holder.labelOffsetFromBase(label));

@@ -74,6 +74,8 @@ void try_compile(PyCodeObject *co, CodeState *st) {
     auto t0 = std::chrono::steady_clock::now();
     CompileOptions options;
     options.want_listing = !g_settings.dump_dir.empty();
+    options.cache_globals = g_settings.cache_globals;
+    options.inline_compare = g_settings.inline_compare;
     CompileOutcome out = compile_code(co, *g_memory, options);
     g_stats.compile_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
     if (!out.function) {
@@ -177,6 +179,9 @@ Settings Settings::from_environment() {
     s.perf_map = env_long("PYSTON_PERF_MAP", 0) != 0;
     if (const char *d = getenv("PYSTON_JIT_DUMP")) s.dump_dir = d;
     s.gdb = env_long("PYSTON_JIT_GDB", 1) != 0;
+    s.cache_globals = env_long("PYSTON_JIT_CACHE_GLOBALS", 1) != 0;
+    s.fast_arith = env_long("PYSTON_JIT_FAST_ARITH", 1) != 0;
+    s.inline_compare = env_long("PYSTON_JIT_INLINE_COMPARE", 1) != 0;
     return s;
 }
 
@@ -184,6 +189,7 @@ bool enable() {
     if (g_enabled) return true;
     if (!g_memory) {
         g_settings = Settings::from_environment();
+        g_fast_arith = g_settings.fast_arith;
         g_memory = new CodeMemory(g_settings.max_memory);  // lives as long as the process: code may still run
         g_extra_index = _PyEval_RequestCodeExtraIndex(free_code_state);
         if (g_extra_index < 0) {

@@ -8,6 +8,9 @@
 extern "C" int _PyObject_GetMethod(PyObject *obj, PyObject *name, PyObject **method);
 
 namespace pyston_jit {
+
+bool g_fast_arith = true;
+
 namespace {
 
 #define TOP() (sp[-1])
@@ -82,11 +85,77 @@ StackResult op_unary_not(PyFrameObject *, PyObject **sp, int) {
     OK;
 }
 
-template <PyObject *(*Fn)(PyObject *, PyObject *)>
+// ---- fast paths for small ints and floats (PYSTON_JIT_FAST_ARITH) ---------------------------------------
+
+// The value of an exact int of at most one 30-bit digit.
+inline bool small_int(PyObject *o, long *v) {
+    if (Py_TYPE(o) != &PyLong_Type) return false;
+    Py_ssize_t size = Py_SIZE(o);
+    if (size < -1 || size > 1) return false;
+    *v = size == 0 ? 0 : size * long(((PyLongObject *)o)->ob_digit[0]);
+    return true;
+}
+
+enum class Arith { kAdd, kSub, kMul, kFloorDiv, kMod, kTrueDiv, kOther };
+
+// A new reference to `a op b` when both are small ints or both exact floats and the answer is easy; else
+// nullptr with no exception (the caller takes the generic path).
+PyObject *fast_arith(Arith op, PyObject *a, PyObject *b) {
+    long x, y;
+    if (small_int(a, &x) && small_int(b, &y)) {
+        switch (op) {
+            case Arith::kAdd: return PyLong_FromLong(x + y);
+            case Arith::kSub: return PyLong_FromLong(x - y);
+            case Arith::kMul: return PyLong_FromLong(x * y);  // 30 + 30 bits fit
+            case Arith::kFloorDiv:
+            case Arith::kMod: {
+                if (y == 0) return nullptr;
+                long q = x / y, r = x % y;
+                if (r != 0 && ((r < 0) != (y < 0))) {
+                    q -= 1;
+                    r += y;
+                }
+                return PyLong_FromLong(op == Arith::kMod ? r : q);
+            }
+            default: return nullptr;
+        }
+    }
+    if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
+        double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
+        switch (op) {
+            case Arith::kAdd: return PyFloat_FromDouble(u + v);
+            case Arith::kSub: return PyFloat_FromDouble(u - v);
+            case Arith::kMul: return PyFloat_FromDouble(u * v);
+            case Arith::kTrueDiv: return v == 0.0 ? nullptr : PyFloat_FromDouble(u / v);
+            default: return nullptr;
+        }
+    }
+    return nullptr;
+}
+
+// Py_True/Py_False (new reference) for a rich comparison of two small ints or two exact floats, else nullptr.
+PyObject *fast_compare(int op, PyObject *a, PyObject *b) {
+    long x, y;
+    int r;
+    if (small_int(a, &x) && small_int(b, &y)) {
+        r = op == Py_LT ? x < y : op == Py_LE ? x <= y : op == Py_EQ ? x == y : op == Py_NE ? x != y : op == Py_GT ? x > y : x >= y;
+    } else if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
+        double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
+        r = op == Py_LT ? u < v : op == Py_LE ? u <= v : op == Py_EQ ? u == v : op == Py_NE ? u != v : op == Py_GT ? u > v : u >= v;
+    } else {
+        return nullptr;
+    }
+    PyObject *res = r ? Py_True : Py_False;
+    Py_INCREF(res);
+    return res;
+}
+
+template <PyObject *(*Fn)(PyObject *, PyObject *), Arith Op = Arith::kOther>
 StackResult binary(PyFrameObject *, PyObject **sp, int) {
     PyObject *right = POP();
     PyObject *left = TOP();
-    PyObject *res = Fn(left, right);
+    PyObject *res = Op != Arith::kOther && g_fast_arith ? fast_arith(Op, left, right) : nullptr;
+    if (!res) res = Fn(left, right);
     Py_DECREF(left);
     Py_DECREF(right);
     if (!res) { --sp; FAIL; }
@@ -137,8 +206,10 @@ template <bool Inplace>
 StackResult op_add(PyFrameObject *f, PyObject **sp, int) {
     PyObject *right = POP();
     PyObject *left = TOP();
-    PyObject *res;
-    if (PyUnicode_CheckExact(left) && PyUnicode_CheckExact(right)) {
+    PyObject *res = g_fast_arith ? fast_arith(Arith::kAdd, left, right) : nullptr;
+    if (res) {
+        Py_DECREF(left);
+    } else if (PyUnicode_CheckExact(left) && PyUnicode_CheckExact(right)) {
         res = concat_unicode(f, left, right);  // consumes left
     } else {
         res = Inplace ? PyNumber_InPlaceAdd(left, right) : PyNumber_Add(left, right);
@@ -192,6 +263,7 @@ PyObject *exception_match(PyObject *v, PyObject *w) {
 
 PyObject *compare(int op, PyObject *v, PyObject *w) {
     PyObject *res;
+    if (op <= Py_GE && g_fast_arith && (res = fast_compare(op, v, w))) return res;
     switch (op) {
         case PyCmp_IS: res = v == w ? Py_True : Py_False; break;
         case PyCmp_IS_NOT: res = v != w ? Py_True : Py_False; break;
@@ -313,6 +385,26 @@ StackResult op_load_global(PyFrameObject *f, PyObject **sp, int oparg) {
     PUSH(v);
     OK;
 }
+
+}  // namespace
+
+// The slow path of a LOAD_GLOBAL site: looks the name up and, when globals and builtins are exact dicts,
+// remembers the value with both dicts' version tags (a dict's version changes on every mutation, and tags
+// are unique across dicts, so matching tags mean the cached borrowed value is still the dict's).
+extern "C" StackResult pyston_jit_load_global_cached(PyFrameObject *f, PyObject **sp, int oparg, GlobalCache *cache) {
+    PyObject *v = load_global_or_builtin(f, name_at(f, oparg));
+    if (!v) FAIL;
+    if (PyDict_CheckExact(f->f_globals) && PyDict_CheckExact(f->f_builtins)) {
+        cache->globals_version = ((PyDictObject *)f->f_globals)->ma_version_tag;
+        cache->builtins = f->f_builtins;
+        cache->builtins_version = ((PyDictObject *)f->f_builtins)->ma_version_tag;
+        cache->value = v;
+    }
+    PUSH(v);
+    OK;
+}
+
+namespace {
 
 StackResult op_store_global(PyFrameObject *f, PyObject **sp, int oparg) {
     PyObject *v = POP();
@@ -1309,27 +1401,27 @@ OpcodeHelper helper_for(int opcode) {
         case UNARY_INVERT: return unary<PyNumber_Invert>;
         case UNARY_NOT: return op_unary_not;
         case BINARY_POWER: return binary<power>;
-        case BINARY_MULTIPLY: return binary<PyNumber_Multiply>;
+        case BINARY_MULTIPLY: return binary<PyNumber_Multiply, Arith::kMul>;
         case BINARY_MATRIX_MULTIPLY: return binary<PyNumber_MatrixMultiply>;
-        case BINARY_MODULO: return binary<PyNumber_Remainder>;
+        case BINARY_MODULO: return binary<PyNumber_Remainder, Arith::kMod>;
         case BINARY_ADD: return op_add<false>;
-        case BINARY_SUBTRACT: return binary<PyNumber_Subtract>;
+        case BINARY_SUBTRACT: return binary<PyNumber_Subtract, Arith::kSub>;
         case BINARY_SUBSCR: return binary<PyObject_GetItem>;
-        case BINARY_FLOOR_DIVIDE: return binary<PyNumber_FloorDivide>;
-        case BINARY_TRUE_DIVIDE: return binary<PyNumber_TrueDivide>;
+        case BINARY_FLOOR_DIVIDE: return binary<PyNumber_FloorDivide, Arith::kFloorDiv>;
+        case BINARY_TRUE_DIVIDE: return binary<PyNumber_TrueDivide, Arith::kTrueDiv>;
         case BINARY_LSHIFT: return binary<PyNumber_Lshift>;
         case BINARY_RSHIFT: return binary<PyNumber_Rshift>;
         case BINARY_AND: return binary<PyNumber_And>;
         case BINARY_XOR: return binary<PyNumber_Xor>;
         case BINARY_OR: return binary<PyNumber_Or>;
         case INPLACE_POWER: return binary<inplace_power>;
-        case INPLACE_MULTIPLY: return binary<PyNumber_InPlaceMultiply>;
+        case INPLACE_MULTIPLY: return binary<PyNumber_InPlaceMultiply, Arith::kMul>;
         case INPLACE_MATRIX_MULTIPLY: return binary<PyNumber_InPlaceMatrixMultiply>;
-        case INPLACE_MODULO: return binary<PyNumber_InPlaceRemainder>;
+        case INPLACE_MODULO: return binary<PyNumber_InPlaceRemainder, Arith::kMod>;
         case INPLACE_ADD: return op_add<true>;
-        case INPLACE_SUBTRACT: return binary<PyNumber_InPlaceSubtract>;
-        case INPLACE_FLOOR_DIVIDE: return binary<PyNumber_InPlaceFloorDivide>;
-        case INPLACE_TRUE_DIVIDE: return binary<PyNumber_InPlaceTrueDivide>;
+        case INPLACE_SUBTRACT: return binary<PyNumber_InPlaceSubtract, Arith::kSub>;
+        case INPLACE_FLOOR_DIVIDE: return binary<PyNumber_InPlaceFloorDivide, Arith::kFloorDiv>;
+        case INPLACE_TRUE_DIVIDE: return binary<PyNumber_InPlaceTrueDivide, Arith::kTrueDiv>;
         case INPLACE_LSHIFT: return binary<PyNumber_InPlaceLshift>;
         case INPLACE_RSHIFT: return binary<PyNumber_InPlaceRshift>;
         case INPLACE_AND: return binary<PyNumber_InPlaceAnd>;

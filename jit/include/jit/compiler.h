@@ -2,6 +2,7 @@
 // stack stays in the frame, so compiled code can hand a frame to the interpreter at any instruction.
 #pragma once
 #include "jit/python.h"
+#include "jit/runtime_helpers.h"
 
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,7 @@ struct CompiledFunction {
     // Machine-code offset for each resumable code unit (start, after YIELD_VALUE, at YIELD_FROM), else -1.
     std::vector<int32_t> resume_points;
     CodeMemory *memory = nullptr;
+    std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
 
     // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
     const void *entry_for(int lasti) const;
@@ -32,6 +34,8 @@ struct CompiledFunction {
 
 struct CompileOptions {
     bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
+    bool cache_globals = true;  // PYSTON_JIT_CACHE_GLOBALS: LOAD_GLOBAL guarded on dict version tags
+    bool inline_compare = true; // PYSTON_JIT_INLINE_COMPARE: small-int compare fused with the branch, inline
 };
 
 struct CompileOutcome {

@@ -16,6 +16,10 @@ struct Settings {
     bool perf_map = false;              // PYSTON_PERF_MAP=1: /tmp/perf-PID.map
     std::string dump_dir;               // PYSTON_JIT_DUMP=DIR: one .s listing per compiled code object
     bool gdb = true;                    // PYSTON_JIT_GDB=0 turns off GDB JIT-interface registration
+    // Speed techniques (issue 8), each on by default and switchable alone to measure it:
+    bool cache_globals = true;          // PYSTON_JIT_CACHE_GLOBALS
+    bool fast_arith = true;             // PYSTON_JIT_FAST_ARITH
+    bool inline_compare = true;         // PYSTON_JIT_INLINE_COMPARE
     static Settings from_environment();
 };
 

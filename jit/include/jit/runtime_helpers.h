@@ -27,10 +27,22 @@ using OpcodeHelper = StackResult (*)(PyFrameObject *f, PyObject **sp, int oparg)
 // The helper for `opcode`, or nullptr when the compiler emits it inline or deopts at it.
 OpcodeHelper helper_for(int opcode);
 
+// One LOAD_GLOBAL site's cache: valid while both dicts' version tags are unchanged (tag 0 is never used).
+struct GlobalCache {
+    uint64_t globals_version = 0;
+    PyObject *builtins = nullptr;
+    uint64_t builtins_version = 0;
+    PyObject *value = nullptr;  // borrowed from whichever dict holds it
+};
+
+// PYSTON_JIT_FAST_ARITH: small-int and float fast paths in the arithmetic and comparison helpers.
+extern bool g_fast_arith;
+
 // Non-uniform helpers called from inline code.
 extern "C" {
 int pyston_jit_truth_decref(PyObject *v);
 void pyston_jit_clear_stack(PyFrameObject *f, PyObject **sp);  // pops and releases down to f_valuestack  // 1, 0, or -1 with an exception set
+StackResult pyston_jit_load_global_cached(PyFrameObject *f, PyObject **sp, int oparg, GlobalCache *cache);
 StackResult pyston_jit_unbound_local(PyFrameObject *f, PyObject **sp, int oparg);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject *f);

@@ -1,0 +1,97 @@
+# Changing the world under the inline caches and fast paths: globals rebound and deleted, builtins replaced,
+# the same code run with other globals, int/float fast paths at their edges (overflow, zero division,
+# subclasses, big ints, NaN).
+import builtins
+import math
+from jit_support import warm, assert_compiled, check
+
+G = 1
+
+
+def read_g():
+    return G
+
+
+def read_len(x):
+    return len(x)
+
+
+warm(read_g)
+check(read_g() == 1)
+G = 2
+check(read_g() == 2)
+del G
+try:
+    read_g()
+    check(False, "NameError expected")
+except NameError as e:
+    check("name 'G' is not defined" in str(e))
+builtins.G = "from builtins"
+check(read_g() == "from builtins")
+G = "global again"
+check(read_g() == "global again")
+del builtins.G
+
+warm(read_len, [1])
+real_len = builtins.len
+builtins.len = lambda x: 42
+try:
+    check(read_len([1, 2]) == 42)
+finally:
+    builtins.len = real_len
+check(read_len([1, 2]) == 2)
+globals()["len"] = lambda x: -1
+check(read_len([1]) == -1)
+del globals()["len"]
+check(read_len([1]) == 1)
+
+# The same code object with other globals.
+other = {"G": "other", "__builtins__": builtins}
+for _ in range(30):
+    check(eval(read_g.__code__, other) == "other")
+    check(read_g() == "global again")
+assert_compiled(read_g, read_len)
+
+
+def arith(a, b):
+    return (a + b, a - b, a * b, a // b, a % b, a < b, a <= b, a == b, a != b, a > b, a >= b)
+
+
+def reference(a, b):
+    return (a + b, a - b, a * b, a // b, a % b, a < b, a <= b, a == b, a != b, a > b, a >= b)
+
+
+class MyInt(int):
+    def __add__(self, other):
+        return "custom"
+
+
+cases = [(7, 3), (-7, 3), (7, -3), (-7, -3), (0, 5), (2**29, 2**29), (2**30 - 1, 2**30 - 1), (-(2**30) + 1, 3),
+         (2**40, 3), (10**20, -7), (5, 2**35), (True, 2), (1.5, 0.5), (-2.5, 1.25), (1e308, 1e308)]
+for _ in range(20):
+    for a, b in cases:
+        got, want = arith(a, b), tuple(reference(a, b))
+        check(got == want and [type(x) for x in got] == [type(x) for x in want], (a, b, got, want))
+assert_compiled(arith)
+check(arith(MyInt(1), 2)[0] == "custom")
+for a, b in ((1, 0), (1.0, 0.0)):
+    try:
+        arith(a, b)
+        check(False, "ZeroDivisionError expected")
+    except ZeroDivisionError:
+        pass
+nan = float("nan")
+check(arith(nan, 1.0)[5:] == (False, False, False, True, False, False))
+
+
+def truediv(a, b):
+    return a / b
+
+
+check(warm(truediv, 1.0, 4.0) == 0.25 and truediv(7, 2) == 3.5)
+try:
+    truediv(1.0, 0.0)
+    check(False)
+except ZeroDivisionError:
+    pass
+print("ok")
