@@ -120,6 +120,9 @@ private:
     void emit_yield_from();
     void emit_begin_finally();
     void emit_load_global_cached();
+    bool can_fuse_compare(size_t index) const;
+    void emit_fused_compare_jump(const Instruction &compare, const Instruction &jump);
+    std::vector<bool> is_jump_target_;
 };
 
 int count_opcode(PyCodeObject *co, int opcode) {
@@ -421,6 +424,72 @@ void FunctionCompiler::emit_load_global_cached() {
     });
 }
 
+// COMPARE_OP (<, <=, ==, !=, >, >=) directly followed by POP_JUMP_IF_FALSE/TRUE that nothing jumps to.
+bool FunctionCompiler::can_fuse_compare(size_t index) const {
+    if (!options_.inline_compare || index + 1 >= instructions_.size()) return false;
+    const Instruction &cmp = instructions_[index], &next = instructions_[index + 1];
+    return cmp.opcode == COMPARE_OP && cmp.oparg <= Py_GE && cmp.start == cmp.unit &&
+           (next.opcode == POP_JUMP_IF_FALSE || next.opcode == POP_JUMP_IF_TRUE) && next.start == next.unit &&
+           !is_jump_target_[next.unit];
+}
+
+// Two small ints (one digit at most) compare inline and branch without making a bool; anything else takes
+// the generic COMPARE_OP helper and the generic conditional jump.
+void FunctionCompiler::emit_fused_compare_jump(const Instruction &compare, const Instruction &jump) {
+    Label slow = a_.newLabel(), next = a_.newLabel(), take = a_.newLabel();
+    const x86::Gp left = x86::rdi, right = x86::rsi;
+    const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
+    const int32_t digit = int32_t(offsetof(PyLongObject, ob_digit));
+    ins_ = &compare;
+    store_lasti(compare.offset());
+    a_.mov(left, stack_slot(-2));
+    a_.mov(right, stack_slot(-1));
+    a_.mov(x86::rax, imm(&PyLong_Type));
+    a_.cmp(x86::qword_ptr(left, type), x86::rax);
+    a_.jne(slow);
+    a_.cmp(x86::qword_ptr(right, type), x86::rax);
+    a_.jne(slow);
+    a_.mov(x86::rdx, x86::qword_ptr(left, size));
+    a_.lea(x86::rax, x86::ptr(x86::rdx, 1));
+    a_.cmp(x86::rax, 2);
+    a_.ja(slow);
+    a_.mov(x86::rcx, x86::qword_ptr(right, size));
+    a_.lea(x86::rax, x86::ptr(x86::rcx, 1));
+    a_.cmp(x86::rax, 2);
+    a_.ja(slow);
+    a_.mov(x86::eax, x86::dword_ptr(left, digit));  // value = size * digit (size is -1, 0 or 1)
+    a_.imul(x86::rdx, x86::rax);
+    a_.mov(x86::eax, x86::dword_ptr(right, digit));
+    a_.imul(x86::rcx, x86::rax);
+    a_.cmp(x86::rdx, x86::rcx);
+    switch (compare.oparg) {
+        case Py_LT: a_.setl(x86::r15b); break;
+        case Py_LE: a_.setle(x86::r15b); break;
+        case Py_EQ: a_.sete(x86::r15b); break;
+        case Py_NE: a_.setne(x86::r15b); break;
+        case Py_GT: a_.setg(x86::r15b); break;
+        default: a_.setge(x86::r15b); break;
+    }
+    a_.sub(kSp, 16);
+    decref(left);  // ints have no finalizers, so nothing observes the frame here
+    a_.mov(x86::rdi, stack_slot(1));
+    decref(x86::rdi);
+    a_.test(x86::r15b, x86::r15b);
+    if (jump.opcode == POP_JUMP_IF_TRUE) a_.jnz(take); else a_.jz(take);
+    a_.jmp(next);
+    a_.bind(take);
+    ins_ = &jump;
+    jump_to(jump.oparg);
+    a_.bind(slow);
+    ins_ = &compare;
+    emit_helper_call(helper_for(COMPARE_OP), compare.oparg, false, 0, false);
+    a_.bind(unit_labels_[jump.unit]);
+    ins_ = &jump;
+    store_lasti(jump.offset());
+    emit_pop_jump_if(jump.opcode == POP_JUMP_IF_TRUE);
+    a_.bind(next);
+}
+
 void FunctionCompiler::emit_instruction(const Instruction &ins) {
     ins_ = &ins;
     switch (ins.opcode) {
@@ -484,9 +553,23 @@ bool FunctionCompiler::emit(std::string *failure) {
     status_exit_ = a_.newLabel();
     emit_prologue();
     resume_labels.push_back({0, unit_labels_[0]});
+    is_jump_target_.assign(units + 1, false);
     for (const Instruction &ins : instructions_) {
+        if (is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode)) {
+            int target = jump_target_offset(ins) / 2;
+            if (target >= 0 && target <= units) is_jump_target_[target] = true;
+        }
+        if (ins.opcode == YIELD_VALUE && ins.unit + 1 <= units) is_jump_target_[ins.unit + 1] = true;
+    }
+    for (size_t i = 0; i < instructions_.size(); i++) {
+        const Instruction &ins = instructions_[i];
         for (int u = ins.start; u <= ins.unit; u++) a_.bind(unit_labels_[u]);
         if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodeNames[ins.opcode], ins.oparg);
+        if (can_fuse_compare(i)) {
+            emit_fused_compare_jump(ins, instructions_[i + 1]);
+            i++;
+            continue;
+        }
         emit_instruction(ins);
     }
     a_.bind(unit_labels_[units]);

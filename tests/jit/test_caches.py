@@ -94,4 +94,30 @@ try:
     check(False)
 except ZeroDivisionError:
     pass
+
+
+def branchy(a, b):
+    out = []
+    if a < b: out.append("lt")
+    if a <= b: out.append("le")
+    if a == b: out.append("eq")
+    if a != b: out.append("ne")
+    if a > b: out.append("gt")
+    if a >= b: out.append("ge")
+    if not a < b: out.append("!lt")
+    return out
+
+
+def branch_reference(a, b):
+    ops = [("lt", a < b), ("le", a <= b), ("eq", a == b), ("ne", a != b), ("gt", a > b), ("ge", a >= b),
+           ("!lt", not a < b)]
+    return [name for name, value in ops if value]
+
+
+values = [0, 1, -1, 2**30 - 1, -(2**30 - 1), 2**30, -(2**30), 2**62, -(2**62), True, False, 0.5, 7]
+for _ in range(5):
+    for a in values:
+        for b in values:
+            check(branchy(a, b) == branch_reference(a, b), (a, b, branchy(a, b)))
+assert_compiled(branchy)
 print("ok")
