@@ -60,6 +60,15 @@ std::vector<Benchmark> load_catalogue(const fs::path& macrobenchmarks_dir) {
   return catalogue;
 }
 
+std::vector<Benchmark> full_catalogue(const std::vector<std::string>& extra_dirs) {
+  std::vector<Benchmark> catalogue = load_catalogue(project_root() / "macrobenchmarks");
+  for (const auto& dir : extra_dirs) {
+    auto more = load_catalogue(dir);
+    catalogue.insert(catalogue.end(), more.begin(), more.end());
+  }
+  return catalogue;
+}
+
 std::vector<Benchmark> select_benchmarks(const std::vector<Benchmark>& catalogue, const std::string& selection) {
   std::string wanted = selection.empty() || selection == "default" ? "micro" : selection;
   std::vector<std::string> names;

@@ -25,6 +25,9 @@ std::filesystem::path project_root();
 
 std::vector<Benchmark> load_catalogue(const std::filesystem::path& macrobenchmarks_dir);
 
+// The project's workloads plus those in extra folders given with --benchmark-dir (same manifest layout).
+std::vector<Benchmark> full_catalogue(const std::vector<std::string>& extra_dirs);
+
 // Selection: comma-separated names and suite names ("micro", "nbody,flask"); "all" or empty = the default set
 // (the micro suite). Unknown names throw HarnessError listing what exists.
 std::vector<Benchmark> select_benchmarks(const std::vector<Benchmark>& catalogue, const std::string& selection);

@@ -1,0 +1,143 @@
+// harness/commands/compare.cpp: `compare INTERPRETER...` and `run INTERPRETER`: probe, schedule, measure, store
+// one transaction per benchmark, then print the comparison read back from the database.
+#include <iostream>
+
+#include "command.h"
+#include "harness/analysis.h"
+#include "harness/benchmark.h"
+#include "harness/error.h"
+#include "harness/process.h"
+#include "harness/progress_line.h"
+#include "harness/result_store.h"
+#include "harness/runner.h"
+
+namespace harness {
+
+int print_run(const speedcenter::Database& db, std::int64_t run_id, bool json);  // commands/results.cpp
+
+namespace {
+
+struct CompareOptions {
+  std::vector<std::string> interpreters;
+  std::string benchmarks = "micro";
+  RunOptions run;
+  bool fast = false, rigorous = false;
+  std::string revision, repo;
+  std::vector<std::string> benchmark_dirs;
+};
+
+RunOptions effective_options(const CompareOptions& opts) {
+  RunOptions options = opts.run;
+  if (opts.fast) {
+    options.processes = 3;
+    options.iterations = 3;
+  }
+  if (opts.rigorous) {
+    options.processes = 12;
+    options.iterations = 6;
+  }
+  if (options.processes < 1 || options.iterations < 1 || options.warmups < 0)
+    throw HarnessError("--processes and --iterations must be at least 1, --warmups at least 0");
+  return options;
+}
+
+std::vector<Interpreter> probe_all(const std::vector<std::string>& texts, ProgressLine& progress) {
+  std::vector<Interpreter> interpreters;
+  for (const auto& text : texts) {
+    InterpreterSpec spec = parse_interpreter_spec(text);
+    progress.note("probing " + spec.label + " ...");
+    interpreters.push_back(probe_interpreter(spec));
+    const auto& i = interpreters.back();
+    progress.note("  " + i.label + ": " + i.implementation + " " + i.version + " (" + i.executable.string() + ")");
+  }
+  for (size_t a = 0; a < interpreters.size(); ++a)
+    for (size_t b = a + 1; b < interpreters.size(); ++b)
+      if (interpreters[a].label == interpreters[b].label)
+        throw HarnessError("two interpreters share the label '" + interpreters[a].label + "'",
+                           "give each a label: base=python3.8 other=python3.8");
+  return interpreters;
+}
+
+int compare(const CompareOptions& opts, const CommonOptions& common) {
+  RunOptions options = effective_options(opts);
+  std::vector<Benchmark> benchmarks = select_benchmarks(full_catalogue(opts.benchmark_dirs), opts.benchmarks);
+  ProgressLine progress;
+  std::vector<Interpreter> interpreters = probe_all(opts.interpreters, progress);
+  std::optional<RevisionInfo> revision;
+  if (!opts.revision.empty() || !opts.repo.empty()) revision = describe_revision(opts.repo, opts.revision);
+
+  speedcenter::Database db(common.db_path());
+  ResultStore store(db);
+  nlohmann::json stored_options = {{"processes", options.processes}, {"iterations", options.iterations},
+                                   {"warmups", options.warmups},     {"size", options.size},
+                                   {"timeout", options.timeout_seconds}, {"benchmarks", opts.benchmarks}};
+  std::int64_t run_id = store.begin_run(interpreters, common.command_line, stored_options, revision);
+  progress.note("run " + std::to_string(run_id) + ": " + std::to_string(benchmarks.size()) + " benchmarks x " +
+                std::to_string(interpreters.size()) + " interpreters x " + std::to_string(options.processes) +
+                " processes, database " + db.path().string());
+
+  bool any_failed = false;
+  RunCallbacks callbacks;
+  callbacks.on_progress = [&](const Progress& p) { progress.show(p); };
+  callbacks.on_benchmark_done = [&](const BenchmarkOutcome& outcome) {
+    std::vector<ResultAnalysis> analyses;
+    for (size_t i = 0; i < outcome.per_interpreter.size(); ++i) {
+      const auto& o = outcome.per_interpreter[i];
+      analyses.push_back(analyse(o));
+      if (!o.ok) {
+        any_failed = true;
+        progress.note("FAILED " + outcome.benchmark.name + " under " + interpreters[i].label + ": " + o.error);
+      }
+    }
+    store.record_benchmark(outcome, analyses);
+  };
+  bool completed = run_benchmarks(benchmarks, interpreters, options, callbacks);
+  progress.clear();
+  if (!completed) {
+    store.record_failure("", "", "interrupted by signal " + std::to_string(interrupt_signal()));
+    store.finish_run("incomplete");
+    std::cerr << "interrupted: run " << run_id << " kept what finished and is marked incomplete\n";
+    return kExitInterrupted;
+  }
+  store.finish_run(any_failed ? "failed" : "complete");
+  print_run(db, run_id, common.json);
+  return any_failed ? kExitFailed : kExitOk;
+}
+
+void add_run_options(CLI::App* sub, CompareOptions& o) {
+  sub->add_option("-b,--benchmarks", o.benchmarks, "benchmarks or suites, comma-separated (default: micro)");
+  sub->add_option("-p,--processes", o.run.processes, "worker processes per benchmark and interpreter")->capture_default_str();
+  sub->add_option("-n,--iterations", o.run.iterations, "measured iterations per process")->capture_default_str();
+  sub->add_option("-w,--warmups", o.run.warmups, "unmeasured iterations per process first")->capture_default_str();
+  sub->add_option("--size", o.run.size, "work per iteration (default: each benchmark's own)");
+  sub->add_option("--timeout", o.run.timeout_seconds, "seconds before a worker is killed")->capture_default_str();
+  sub->add_option("--requests", o.run.requests, "web: requests per server process");
+  sub->add_option("--concurrency", o.run.concurrency, "web: parallel connections")->capture_default_str();
+  sub->add_option("--rate", o.run.rate, "web: open-loop requests per second (0 = closed loop)");
+  sub->add_flag("--fast", o.fast, "3 processes x 3 iterations");
+  sub->add_flag("--rigorous", o.rigorous, "12 processes x 6 iterations");
+  sub->add_option("--revision", o.revision, "label this run with a revision (e.g. a version or commit)");
+  sub->add_option("--repo", o.repo, "git work tree whose HEAD is the revision being measured");
+  sub->add_option("--benchmark-dir", o.benchmark_dirs, "extra folder of workloads (subfolders with manifest.json)");
+  sub->add_flag("-v,--verbose", o.run.verbose);
+}
+
+}  // namespace
+
+void add_compare_commands(CLI::App& app, const CommonOptions& common, CommandAction& action) {
+  static CompareOptions options;
+  auto* compare_cmd = app.add_subcommand("compare", "compare interpreters (the first is the baseline)");
+  compare_cmd
+      ->add_option("interpreters", options.interpreters,
+                   "names (python3.8, pyston, pypy3), paths, commands (\"python3.8 -X dev\"), labels (base=python3.8)")
+      ->required();
+  add_run_options(compare_cmd, options);
+  auto* run_cmd = app.add_subcommand("run", "measure one interpreter");
+  run_cmd->add_option("interpreter", options.interpreters, "interpreter to measure")->required()->expected(1);
+  add_run_options(run_cmd, options);
+  auto set_action = [&common, &action] { action = [&common] { return compare(options, common); }; };
+  compare_cmd->callback(set_action);
+  run_cmd->callback(set_action);
+}
+
+}  // namespace harness
