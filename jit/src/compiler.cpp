@@ -71,8 +71,8 @@ int jump_target_offset(const Instruction &ins) {
 class FunctionCompiler {
 public:
     FunctionCompiler(PyCodeObject *co, x86::Assembler &a, CodeHolder &holder, const CompileOptions &options,
-                     GlobalCache *global_caches)
-        : co_(co), a_(a), holder_(holder), options_(options), global_caches_(global_caches),
+                     GlobalCache *global_caches, AttrCache *attr_caches)
+        : co_(co), a_(a), holder_(holder), options_(options), global_caches_(global_caches), attr_caches_(attr_caches),
           instructions_(decode(co)) {}
 
     bool emit(std::string *failure);
@@ -85,6 +85,8 @@ private:
     const CompileOptions &options_;
     GlobalCache *global_caches_;
     int next_global_cache_ = 0;
+    AttrCache *attr_caches_;
+    int next_attr_cache_ = 0;
     std::vector<Instruction> instructions_;
     std::vector<Label> unit_labels_;
     std::vector<std::function<void()>> cold_;
@@ -519,6 +521,14 @@ void FunctionCompiler::emit_instruction(const Instruction &ins) {
         case LOAD_GLOBAL:
             if (options_.cache_globals) return emit_load_global_cached();
             break;
+        case LOAD_ATTR:
+        case LOAD_METHOD:
+            if (options_.cache_attrs) {
+                a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
+                auto helper = ins.opcode == LOAD_ATTR ? pyston_jit_load_attr_cached : pyston_jit_load_method_cached;
+                return emit_helper_call((OpcodeHelper)(void *)helper, ins.oparg, false, 0, false);
+            }
+            break;
         case RAISE_VARARGS:
             // A bare `raise` re-raises without a new traceback entry: the interpreter's job.
             if (ins.oparg == 0) {
@@ -616,7 +626,9 @@ CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileO
     x86::Assembler a(&holder);
     int n_globals = count_opcode(co, LOAD_GLOBAL);
     std::unique_ptr<GlobalCache[]> global_caches(n_globals ? new GlobalCache[n_globals] : nullptr);
-    FunctionCompiler compiler(co, a, holder, options, global_caches.get());
+    int n_attrs = count_opcode(co, LOAD_ATTR) + count_opcode(co, LOAD_METHOD);
+    std::unique_ptr<AttrCache[]> attr_caches(n_attrs ? new AttrCache[n_attrs] : nullptr);
+    FunctionCompiler compiler(co, a, holder, options, global_caches.get(), attr_caches.get());
     if (!compiler.emit(&out.failure) || !errors.message.empty()) {
         if (out.failure.empty()) out.failure = "asmjit: " + errors.message;
         return out;
@@ -630,6 +642,7 @@ CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileO
     fn->entry = (EntryFn)code;
     fn->memory = &memory;
     fn->global_caches = std::move(global_caches);
+    fn->attr_caches = std::move(attr_caches);
     fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
     for (auto &[unit, label] : compiler.resume_labels)
         fn->resume_points[unit] = int32_t(holder.labelOffsetFromBase(label));

@@ -76,6 +76,7 @@ void try_compile(PyCodeObject *co, CodeState *st) {
     options.want_listing = !g_settings.dump_dir.empty();
     options.cache_globals = g_settings.cache_globals;
     options.inline_compare = g_settings.inline_compare;
+    options.cache_attrs = g_settings.cache_attrs;
     CompileOutcome out = compile_code(co, *g_memory, options);
     g_stats.compile_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
     if (!out.function) {
@@ -181,6 +182,7 @@ Settings Settings::from_environment() {
     s.gdb = env_long("PYSTON_JIT_GDB", 1) != 0;
     s.cache_globals = env_long("PYSTON_JIT_CACHE_GLOBALS", 1) != 0;
     s.fast_arith = env_long("PYSTON_JIT_FAST_ARITH", 1) != 0;
+    s.cache_attrs = env_long("PYSTON_JIT_CACHE_ATTRS", 1) != 0;
     s.inline_compare = env_long("PYSTON_JIT_INLINE_COMPARE", 1) != 0;
     return s;
 }

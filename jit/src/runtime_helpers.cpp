@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include <structmember.h>
+
 // Exported by libpython 3.8 but not declared in its headers.
 extern "C" int _PyObject_GetMethod(PyObject *obj, PyObject *name, PyObject **method);
 
@@ -519,6 +521,113 @@ StackResult op_delete_attr(PyFrameObject *f, PyObject **sp, int oparg) {
     if (err) FAIL;
     OK;
 }
+
+// ---- attribute caches (PYSTON_JIT_CACHE_ATTRS) --------------------------------------------------------
+
+bool type_guard(const AttrCache *c, PyTypeObject *tp) {
+    return c->type == tp && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag == c->version;
+}
+
+// The instance __dict__'s entry for `name` (borrowed), or nullptr (an exception may be set).
+PyObject *instance_dict_get(PyObject *owner, PyObject *name, bool *error) {
+    PyObject *dict = *(PyObject **)((char *)owner + Py_TYPE(owner)->tp_dictoffset);
+    *error = false;
+    if (!dict) return nullptr;
+    PyObject *v = _PyDict_GetItem_KnownHash(dict, name, ((PyASCIIObject *)name)->hash);
+    if (!v && PyErr_Occurred()) *error = true;
+    return v;
+}
+
+// After a generic lookup on a type with generic attribute access: remember how to find `name` next time.
+void fill_attr_cache(AttrCache *c, PyTypeObject *tp, PyObject *name, bool for_method) {
+    c->kind = AttrCache::kEmpty;
+    if (tp->tp_getattro != PyObject_GenericGetAttr || !PyUnicode_CheckExact(name) ||
+        ((PyASCIIObject *)name)->hash == -1)
+        return;
+    PyObject *descr = _PyType_Lookup(tp, name);  // also assigns the version tag
+    if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
+    c->type = tp;
+    c->version = tp->tp_version_tag;
+    if (for_method) {
+        if (descr && (PyFunction_Check(descr) || PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) &&
+            tp->tp_dictoffset >= 0) {
+            c->kind = AttrCache::kMethod;
+            c->method = descr;
+        }
+        return;
+    }
+    if (!descr && tp->tp_dictoffset > 0) {
+        c->kind = AttrCache::kInstanceDict;
+    } else if (descr && Py_TYPE(descr) == &PyMemberDescr_Type) {
+        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
+        if (m->type == T_OBJECT_EX) {
+            c->kind = AttrCache::kSlot;
+            c->slot_offset = m->offset;
+        }
+    }
+}
+
+}  // namespace
+
+extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *c) {
+    PyObject *owner = TOP();
+    PyObject *name = name_at(f, oparg);
+    PyTypeObject *tp = Py_TYPE(owner);
+    PyObject *res = nullptr;
+    if (type_guard(c, tp)) {
+        if (c->kind == AttrCache::kInstanceDict) {
+            bool error;
+            res = instance_dict_get(owner, name, &error);
+            if (error) FAIL;
+        } else if (c->kind == AttrCache::kSlot) {
+            res = *(PyObject **)((char *)owner + c->slot_offset);
+        }
+        if (res) {
+            Py_INCREF(res);
+            TOP() = res;
+            Py_DECREF(owner);
+            OK;
+        }
+    }
+    res = PyObject_GetAttr(owner, name);
+    if (res) fill_attr_cache(c, tp, name, false);
+    Py_DECREF(owner);
+    if (!res) { --sp; FAIL; }
+    TOP() = res;
+    OK;
+}
+
+extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *c) {
+    PyObject *obj = TOP();
+    PyObject *name = name_at(f, oparg);
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (type_guard(c, tp) && c->kind == AttrCache::kMethod) {
+        bool shadowed = false, error = false;
+        if (tp->tp_dictoffset > 0) shadowed = instance_dict_get(obj, name, &error) != nullptr;
+        if (error) FAIL;
+        if (!shadowed) {
+            Py_INCREF(c->method);
+            TOP() = c->method;
+            PUSH(obj);
+            OK;
+        }
+    }
+    PyObject *meth = nullptr;
+    int found = _PyObject_GetMethod(obj, name, &meth);
+    if (!meth) FAIL;
+    if (found) {
+        fill_attr_cache(c, tp, name, true);
+        TOP() = meth;
+        PUSH(obj);
+    } else {
+        TOP() = nullptr;
+        Py_DECREF(obj);
+        PUSH(meth);
+    }
+    OK;
+}
+
+namespace {
 
 StackResult op_load_method(PyFrameObject *f, PyObject **sp, int oparg) {
     PyObject *obj = TOP();

@@ -26,6 +26,7 @@ struct CompiledFunction {
     std::vector<int32_t> resume_points;
     CodeMemory *memory = nullptr;
     std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
+    std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD
 
     // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
     const void *entry_for(int lasti) const;
@@ -35,6 +36,7 @@ struct CompiledFunction {
 struct CompileOptions {
     bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
     bool cache_globals = true;  // PYSTON_JIT_CACHE_GLOBALS: LOAD_GLOBAL guarded on dict version tags
+    bool cache_attrs = true;    // PYSTON_JIT_CACHE_ATTRS: LOAD_ATTR/LOAD_METHOD guarded on the type version
     bool inline_compare = true; // PYSTON_JIT_INLINE_COMPARE: small-int compare fused with the branch, inline
 };
 

@@ -18,6 +18,7 @@ struct Settings {
     bool gdb = true;                    // PYSTON_JIT_GDB=0 turns off GDB JIT-interface registration
     // Speed techniques (issue 8), each on by default and switchable alone to measure it:
     bool cache_globals = true;          // PYSTON_JIT_CACHE_GLOBALS
+    bool cache_attrs = true;            // PYSTON_JIT_CACHE_ATTRS
     bool fast_arith = true;             // PYSTON_JIT_FAST_ARITH
     bool inline_compare = true;         // PYSTON_JIT_INLINE_COMPARE
     static Settings from_environment();

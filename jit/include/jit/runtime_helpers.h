@@ -35,6 +35,17 @@ struct GlobalCache {
     PyObject *value = nullptr;  // borrowed from whichever dict holds it
 };
 
+// One LOAD_ATTR / LOAD_METHOD site's cache, guarded on the exact type and its version tag (assigning
+// __class__ changes the type; changing the class or a base changes or invalidates the tag).
+struct AttrCache {
+    enum Kind : uint8_t { kEmpty, kInstanceDict, kSlot, kMethod };
+    PyTypeObject *type = nullptr;
+    unsigned int version = 0;
+    Kind kind = kEmpty;
+    Py_ssize_t slot_offset = 0;   // kSlot: where the __slots__ member lives in the object
+    PyObject *method = nullptr;   // kMethod: borrowed from the type's dict (the version guard keeps it there)
+};
+
 // PYSTON_JIT_FAST_ARITH: small-int and float fast paths in the arithmetic and comparison helpers.
 extern bool g_fast_arith;
 
@@ -43,6 +54,8 @@ extern "C" {
 int pyston_jit_truth_decref(PyObject *v);
 void pyston_jit_clear_stack(PyFrameObject *f, PyObject **sp);  // pops and releases down to f_valuestack  // 1, 0, or -1 with an exception set
 StackResult pyston_jit_load_global_cached(PyFrameObject *f, PyObject **sp, int oparg, GlobalCache *cache);
+StackResult pyston_jit_load_attr_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *cache);
+StackResult pyston_jit_load_method_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *cache);
 StackResult pyston_jit_unbound_local(PyFrameObject *f, PyObject **sp, int oparg);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject *f);
