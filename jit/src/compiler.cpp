@@ -637,6 +637,7 @@ CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileO
     void *code = nullptr;
     if (!memory.add(&code, holder, &fn->code_size)) {
         out.failure = "code memory cap reached";
+        out.over_memory_cap = true;
         return out;
     }
     fn->entry = (EntryFn)code;

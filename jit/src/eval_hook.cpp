@@ -16,6 +16,7 @@ namespace {
 struct CodeState {
     long counter = 0;
     bool failed = false;
+    bool over_memory_cap = false;
     bool has_loop = false;
     std::unique_ptr<CompiledFunction> compiled;
 };
@@ -81,7 +82,8 @@ void try_compile(PyCodeObject *co, CodeState *st) {
     g_stats.compile_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
     if (!out.function) {
         st->failed = true;
-        g_stats.compile_failures++;
+        st->over_memory_cap = out.over_memory_cap;
+        if (!out.over_memory_cap) g_stats.compile_failures++;
         return;
     }
     g_stats.functions_compiled++;
@@ -153,13 +155,13 @@ PyObject *eval_frame(PyFrameObject *f, int throwflag) {
     CodeState *st = state_for(f->f_code);
     if (!st) return interpret(f, throwflag, kCompileFailed);
     if (!st->compiled) {
-        if (st->failed) return interpret(f, throwflag, kCompileFailed);
+        if (st->failed) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
         st->counter += 10;
         bool hot = st->counter >= g_settings.threshold || (st->has_loop && g_settings.loops_compile_early);
         if (!hot) return interpret(f, throwflag, kCold);
         if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
         try_compile(f->f_code, st);
-        if (!st->compiled) return interpret(f, throwflag, kCompileFailed);
+        if (!st->compiled) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
     }
     // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
     // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.

@@ -43,6 +43,7 @@ struct CompileOptions {
 struct CompileOutcome {
     std::unique_ptr<CompiledFunction> function;  // null when the code object could not be compiled
     std::string failure;                         // why not
+    bool over_memory_cap = false;                // the reason was PYSTON_JIT_MAX_MEM
     std::string listing;
 };
 
