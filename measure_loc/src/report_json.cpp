@@ -27,6 +27,8 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"samples", profile.samples},
                         {"failed_samples", profile.failed},
                         {"failed_percent", profile.failed_percent()},
+                        {"failure_reasons", profile.failure_reasons},
+                        {"retried_samples", profile.retried},
                         {"idle_samples", profile.idle},
                         {"skipped_samples", profile.skipped},
                         {"requested_rate_hz", profile.requested_rate_hz},

@@ -26,11 +26,18 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
     fmt::print(out, "Picked {} lines out of {} to reach {:.2f}% (target {:g}%)\n", c.lines, profile.lines.size(),
                c.reached_percent, c.target_percent);
   }
-  fmt::print(out, "{} samples in {:.2f} s ({:.0f}/s, requested {:g} Hz), {} failed ({:.3f}%), {} idle, {} before "
-             "counting started; Python {}\n",
+  fmt::print(out, "{} samples in {:.2f} s ({:.0f}/s, requested {:g} Hz), {} failed ({:.3f}%; {} first attempts "
+             "retried), {} idle, {} before counting started; Python {}\n",
              profile.samples, profile.seconds, profile.seconds > 0 ? profile.samples / profile.seconds : 0.0,
-             profile.requested_rate_hz, profile.failed, profile.failed_percent(), profile.idle, profile.skipped,
-             profile.python_version);
+             profile.requested_rate_hz, profile.failed, profile.failed_percent(), profile.retried, profile.idle,
+             profile.skipped, profile.python_version);
+  if (!profile.failure_reasons.empty()) {
+    std::string reasons;
+    for (const auto& [reason, count] : profile.failure_reasons) {
+      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : ", ", reason, count);
+    }
+    fmt::print(out, "failed samples by step: {}\n", reasons);
+  }
 }
 
 }  // namespace measure_loc

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <random>
 #include <unordered_map>
 
@@ -96,6 +97,8 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
   std::vector<SampledLine> lines;
   auto next = Clock::now();
   std::optional<int> exit_code;
+  std::int64_t retries = 0, retries_before_counting = 0;
+  std::map<std::string, std::int64_t> pending_failures;
   for (std::uint64_t n = 0; !g_stop; ++n) {
     next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval(rng)));
     auto now = Clock::now();
@@ -103,10 +106,17 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     sleep_until(next);
     now = Clock::now();
     SampleStatus status = reader.sample(options.all_threads, lines);
+    if (status == SampleStatus::Failed) {
+      // Most failures are torn reads (the stack moved between two reads); one immediate retry, a few
+      // microseconds later, almost always succeeds.
+      ++retries;
+      status = reader.sample(options.all_threads, lines);
+    }
     // A failed read at exit is the process going away, not a bad sample.
     if ((status == SampleStatus::Failed || n % 64 == 0) && (exit_code = exited())) break;
     if (!phase.counting(reader, now)) {
       ++profile.skipped;
+      retries_before_counting = retries;
       continue;
     }
     switch (status) {
@@ -118,13 +128,22 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
         ++profile.idle;
         break;
       case SampleStatus::Failed:
-        ++profile.failed;
+        // Held back until a later sample succeeds: failures in the target's last moments are its exit.
+        ++pending_failures[failure_reason_name(reader.last_failure())];
         break;
+    }
+    if (status != SampleStatus::Failed) {
+      for (auto& [reason, count] : pending_failures) {
+        profile.failed += count;
+        profile.failure_reasons[reason] += count;
+      }
+      pending_failures.clear();
     }
     profile.seconds = phase.counted_seconds(now);
   }
   if (!exit_code) exit_code = exited();
   profile.exit_code = exit_code.value_or(0);
+  profile.retried = retries - retries_before_counting;
   profile.lines = sorted_lines(counts, reader.filenames());
   return profile;
 }

@@ -30,6 +30,22 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 }  // namespace
 
+const char* failure_reason_name(FailureReason reason) {
+  switch (reason) {
+    case FailureReason::ThreadState:
+      return "thread state";
+    case FailureReason::Frame:
+      return "frame";
+    case FailureReason::CodeObject:
+      return "code object";
+    case FailureReason::Offset:
+      return "instruction offset";
+    case FailureReason::Count:
+      break;
+  }
+  return "?";
+}
+
 StackReader::StackReader(const ProcessMemory& memory, const PythonRuntime& runtime)
     : memory_(memory), runtime_(runtime), layout_(runtime_.layout) {}
 
@@ -189,34 +205,35 @@ bool StackReader::frame_line(std::uint64_t frame, SampledLine& out) {
     std::uint64_t code = 0, back = 0;
     std::int64_t instruction = 0;
     bool is_shim = false;
-    if (!read_frame(frame, code, instruction, back, is_shim)) return false;
+    if (!read_frame(frame, code, instruction, back, is_shim)) return fail(FailureReason::Frame);
     if (is_shim) {  // 3.12+: a C-stack entry marker, not Python code
       frame = back;
       continue;
     }
     const CodeInfo* info = code_info(code);
-    if (!info || instruction < -2 || instruction >= info->code_bytes) return false;
+    if (!info) return fail(FailureReason::CodeObject);
+    if (instruction < -2 || instruction >= info->code_bytes) return fail(FailureReason::Offset);
     out.filename_id = info->filename_id;
     out.line = line_for_offset(layout_.line_table, info->linetable, info->firstlineno, static_cast<int>(instruction));
     return true;
   }
-  return false;
+  return fail(FailureReason::Frame);
 }
 
 SampleStatus StackReader::sample(bool all_threads, std::vector<SampledLine>& lines) {
   lines.clear();
   std::vector<std::uint64_t> tstates;
   if (all_threads) {
-    if (!thread_list(tstates)) return SampleStatus::Failed;
+    if (!thread_list(tstates)) return fail(FailureReason::ThreadState), SampleStatus::Failed;
   } else {
     std::uint64_t holder = 0;
-    if (!gil_holder(holder)) return SampleStatus::Failed;
+    if (!gil_holder(holder)) return fail(FailureReason::ThreadState), SampleStatus::Failed;
     if (holder == 0) return SampleStatus::Idle;
     tstates.push_back(holder);
   }
   for (std::uint64_t tstate : tstates) {
     std::uint64_t frame = 0;
-    if (!leaf_frame(tstate, frame)) return SampleStatus::Failed;
+    if (!leaf_frame(tstate, frame)) return fail(FailureReason::ThreadState), SampleStatus::Failed;
     if (frame == 0) continue;
     SampledLine line;
     if (!frame_line(frame, line)) return SampleStatus::Failed;

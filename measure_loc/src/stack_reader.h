@@ -32,6 +32,10 @@ enum class SampleStatus {
   Failed,  // a read failed or did not validate
 };
 
+// Why a sample failed, for the report.
+enum class FailureReason { ThreadState, Frame, CodeObject, Offset, Count };
+const char* failure_reason_name(FailureReason reason);
+
 class StackReader {
  public:
   StackReader(const ProcessMemory& memory, const PythonRuntime& runtime);
@@ -41,6 +45,8 @@ class StackReader {
   // True when code from a file ending in one of `suffixes` is on a sampled stack.
   bool file_on_stack(bool all_threads, const std::vector<std::string>& suffixes);
   const std::vector<std::string>& filenames() const { return filenames_; }
+  // Reason of the last Failed sample.
+  FailureReason last_failure() const { return last_failure_; }
 
  private:
   bool gil_holder(std::uint64_t& tstate);
@@ -53,6 +59,10 @@ class StackReader {
   bool read_string(std::uint64_t unicode, std::string& out);
   bool read_bytes(std::uint64_t bytes_object, std::vector<std::uint8_t>& out);
   bool frame_line(std::uint64_t frame, SampledLine& out);
+  bool fail(FailureReason reason) {
+    last_failure_ = reason;
+    return false;
+  }
   int intern(const std::string& filename);
   bool interpreter(std::uint64_t& interp);
 
@@ -63,6 +73,7 @@ class StackReader {
   std::unordered_map<std::uint64_t, CodeInfo> codes_;
   std::vector<std::uint8_t> scratch_;
   std::vector<std::string> filenames_;
+  FailureReason last_failure_ = FailureReason::ThreadState;
   std::unordered_map<std::string, int> filename_ids_;
 };
 

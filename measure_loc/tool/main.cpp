@@ -60,7 +60,8 @@ int run(int argc, char** argv) {
   app.add_option("--warmup", options.warmup_seconds, "seconds to skip after the program's module starts")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--start-at", start_at,
-                 "start counting once code of this file runs (default: the script or module given)");
+                 "start counting once code of this file runs (default: the script or module given)")
+      ->allow_extra_args(false);
   app.add_flag("--json", json, "write the whole profile as JSON");
   app.add_flag("--csv", csv, "write every line as CSV");
   app.add_option("--top", top, "lines shown in the text report");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -63,7 +64,9 @@ struct Profile {
   std::string python_version;  // "3.12"
   std::vector<LineCount> lines;  // every sampled line, hottest first (ties broken by file, line)
   std::int64_t samples = 0;      // counted samples (after the start condition and warmup)
-  std::int64_t failed = 0;       // attempted reads that did not validate, while counting
+  std::int64_t failed = 0;       // samples that did not validate even when retried at once, while counting
+  std::int64_t retried = 0;      // samples whose first attempt failed (torn reads), while counting
+  std::map<std::string, std::int64_t> failure_reasons;  // which step failed: "frame", "code object", ...
   std::int64_t idle = 0;         // no thread held the GIL (the target was waiting), while counting
   std::int64_t skipped = 0;      // samples before counting started (start-up, imports, warmup)
   double requested_rate_hz = 0;
