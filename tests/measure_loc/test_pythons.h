@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "layout.h"
+
 namespace measure_loc {
 
 // /root/.pyenv/versions/<version>.*/bin/python<version>, the newest patch release; empty if none.
@@ -19,6 +23,19 @@ inline std::string test_python(const std::string& version) {
   }
   std::sort(found.begin(), found.end());
   return found.empty() ? std::string() : found.back().string();
+}
+
+// Versions this build has a layout for, as test parameters ("3.8", ...).
+inline std::vector<std::string> layout_versions() {
+  std::vector<std::string> versions;
+  for (const Layout& layout : built_layouts()) versions.push_back(layout.version());
+  return versions;
+}
+
+inline std::string version_test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = "Python" + info.param;
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
 }
 
 }  // namespace measure_loc
