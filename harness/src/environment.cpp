@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -204,6 +205,20 @@ PackageStatus query_package(const std::string& name) {
   return status;
 }
 
+// Installed packages that provide a virtual one (python3-pycparser depends on "python3-ply-yacc-3.10", which
+// python3-ply provides): virtual name -> real package.
+std::map<std::string, std::string> virtual_providers() {
+  std::map<std::string, std::string> providers;
+  auto result = run_command({"dpkg-query", "-W", "-f=${db:Status-Abbrev}\t${Package}\t${Provides}\n"});
+  for (const auto& line : split(result.out, '\n')) {
+    auto fields = split(line, '\t');
+    if (fields.size() < 3 || fields[0].rfind("ii", 0) != 0) continue;
+    for (const auto& provided : split(fields[2], ','))
+      providers.emplace(trim(provided.substr(0, provided.find('('))), fields[1]);
+  }
+  return providers;
+}
+
 // The files a package put under dist-packages that an environment should hold: no byte code, no compiled
 // extension modules, no .pth hooks (they only run from site directories anyway).
 std::vector<std::string> package_files(const std::string& name) {
@@ -340,11 +355,20 @@ std::vector<DebianPackage> resolve_debian_packages(const std::vector<std::string
   std::map<std::string, DebianPackage> closure;
   std::vector<std::pair<std::string, std::string>> pending;  // package, who needs it
   for (const auto& p : packages) pending.emplace_back(p, purpose);
+  std::optional<std::map<std::string, std::string>> providers;  // looked up only when needed
   while (!pending.empty()) {
     auto [name, needed_by] = pending.back();
     pending.pop_back();
     if (closure.count(name)) continue;
     PackageStatus status = query_package(name);
+    if (!status.installed) {
+      if (!providers) providers = virtual_providers();
+      auto provider = providers->find(name);
+      if (provider != providers->end()) {
+        pending.emplace_back(provider->second, needed_by);
+        continue;
+      }
+    }
     if (!status.installed)
       throw HarnessError(fmt::format("Debian package {} is not installed (needed by {})", name, needed_by),
                          "sudo apt-get install " + name);
