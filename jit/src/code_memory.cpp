@@ -3,18 +3,18 @@
 
 namespace pyston_jit {
 
-bool CodeMemory::add(void **out, asmjit::CodeHolder &code, size_t *size) {
-    size_t needed = code.codeSize();
-    if (used_ + needed > cap_) return false;
-    if (runtime_.add(out, &code) != asmjit::kErrorOk) return false;
-    used_ += needed;
-    *size = needed;
-    return true;
+bool CodeMemory::add(void** out, asmjit::CodeHolder& code, size_t* size) {
+  size_t needed = code.codeSize();
+  if (used_ + needed > cap_) return false;
+  if (runtime_.add(out, &code) != asmjit::kErrorOk) return false;
+  used_ += needed;
+  *size = needed;
+  return true;
 }
 
-void CodeMemory::release(void *fn, size_t size) {
-    runtime_.release(fn);
-    used_ -= size;
+void CodeMemory::release(void* fn, size_t size) {
+  runtime_.release(fn);
+  used_ -= size;
 }
 
 }  // namespace pyston_jit

@@ -2,13 +2,13 @@
 // else a call to its runtime helper. Registers: rbx = frame, r12 = value-stack pointer, r13 = fast locals.
 #include "jit/compiler.h"
 
-#include "jit/code_memory.h"
-#include "jit/runtime_helpers.h"
-
 #include <asmjit/asmjit.h>
 
 #include <cstddef>
 #include <functional>
+
+#include "jit/code_memory.h"
+#include "jit/runtime_helpers.h"
 
 namespace pyston_jit {
 
@@ -20,641 +20,944 @@ const x86::Gp kFrame = x86::rbx;
 const x86::Gp kSp = x86::r12;
 const x86::Gp kLocals = x86::r13;
 
-x86::Mem frame_field(size_t offset, uint32_t size = 8) { return x86::ptr(kFrame, int32_t(offset), size); }
-x86::Mem stack_slot(int index) { return x86::qword_ptr(kSp, 8 * index); }  // index -1 is the top
+x86::Mem frame_field(size_t offset, uint32_t size = 8) {
+  return x86::ptr(kFrame, int32_t(offset), size);
+}
+x86::Mem stack_slot(int index) {
+  return x86::qword_ptr(kSp, 8 * index);
+}  // index -1 is the top
 
 class RecordingErrorHandler : public ErrorHandler {
-public:
-    std::string message;
-    void handleError(Error, const char *msg, BaseEmitter *) override {
-        if (message.empty()) message = msg;
-    }
+ public:
+  std::string message;
+  void handleError(Error, const char* msg, BaseEmitter*) override {
+    if (message.empty()) message = msg;
+  }
 };
 
 struct Instruction {
-    int start;  // first code unit, including EXTENDED_ARG prefixes
-    int unit;   // code unit of the opcode itself
-    int opcode;
-    int oparg;
-    int offset() const { return unit * 2; }
-    int next_offset() const { return unit * 2 + 2; }
+  int start;  // first code unit, including EXTENDED_ARG prefixes
+  int unit;   // code unit of the opcode itself
+  int opcode;
+  int oparg;
+  int offset() const { return unit * 2; }
+  int next_offset() const { return unit * 2 + 2; }
 };
 
-std::vector<Instruction> decode(PyCodeObject *co) {
-    auto *code = (const _Py_CODEUNIT *)PyBytes_AS_STRING(co->co_code);
-    int n = int(PyBytes_GET_SIZE(co->co_code) / 2);
-    std::vector<Instruction> out;
-    int oparg = 0, start = 0;
-    for (int i = 0; i < n; i++) {
-        int op = _Py_OPCODE(code[i]);
-        oparg = (oparg << 8) | _Py_OPARG(code[i]);
-        if (op == EXTENDED_ARG) continue;
-        out.push_back({start, i, op, oparg});
-        oparg = 0;
-        start = i + 1;
-    }
-    return out;
+std::vector<Instruction> decode(PyCodeObject* co) {
+  auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(co->co_code);
+  int n = int(PyBytes_GET_SIZE(co->co_code) / 2);
+  std::vector<Instruction> out;
+  int oparg = 0, start = 0;
+  for (int i = 0; i < n; i++) {
+    int op = _Py_OPCODE(code[i]);
+    oparg = (oparg << 8) | _Py_OPARG(code[i]);
+    if (op == EXTENDED_ARG) continue;
+    out.push_back({start, i, op, oparg});
+    oparg = 0;
+    start = i + 1;
+  }
+  return out;
 }
 
 bool is_relative_jump(int op) {
-    return op == JUMP_FORWARD || op == FOR_ITER || op == SETUP_FINALLY || op == SETUP_WITH ||
-           op == SETUP_ASYNC_WITH || op == CALL_FINALLY;
+  return op == JUMP_FORWARD || op == FOR_ITER || op == SETUP_FINALLY || op == SETUP_WITH ||
+         op == SETUP_ASYNC_WITH || op == CALL_FINALLY;
 }
 bool is_absolute_jump(int op) {
-    return op == JUMP_ABSOLUTE || op == POP_JUMP_IF_FALSE || op == POP_JUMP_IF_TRUE ||
-           op == JUMP_IF_FALSE_OR_POP || op == JUMP_IF_TRUE_OR_POP;
+  return op == JUMP_ABSOLUTE || op == POP_JUMP_IF_FALSE || op == POP_JUMP_IF_TRUE ||
+         op == JUMP_IF_FALSE_OR_POP || op == JUMP_IF_TRUE_OR_POP;
 }
-int jump_target_offset(const Instruction &ins) {
-    return is_relative_jump(ins.opcode) ? ins.next_offset() + ins.oparg : ins.oparg;
+int jump_target_offset(const Instruction& ins) {
+  return is_relative_jump(ins.opcode) ? ins.next_offset() + ins.oparg : ins.oparg;
 }
 
 class FunctionCompiler {
-public:
-    FunctionCompiler(PyCodeObject *co, x86::Assembler &a, CodeHolder &holder, const CompileOptions &options,
-                     GlobalCache *global_caches, AttrCache *attr_caches)
-        : co_(co), a_(a), holder_(holder), options_(options), global_caches_(global_caches), attr_caches_(attr_caches),
-          instructions_(decode(co)) {}
+ public:
+  FunctionCompiler(PyCodeObject* co, x86::Assembler& a, CodeHolder& holder, const CompileOptions& options,
+                   GlobalCache* global_caches, AttrCache* attr_caches)
+      : co_(co),
+        a_(a),
+        holder_(holder),
+        options_(options),
+        global_caches_(global_caches),
+        attr_caches_(attr_caches),
+        instructions_(decode(co)) {}
 
-    bool emit(std::string *failure);
-    std::vector<std::pair<int, Label>> resume_labels;  // (code unit, label)
+  bool emit(std::string* failure);
+  std::vector<std::pair<int, Label>> resume_labels;  // (code unit, label)
 
-private:
-    PyCodeObject *co_;
-    x86::Assembler &a_;
-    CodeHolder &holder_;
-    const CompileOptions &options_;
-    GlobalCache *global_caches_;
-    int next_global_cache_ = 0;
-    AttrCache *attr_caches_;
-    int next_attr_cache_ = 0;
-    std::vector<Instruction> instructions_;
-    std::vector<Label> unit_labels_;
-    std::vector<std::function<void()>> cold_;
-    Label exit_, status_exit_;
-    const Instruction *ins_ = nullptr;
+ private:
+  PyCodeObject* co_;
+  x86::Assembler& a_;
+  CodeHolder& holder_;
+  const CompileOptions& options_;
+  GlobalCache* global_caches_;
+  int next_global_cache_ = 0;
+  AttrCache* attr_caches_;
+  int next_attr_cache_ = 0;
+  std::vector<Instruction> instructions_;
+  std::vector<Label> unit_labels_;
+  std::vector<std::function<void()>> cold_;
+  Label exit_, status_exit_;
+  const Instruction* ins_ = nullptr;
 
-    Label unit_label(int offset) { return unit_labels_[offset / 2]; }
-    void call(const void *fn) { a_.call(imm(fn)); }
-    void store_lasti(int lasti) { a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), lasti); }
-    void incref(const x86::Gp &obj) { a_.inc(x86::qword_ptr(obj)); }
-    void decref(const x86::Gp &obj);
-    void push(const x86::Gp &reg) {
-        a_.mov(stack_slot(0), reg);
-        a_.add(kSp, 8);
-    }
-    void jump_to(int target_offset);
-    Label deopt_before_stub();
-    void emit_prologue();
-    void emit_epilogue();
-    void emit_instruction(const Instruction &ins);
-    void emit_helper_call(OpcodeHelper helper, int oparg, bool may_branch, int branch_target, bool may_retry);
+  Label unit_label(int offset) { return unit_labels_[offset / 2]; }
+  void call(const void* fn) { a_.call(imm(fn)); }
+  void store_lasti(int lasti) { a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), lasti); }
+  void incref(const x86::Gp& obj) { a_.inc(x86::qword_ptr(obj)); }
+  void decref(const x86::Gp& obj);
+  void push(const x86::Gp& reg) {
+    a_.mov(stack_slot(0), reg);
+    a_.add(kSp, 8);
+  }
+  void jump_to(int target_offset);
+  Label deopt_before_stub();
+  void emit_prologue();
+  void emit_epilogue();
+  void emit_instruction(const Instruction& ins);
+  void emit_helper_call(OpcodeHelper helper, int oparg, bool may_branch, int branch_target, bool may_retry);
 
-    void emit_load_fast();
-    void emit_load_const();
-    void emit_store_fast();
-    void emit_pop_top();
-    void emit_rotate(int depth);
-    void emit_dup_top();
-    void emit_dup_top_two();
-    void emit_pop_jump_if(bool jump_if_true);
-    void emit_return_value();
-    void emit_yield_value();
-    void emit_yield_from();
-    void emit_begin_finally();
-    void emit_load_global_cached();
-    bool can_fuse_compare(size_t index) const;
-    void emit_fused_compare_jump(const Instruction &compare, const Instruction &jump);
-    std::vector<bool> is_jump_target_;
+  void emit_load_fast();
+  void emit_load_const();
+  void emit_store_fast();
+  void emit_pop_top();
+  void emit_rotate(int depth);
+  void emit_dup_top();
+  void emit_dup_top_two();
+  void emit_pop_jump_if(bool jump_if_true);
+  void emit_return_value();
+  void emit_yield_value();
+  void emit_yield_from();
+  void emit_begin_finally();
+  void emit_load_global_cached();
+  bool can_fuse_compare(size_t index) const;
+  void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump);
+  std::vector<bool> is_jump_target_;
 };
 
-int count_opcode(PyCodeObject *co, int opcode) {
-    int n = 0;
-    for (const Instruction &ins : decode(co)) n += ins.opcode == opcode;
-    return n;
+int count_opcode(PyCodeObject* co, int opcode) {
+  int n = 0;
+  for (const Instruction& ins : decode(co)) n += ins.opcode == opcode;
+  return n;
 }
 
-void FunctionCompiler::decref(const x86::Gp &obj) {
-    Label done = a_.newLabel();
-    a_.dec(x86::qword_ptr(obj));
-    a_.jnz(done);
-    if (obj != x86::rdi) a_.mov(x86::rdi, obj);
-    call((const void *)_Py_Dealloc);
-    a_.bind(done);
+void FunctionCompiler::decref(const x86::Gp& obj) {
+  Label done = a_.newLabel();
+  a_.dec(x86::qword_ptr(obj));
+  a_.jnz(done);
+  if (obj != x86::rdi) a_.mov(x86::rdi, obj);
+  call((const void*)_Py_Dealloc);
+  a_.bind(done);
 }
 
 // Jumps; a backward jump is a loop edge, where the eval breaker (signals, GIL hand-off, pending calls,
 // async exceptions) must be honoured.
 void FunctionCompiler::jump_to(int target_offset) {
-    Label target = unit_label(target_offset);
-    if (target_offset > ins_->offset()) {
-        a_.jmp(target);
-        return;
-    }
-    Label slow = a_.newLabel();
-    a_.mov(x86::rax, imm(&_PyRuntime.ceval.eval_breaker));
-    a_.mov(x86::eax, x86::dword_ptr(x86::rax));
-    a_.test(x86::eax, x86::eax);
-    a_.jnz(slow);
+  Label target = unit_label(target_offset);
+  if (target_offset > ins_->offset()) {
     a_.jmp(target);
-    int offset = ins_->offset();
-    cold_.push_back([this, slow, target, offset] {
-        a_.bind(slow);
-        store_lasti(offset);
-        a_.mov(x86::rdi, kFrame);
-        call((const void *)pyston_jit_eval_breaker);
-        a_.test(x86::eax, x86::eax);
-        a_.mov(x86::edx, kError);
-        a_.jnz(status_exit_);
-        a_.jmp(target);
-    });
+    return;
+  }
+  Label slow = a_.newLabel();
+  a_.mov(x86::rax, imm(&_PyRuntime.ceval.eval_breaker));
+  a_.mov(x86::eax, x86::dword_ptr(x86::rax));
+  a_.test(x86::eax, x86::eax);
+  a_.jnz(slow);
+  a_.jmp(target);
+  int offset = ins_->offset();
+  cold_.push_back([this, slow, target, offset] {
+    a_.bind(slow);
+    store_lasti(offset);
+    a_.mov(x86::rdi, kFrame);
+    call((const void*)pyston_jit_eval_breaker);
+    a_.test(x86::eax, x86::eax);
+    a_.mov(x86::edx, kError);
+    a_.jnz(status_exit_);
+    a_.jmp(target);
+  });
 }
 
 // Hands the frame to the interpreter before the current instruction.
 Label FunctionCompiler::deopt_before_stub() {
-    Label stub = a_.newLabel();
-    int lasti = ins_->start == 0 ? -1 : ins_->start * 2 - 2;
-    cold_.push_back([this, stub, lasti] {
-        a_.bind(stub);
-        store_lasti(lasti);
-        a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-        a_.mov(x86::eax, kDeoptResume);
-        a_.jmp(exit_);
-    });
-    return stub;
+  Label stub = a_.newLabel();
+  int lasti = ins_->start == 0 ? -1 : ins_->start * 2 - 2;
+  cold_.push_back([this, stub, lasti] {
+    a_.bind(stub);
+    store_lasti(lasti);
+    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+    a_.mov(x86::eax, kDeoptResume);
+    a_.jmp(exit_);
+  });
+  return stub;
 }
 
 void FunctionCompiler::emit_prologue() {
-    // A classic rbp frame, so debuggers and profilers can walk through compiled code without unwind tables.
-    a_.push(x86::rbp);
-    a_.mov(x86::rbp, x86::rsp);
-    for (auto reg : {x86::rbx, x86::r12, x86::r13, x86::r14, x86::r15}) a_.push(reg);
-    a_.sub(x86::rsp, 8);  // 16-byte alignment for calls
-    a_.mov(kFrame, x86::rdi);
-    a_.mov(kSp, x86::rsi);
-    a_.lea(kLocals, frame_field(offsetof(PyFrameObject, f_localsplus)));
-    a_.jmp(x86::rdx);
+  // A classic rbp frame, so debuggers and profilers can walk through compiled code without unwind tables.
+  a_.push(x86::rbp);
+  a_.mov(x86::rbp, x86::rsp);
+  for (auto reg : {x86::rbx, x86::r12, x86::r13, x86::r14, x86::r15}) a_.push(reg);
+  a_.sub(x86::rsp, 8);  // 16-byte alignment for calls
+  a_.mov(kFrame, x86::rdi);
+  a_.mov(kSp, x86::rsi);
+  a_.lea(kLocals, frame_field(offsetof(PyFrameObject, f_localsplus)));
+  a_.jmp(x86::rdx);
 }
 
 void FunctionCompiler::emit_epilogue() {
-    // Status exit: edx holds a helper status (kError or kResumeAfter); f_lasti is already stored.
-    a_.bind(status_exit_);
-    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-    a_.mov(x86::eax, kDeoptResume);
-    a_.mov(x86::ecx, kDeoptThrow);
-    a_.cmp(x86::edx, kError);
-    a_.cmove(x86::eax, x86::ecx);
-    a_.bind(exit_);
-    a_.add(x86::rsp, 8);
-    for (auto reg : {x86::r15, x86::r14, x86::r13, x86::r12, x86::rbx, x86::rbp}) a_.pop(reg);
-    a_.ret();
+  // Status exit: edx holds a helper status (kError or kResumeAfter); f_lasti is already stored.
+  a_.bind(status_exit_);
+  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+  a_.mov(x86::eax, kDeoptResume);
+  a_.mov(x86::ecx, kDeoptThrow);
+  a_.cmp(x86::edx, kError);
+  a_.cmove(x86::eax, x86::ecx);
+  a_.bind(exit_);
+  a_.add(x86::rsp, 8);
+  for (auto reg : {x86::r15, x86::r14, x86::r13, x86::r12, x86::rbx, x86::rbp}) a_.pop(reg);
+  a_.ret();
 }
 
 // Calls a uniform helper. Status kOk falls through; kBranch jumps; kResumeBefore deopts before the
 // instruction; anything else leaves through the status exit.
 void FunctionCompiler::emit_helper_call(OpcodeHelper helper, int oparg, bool may_branch, int branch_target,
                                         bool may_retry) {
-    a_.mov(x86::rdi, kFrame);
-    a_.mov(x86::rsi, kSp);
-    a_.mov(x86::edx, oparg);
-    call((const void *)helper);
-    a_.mov(kSp, x86::rax);
-    if (may_branch) {
-        Label no_branch = a_.newLabel();
-        a_.cmp(x86::edx, kBranch);
-        a_.jne(no_branch);
-        jump_to(branch_target);
-        a_.bind(no_branch);
-    }
-    if (may_retry) {
-        a_.cmp(x86::edx, kResumeBefore);
-        a_.je(deopt_before_stub());
-    }
-    a_.test(x86::edx, x86::edx);
-    a_.jnz(status_exit_);
+  a_.mov(x86::rdi, kFrame);
+  a_.mov(x86::rsi, kSp);
+  a_.mov(x86::edx, oparg);
+  call((const void*)helper);
+  a_.mov(kSp, x86::rax);
+  if (may_branch) {
+    Label no_branch = a_.newLabel();
+    a_.cmp(x86::edx, kBranch);
+    a_.jne(no_branch);
+    jump_to(branch_target);
+    a_.bind(no_branch);
+  }
+  if (may_retry) {
+    a_.cmp(x86::edx, kResumeBefore);
+    a_.je(deopt_before_stub());
+  }
+  a_.test(x86::edx, x86::edx);
+  a_.jnz(status_exit_);
 }
 
 void FunctionCompiler::emit_load_fast() {
-    int oparg = ins_->oparg;
-    Label unbound = a_.newLabel();
-    a_.mov(x86::rax, x86::qword_ptr(kLocals, 8 * oparg));
-    a_.test(x86::rax, x86::rax);
-    a_.jz(unbound);
-    incref(x86::rax);
-    push(x86::rax);
-    int offset = ins_->offset();
-    cold_.push_back([this, unbound, oparg, offset] {
-        a_.bind(unbound);
-        store_lasti(offset);
-        a_.mov(x86::rdi, kFrame);
-        a_.mov(x86::rsi, kSp);
-        a_.mov(x86::edx, oparg);
-        call((const void *)pyston_jit_unbound_local);
-        a_.mov(x86::edx, kError);
-        a_.jmp(status_exit_);
-    });
+  int oparg = ins_->oparg;
+  Label unbound = a_.newLabel();
+  a_.mov(x86::rax, x86::qword_ptr(kLocals, 8 * oparg));
+  a_.test(x86::rax, x86::rax);
+  a_.jz(unbound);
+  incref(x86::rax);
+  push(x86::rax);
+  int offset = ins_->offset();
+  cold_.push_back([this, unbound, oparg, offset] {
+    a_.bind(unbound);
+    store_lasti(offset);
+    a_.mov(x86::rdi, kFrame);
+    a_.mov(x86::rsi, kSp);
+    a_.mov(x86::edx, oparg);
+    call((const void*)pyston_jit_unbound_local);
+    a_.mov(x86::edx, kError);
+    a_.jmp(status_exit_);
+  });
 }
 
 void FunctionCompiler::emit_load_const() {
-    // The code object owns its constants for as long as this code exists.
-    a_.mov(x86::rax, imm(PyTuple_GET_ITEM(co_->co_consts, ins_->oparg)));
-    incref(x86::rax);
-    push(x86::rax);
+  // The code object owns its constants for as long as this code exists.
+  a_.mov(x86::rax, imm(PyTuple_GET_ITEM(co_->co_consts, ins_->oparg)));
+  incref(x86::rax);
+  push(x86::rax);
 }
 
 void FunctionCompiler::emit_store_fast() {
-    Label done = a_.newLabel();
-    x86::Mem slot = x86::qword_ptr(kLocals, 8 * ins_->oparg);
-    a_.sub(kSp, 8);
-    a_.mov(x86::rax, stack_slot(0));
-    a_.mov(x86::rdi, slot);
-    a_.mov(slot, x86::rax);
-    a_.test(x86::rdi, x86::rdi);
-    a_.jz(done);
-    decref(x86::rdi);
-    a_.bind(done);
+  Label done = a_.newLabel();
+  x86::Mem slot = x86::qword_ptr(kLocals, 8 * ins_->oparg);
+  a_.sub(kSp, 8);
+  a_.mov(x86::rax, stack_slot(0));
+  a_.mov(x86::rdi, slot);
+  a_.mov(slot, x86::rax);
+  a_.test(x86::rdi, x86::rdi);
+  a_.jz(done);
+  decref(x86::rdi);
+  a_.bind(done);
 }
 
 void FunctionCompiler::emit_pop_top() {
-    a_.sub(kSp, 8);
-    a_.mov(x86::rdi, stack_slot(0));
-    decref(x86::rdi);
+  a_.sub(kSp, 8);
+  a_.mov(x86::rdi, stack_slot(0));
+  decref(x86::rdi);
 }
 
 // ROT_TWO/THREE/FOUR: the top moves down `depth - 1` places, the others move up one.
 void FunctionCompiler::emit_rotate(int depth) {
-    a_.mov(x86::rax, stack_slot(-1));
-    for (int i = 1; i < depth; i++) {
-        a_.mov(x86::rcx, stack_slot(-1 - i));
-        a_.mov(stack_slot(-i), x86::rcx);
-    }
-    a_.mov(stack_slot(-depth), x86::rax);
+  a_.mov(x86::rax, stack_slot(-1));
+  for (int i = 1; i < depth; i++) {
+    a_.mov(x86::rcx, stack_slot(-1 - i));
+    a_.mov(stack_slot(-i), x86::rcx);
+  }
+  a_.mov(stack_slot(-depth), x86::rax);
 }
 
 void FunctionCompiler::emit_dup_top() {
-    a_.mov(x86::rax, stack_slot(-1));
-    incref(x86::rax);
-    push(x86::rax);
+  a_.mov(x86::rax, stack_slot(-1));
+  incref(x86::rax);
+  push(x86::rax);
 }
 
 void FunctionCompiler::emit_dup_top_two() {
-    a_.mov(x86::rax, stack_slot(-1));
-    a_.mov(x86::rcx, stack_slot(-2));
-    incref(x86::rax);
-    incref(x86::rcx);
-    a_.mov(stack_slot(0), x86::rcx);
-    a_.mov(stack_slot(1), x86::rax);
-    a_.add(kSp, 16);
+  a_.mov(x86::rax, stack_slot(-1));
+  a_.mov(x86::rcx, stack_slot(-2));
+  incref(x86::rax);
+  incref(x86::rcx);
+  a_.mov(stack_slot(0), x86::rcx);
+  a_.mov(stack_slot(1), x86::rax);
+  a_.add(kSp, 16);
 }
 
 void FunctionCompiler::emit_pop_jump_if(bool jump_if_true) {
-    Label is_true = a_.newLabel(), is_false = a_.newLabel(), take = a_.newLabel(), next = a_.newLabel();
-    a_.sub(kSp, 8);
-    a_.mov(x86::rdi, stack_slot(0));
-    a_.mov(x86::rax, imm(Py_True));
-    a_.cmp(x86::rdi, x86::rax);
-    a_.je(is_true);
-    a_.mov(x86::rax, imm(Py_False));
-    a_.cmp(x86::rdi, x86::rax);
-    a_.je(is_false);
-    call((const void *)pyston_jit_truth_decref);
-    a_.test(x86::eax, x86::eax);
-    a_.mov(x86::edx, kError);
-    a_.js(status_exit_);
-    if (jump_if_true) a_.jnz(take); else a_.jz(take);
-    a_.jmp(next);
-    a_.bind(is_true);  // True and False are never deallocated
-    a_.dec(x86::qword_ptr(x86::rdi));
-    a_.jmp(jump_if_true ? take : next);
-    a_.bind(is_false);
-    a_.dec(x86::qword_ptr(x86::rdi));
-    if (jump_if_true) a_.jmp(next);
-    a_.bind(take);
-    jump_to(ins_->oparg);
-    a_.bind(next);
+  Label is_true = a_.newLabel(), is_false = a_.newLabel(), take = a_.newLabel(), next = a_.newLabel();
+  a_.sub(kSp, 8);
+  a_.mov(x86::rdi, stack_slot(0));
+  a_.mov(x86::rax, imm(Py_True));
+  a_.cmp(x86::rdi, x86::rax);
+  a_.je(is_true);
+  a_.mov(x86::rax, imm(Py_False));
+  a_.cmp(x86::rdi, x86::rax);
+  a_.je(is_false);
+  call((const void*)pyston_jit_truth_decref);
+  a_.test(x86::eax, x86::eax);
+  a_.mov(x86::edx, kError);
+  a_.js(status_exit_);
+  if (jump_if_true)
+    a_.jnz(take);
+  else
+    a_.jz(take);
+  a_.jmp(next);
+  a_.bind(is_true);  // True and False are never deallocated
+  a_.dec(x86::qword_ptr(x86::rdi));
+  a_.jmp(jump_if_true ? take : next);
+  a_.bind(is_false);
+  a_.dec(x86::qword_ptr(x86::rdi));
+  if (jump_if_true) a_.jmp(next);
+  a_.bind(take);
+  jump_to(ins_->oparg);
+  a_.bind(next);
 }
 
 // Valid bytecode returns with an empty stack; hand-made bytecode may not, and the interpreter then pops
 // (and releases) what is left.
 void FunctionCompiler::emit_return_value() {
-    Label clean = a_.newLabel();
-    a_.sub(kSp, 8);
-    a_.mov(x86::rax, stack_slot(0));
-    a_.cmp(kSp, frame_field(offsetof(PyFrameObject, f_valuestack)));
-    a_.jne(clean);
+  Label clean = a_.newLabel();
+  a_.sub(kSp, 8);
+  a_.mov(x86::rax, stack_slot(0));
+  a_.cmp(kSp, frame_field(offsetof(PyFrameObject, f_valuestack)));
+  a_.jne(clean);
+  a_.jmp(exit_);
+  cold_.push_back([this, clean] {
+    a_.bind(clean);
+    a_.mov(x86::r14, x86::rax);
+    a_.mov(x86::rdi, kFrame);
+    a_.mov(x86::rsi, kSp);
+    call((const void*)pyston_jit_clear_stack);
+    a_.mov(x86::rax, x86::r14);
     a_.jmp(exit_);
-    cold_.push_back([this, clean] {
-        a_.bind(clean);
-        a_.mov(x86::r14, x86::rax);
-        a_.mov(x86::rdi, kFrame);
-        a_.mov(x86::rsi, kSp);
-        call((const void *)pyston_jit_clear_stack);
-        a_.mov(x86::rax, x86::r14);
-        a_.jmp(exit_);
-    });
+  });
 }
 
 // Suspends a generator frame: f_stacktop marks it as suspended (not finished) for gen_send_ex, and the
 // next resumption enters at the following instruction.
 void FunctionCompiler::emit_yield_value() {
-    if (co_->co_flags & CO_ASYNC_GENERATOR) emit_helper_call(helper_for(YIELD_VALUE), 0, false, 0, false);
-    a_.sub(kSp, 8);
-    a_.mov(x86::rax, stack_slot(0));
-    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-    a_.jmp(exit_);
-    resume_labels.push_back({ins_->unit + 1, unit_labels_[ins_->unit + 1]});
+  if (co_->co_flags & CO_ASYNC_GENERATOR) emit_helper_call(helper_for(YIELD_VALUE), 0, false, 0, false);
+  a_.sub(kSp, 8);
+  a_.mov(x86::rax, stack_slot(0));
+  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+  a_.jmp(exit_);
+  resume_labels.push_back({ins_->unit + 1, unit_labels_[ins_->unit + 1]});
 }
 
 // YIELD_FROM re-runs itself on each resumption until the sub-iterator is exhausted.
 void FunctionCompiler::emit_yield_from() {
-    Label yield = a_.newLabel();
-    resume_labels.push_back({ins_->unit, unit_labels_[ins_->start]});
-    a_.mov(x86::rdi, kFrame);
-    a_.mov(x86::rsi, kSp);
-    call((const void *)helper_for(YIELD_FROM));
-    a_.mov(kSp, x86::rax);
-    a_.cmp(x86::edx, kBranch);
-    a_.je(yield);
-    a_.test(x86::edx, x86::edx);
-    a_.jnz(status_exit_);
-    int offset = ins_->offset();
-    cold_.push_back([this, yield, offset] {
-        a_.bind(yield);
-        a_.mov(x86::rax, stack_slot(0));
-        a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-        store_lasti(offset - 2);
-        a_.jmp(exit_);
-    });
+  Label yield = a_.newLabel();
+  resume_labels.push_back({ins_->unit, unit_labels_[ins_->start]});
+  a_.mov(x86::rdi, kFrame);
+  a_.mov(x86::rsi, kSp);
+  call((const void*)helper_for(YIELD_FROM));
+  a_.mov(kSp, x86::rax);
+  a_.cmp(x86::edx, kBranch);
+  a_.je(yield);
+  a_.test(x86::edx, x86::edx);
+  a_.jnz(status_exit_);
+  int offset = ins_->offset();
+  cold_.push_back([this, yield, offset] {
+    a_.bind(yield);
+    a_.mov(x86::rax, stack_slot(0));
+    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+    store_lasti(offset - 2);
+    a_.jmp(exit_);
+  });
 }
 
 void FunctionCompiler::emit_begin_finally() {
-    a_.mov(stack_slot(0), 0);
-    a_.add(kSp, 8);
+  a_.mov(stack_slot(0), 0);
+  a_.add(kSp, 8);
 }
 
 // The cached form: two version-tag compares and a load; the helper fills the cache on a miss.
 void FunctionCompiler::emit_load_global_cached() {
-    GlobalCache *cache = &global_caches_[next_global_cache_++];
-    Label miss = a_.newLabel(), done = a_.newLabel();
-    const int32_t version = int32_t(offsetof(PyDictObject, ma_version_tag));
+  GlobalCache* cache = &global_caches_[next_global_cache_++];
+  Label miss = a_.newLabel(), done = a_.newLabel();
+  const int32_t version = int32_t(offsetof(PyDictObject, ma_version_tag));
+  a_.mov(x86::rcx, imm(cache));
+  a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_globals)));
+  a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
+  a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, globals_version))));
+  a_.jne(miss);
+  a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_builtins)));
+  a_.cmp(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins))));
+  a_.jne(miss);
+  a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
+  a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins_version))));
+  a_.jne(miss);
+  a_.mov(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, value))));
+  incref(x86::rax);
+  push(x86::rax);
+  a_.bind(done);
+  int oparg = ins_->oparg;
+  cold_.push_back([this, miss, done, oparg, cache] {
+    a_.bind(miss);
+    a_.mov(x86::rdi, kFrame);
+    a_.mov(x86::rsi, kSp);
+    a_.mov(x86::edx, oparg);
     a_.mov(x86::rcx, imm(cache));
-    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_globals)));
-    a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
-    a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, globals_version))));
-    a_.jne(miss);
-    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_builtins)));
-    a_.cmp(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins))));
-    a_.jne(miss);
-    a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
-    a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins_version))));
-    a_.jne(miss);
-    a_.mov(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, value))));
-    incref(x86::rax);
-    push(x86::rax);
-    a_.bind(done);
-    int oparg = ins_->oparg;
-    cold_.push_back([this, miss, done, oparg, cache] {
-        a_.bind(miss);
-        a_.mov(x86::rdi, kFrame);
-        a_.mov(x86::rsi, kSp);
-        a_.mov(x86::edx, oparg);
-        a_.mov(x86::rcx, imm(cache));
-        call((const void *)pyston_jit_load_global_cached);
-        a_.mov(kSp, x86::rax);
-        a_.test(x86::edx, x86::edx);
-        a_.jnz(status_exit_);
-        a_.jmp(done);
-    });
+    call((const void*)pyston_jit_load_global_cached);
+    a_.mov(kSp, x86::rax);
+    a_.test(x86::edx, x86::edx);
+    a_.jnz(status_exit_);
+    a_.jmp(done);
+  });
 }
 
 // COMPARE_OP (<, <=, ==, !=, >, >=) directly followed by POP_JUMP_IF_FALSE/TRUE that nothing jumps to.
 bool FunctionCompiler::can_fuse_compare(size_t index) const {
-    if (!options_.inline_compare || index + 1 >= instructions_.size()) return false;
-    const Instruction &cmp = instructions_[index], &next = instructions_[index + 1];
-    return cmp.opcode == COMPARE_OP && cmp.oparg <= Py_GE && cmp.start == cmp.unit &&
-           (next.opcode == POP_JUMP_IF_FALSE || next.opcode == POP_JUMP_IF_TRUE) && next.start == next.unit &&
-           !is_jump_target_[next.unit];
+  if (!options_.inline_compare || index + 1 >= instructions_.size()) return false;
+  const Instruction &cmp = instructions_[index], &next = instructions_[index + 1];
+  return cmp.opcode == COMPARE_OP && cmp.oparg <= Py_GE && cmp.start == cmp.unit &&
+         (next.opcode == POP_JUMP_IF_FALSE || next.opcode == POP_JUMP_IF_TRUE) && next.start == next.unit &&
+         !is_jump_target_[next.unit];
 }
 
 // Two small ints (one digit at most) compare inline and branch without making a bool; anything else takes
 // the generic COMPARE_OP helper and the generic conditional jump.
-void FunctionCompiler::emit_fused_compare_jump(const Instruction &compare, const Instruction &jump) {
-    Label slow = a_.newLabel(), next = a_.newLabel(), take = a_.newLabel();
-    const x86::Gp left = x86::rdi, right = x86::rsi;
-    const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
-    const int32_t digit = int32_t(offsetof(PyLongObject, ob_digit));
-    ins_ = &compare;
-    store_lasti(compare.offset());
-    a_.mov(left, stack_slot(-2));
-    a_.mov(right, stack_slot(-1));
-    a_.mov(x86::rax, imm(&PyLong_Type));
-    a_.cmp(x86::qword_ptr(left, type), x86::rax);
-    a_.jne(slow);
-    a_.cmp(x86::qword_ptr(right, type), x86::rax);
-    a_.jne(slow);
-    a_.mov(x86::rdx, x86::qword_ptr(left, size));
-    a_.lea(x86::rax, x86::ptr(x86::rdx, 1));
-    a_.cmp(x86::rax, 2);
-    a_.ja(slow);
-    a_.mov(x86::rcx, x86::qword_ptr(right, size));
-    a_.lea(x86::rax, x86::ptr(x86::rcx, 1));
-    a_.cmp(x86::rax, 2);
-    a_.ja(slow);
-    a_.mov(x86::eax, x86::dword_ptr(left, digit));  // value = size * digit (size is -1, 0 or 1)
-    a_.imul(x86::rdx, x86::rax);
-    a_.mov(x86::eax, x86::dword_ptr(right, digit));
-    a_.imul(x86::rcx, x86::rax);
-    a_.cmp(x86::rdx, x86::rcx);
-    switch (compare.oparg) {
-        case Py_LT: a_.setl(x86::r15b); break;
-        case Py_LE: a_.setle(x86::r15b); break;
-        case Py_EQ: a_.sete(x86::r15b); break;
-        case Py_NE: a_.setne(x86::r15b); break;
-        case Py_GT: a_.setg(x86::r15b); break;
-        default: a_.setge(x86::r15b); break;
-    }
-    a_.sub(kSp, 16);
-    decref(left);  // ints have no finalizers, so nothing observes the frame here
-    a_.mov(x86::rdi, stack_slot(1));
-    decref(x86::rdi);
-    a_.test(x86::r15b, x86::r15b);
-    if (jump.opcode == POP_JUMP_IF_TRUE) a_.jnz(take); else a_.jz(take);
-    a_.jmp(next);
-    a_.bind(take);
-    ins_ = &jump;
-    jump_to(jump.oparg);
-    a_.bind(slow);
-    ins_ = &compare;
-    emit_helper_call(helper_for(COMPARE_OP), compare.oparg, false, 0, false);
-    a_.bind(unit_labels_[jump.unit]);
-    ins_ = &jump;
-    store_lasti(jump.offset());
-    emit_pop_jump_if(jump.opcode == POP_JUMP_IF_TRUE);
-    a_.bind(next);
+void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const Instruction& jump) {
+  Label slow = a_.newLabel(), next = a_.newLabel(), take = a_.newLabel();
+  const x86::Gp left = x86::rdi, right = x86::rsi;
+  const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
+  const int32_t digit = int32_t(offsetof(PyLongObject, ob_digit));
+  ins_ = &compare;
+  store_lasti(compare.offset());
+  a_.mov(left, stack_slot(-2));
+  a_.mov(right, stack_slot(-1));
+  a_.mov(x86::rax, imm(&PyLong_Type));
+  a_.cmp(x86::qword_ptr(left, type), x86::rax);
+  a_.jne(slow);
+  a_.cmp(x86::qword_ptr(right, type), x86::rax);
+  a_.jne(slow);
+  a_.mov(x86::rdx, x86::qword_ptr(left, size));
+  a_.lea(x86::rax, x86::ptr(x86::rdx, 1));
+  a_.cmp(x86::rax, 2);
+  a_.ja(slow);
+  a_.mov(x86::rcx, x86::qword_ptr(right, size));
+  a_.lea(x86::rax, x86::ptr(x86::rcx, 1));
+  a_.cmp(x86::rax, 2);
+  a_.ja(slow);
+  a_.mov(x86::eax, x86::dword_ptr(left, digit));  // value = size * digit (size is -1, 0 or 1)
+  a_.imul(x86::rdx, x86::rax);
+  a_.mov(x86::eax, x86::dword_ptr(right, digit));
+  a_.imul(x86::rcx, x86::rax);
+  a_.cmp(x86::rdx, x86::rcx);
+  switch (compare.oparg) {
+    case Py_LT:
+      a_.setl(x86::r15b);
+      break;
+    case Py_LE:
+      a_.setle(x86::r15b);
+      break;
+    case Py_EQ:
+      a_.sete(x86::r15b);
+      break;
+    case Py_NE:
+      a_.setne(x86::r15b);
+      break;
+    case Py_GT:
+      a_.setg(x86::r15b);
+      break;
+    default:
+      a_.setge(x86::r15b);
+      break;
+  }
+  a_.sub(kSp, 16);
+  decref(left);  // ints have no finalizers, so nothing observes the frame here
+  a_.mov(x86::rdi, stack_slot(1));
+  decref(x86::rdi);
+  a_.test(x86::r15b, x86::r15b);
+  if (jump.opcode == POP_JUMP_IF_TRUE)
+    a_.jnz(take);
+  else
+    a_.jz(take);
+  a_.jmp(next);
+  a_.bind(take);
+  ins_ = &jump;
+  jump_to(jump.oparg);
+  a_.bind(slow);
+  ins_ = &compare;
+  emit_helper_call(helper_for(COMPARE_OP), compare.oparg, false, 0, false);
+  a_.bind(unit_labels_[jump.unit]);
+  ins_ = &jump;
+  store_lasti(jump.offset());
+  emit_pop_jump_if(jump.opcode == POP_JUMP_IF_TRUE);
+  a_.bind(next);
 }
 
-void FunctionCompiler::emit_instruction(const Instruction &ins) {
-    ins_ = &ins;
-    switch (ins.opcode) {
-        case NOP: return;
-        case LOAD_FAST: return emit_load_fast();
-        case LOAD_CONST: return emit_load_const();
-        case ROT_TWO: return emit_rotate(2);
-        case ROT_THREE: return emit_rotate(3);
-        case ROT_FOUR: return emit_rotate(4);
-        case DUP_TOP: return emit_dup_top();
-        case DUP_TOP_TWO: return emit_dup_top_two();
-        case BEGIN_FINALLY: return emit_begin_finally();
-        case JUMP_FORWARD:
-        case JUMP_ABSOLUTE: return jump_to(jump_target_offset(ins));
-        default: break;
-    }
-    // Everything else may call out (a decref can run __del__), so the frame's f_lasti must be right.
-    store_lasti(ins.offset());
-    switch (ins.opcode) {
-        case STORE_FAST: return emit_store_fast();
-        case POP_TOP: return emit_pop_top();
-        case POP_JUMP_IF_FALSE: return emit_pop_jump_if(false);
-        case POP_JUMP_IF_TRUE: return emit_pop_jump_if(true);
-        case RETURN_VALUE: return emit_return_value();
-        case YIELD_VALUE: return emit_yield_value();
-        case YIELD_FROM: return emit_yield_from();
-        case LOAD_GLOBAL:
-            if (options_.cache_globals) return emit_load_global_cached();
-            break;
-        case LOAD_ATTR:
-        case LOAD_METHOD:
-            if (options_.cache_attrs) {
-                a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
-                auto helper = ins.opcode == LOAD_ATTR ? pyston_jit_load_attr_cached : pyston_jit_load_method_cached;
-                return emit_helper_call((OpcodeHelper)(void *)helper, ins.oparg, false, 0, false);
-            }
-            break;
-        case RAISE_VARARGS:
-            // A bare `raise` re-raises without a new traceback entry: the interpreter's job.
-            if (ins.oparg == 0) {
-                a_.jmp(deopt_before_stub());
-                return;
-            }
-            break;
-        case SETUP_FINALLY:
-        case SETUP_WITH:
-        case SETUP_ASYNC_WITH:
-            // Helpers get the absolute handler offset for the block stack.
-            return emit_helper_call(helper_for(ins.opcode), jump_target_offset(ins), false, 0, false);
-        default: break;
-    }
-    OpcodeHelper helper = helper_for(ins.opcode);
-    if (!helper) {
+void FunctionCompiler::emit_instruction(const Instruction& ins) {
+  ins_ = &ins;
+  switch (ins.opcode) {
+    case NOP:
+      return;
+    case LOAD_FAST:
+      return emit_load_fast();
+    case LOAD_CONST:
+      return emit_load_const();
+    case ROT_TWO:
+      return emit_rotate(2);
+    case ROT_THREE:
+      return emit_rotate(3);
+    case ROT_FOUR:
+      return emit_rotate(4);
+    case DUP_TOP:
+      return emit_dup_top();
+    case DUP_TOP_TWO:
+      return emit_dup_top_two();
+    case BEGIN_FINALLY:
+      return emit_begin_finally();
+    case JUMP_FORWARD:
+    case JUMP_ABSOLUTE:
+      return jump_to(jump_target_offset(ins));
+    default:
+      break;
+  }
+  // Everything else may call out (a decref can run __del__), so the frame's f_lasti must be right.
+  store_lasti(ins.offset());
+  switch (ins.opcode) {
+    case STORE_FAST:
+      return emit_store_fast();
+    case POP_TOP:
+      return emit_pop_top();
+    case POP_JUMP_IF_FALSE:
+      return emit_pop_jump_if(false);
+    case POP_JUMP_IF_TRUE:
+      return emit_pop_jump_if(true);
+    case RETURN_VALUE:
+      return emit_return_value();
+    case YIELD_VALUE:
+      return emit_yield_value();
+    case YIELD_FROM:
+      return emit_yield_from();
+    case LOAD_GLOBAL:
+      if (options_.cache_globals) return emit_load_global_cached();
+      break;
+    case LOAD_ATTR:
+    case LOAD_METHOD:
+      if (options_.cache_attrs) {
+        a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
+        auto helper = ins.opcode == LOAD_ATTR ? pyston_jit_load_attr_cached : pyston_jit_load_method_cached;
+        return emit_helper_call((OpcodeHelper)(void*)helper, ins.oparg, false, 0, false);
+      }
+      break;
+    case RAISE_VARARGS:
+      // A bare `raise` re-raises without a new traceback entry: the interpreter's job.
+      if (ins.oparg == 0) {
         a_.jmp(deopt_before_stub());
         return;
-    }
-    bool branches = ins.opcode == FOR_ITER || ins.opcode == JUMP_IF_FALSE_OR_POP || ins.opcode == JUMP_IF_TRUE_OR_POP;
-    bool retries = ins.opcode == IMPORT_FROM || ins.opcode == END_FINALLY || ins.opcode == POP_FINALLY ||
-                   ins.opcode == WITH_CLEANUP_START || ins.opcode == WITH_CLEANUP_FINISH || ins.opcode == IMPORT_STAR ||
-                   ins.opcode == CALL_FINALLY || ins.opcode == GET_AITER || ins.opcode == GET_ANEXT ||
-                   ins.opcode == END_ASYNC_FOR;
-    emit_helper_call(helper, ins.oparg, branches, branches ? jump_target_offset(ins) : 0, retries);
+      }
+      break;
+    case SETUP_FINALLY:
+    case SETUP_WITH:
+    case SETUP_ASYNC_WITH:
+      // Helpers get the absolute handler offset for the block stack.
+      return emit_helper_call(helper_for(ins.opcode), jump_target_offset(ins), false, 0, false);
+    default:
+      break;
+  }
+  OpcodeHelper helper = helper_for(ins.opcode);
+  if (!helper) {
+    a_.jmp(deopt_before_stub());
+    return;
+  }
+  bool branches =
+      ins.opcode == FOR_ITER || ins.opcode == JUMP_IF_FALSE_OR_POP || ins.opcode == JUMP_IF_TRUE_OR_POP;
+  bool retries = ins.opcode == IMPORT_FROM || ins.opcode == END_FINALLY || ins.opcode == POP_FINALLY ||
+                 ins.opcode == WITH_CLEANUP_START || ins.opcode == WITH_CLEANUP_FINISH ||
+                 ins.opcode == IMPORT_STAR || ins.opcode == CALL_FINALLY || ins.opcode == GET_AITER ||
+                 ins.opcode == GET_ANEXT || ins.opcode == END_ASYNC_FOR;
+  emit_helper_call(helper, ins.oparg, branches, branches ? jump_target_offset(ins) : 0, retries);
 }
 
-bool FunctionCompiler::emit(std::string *failure) {
-    int units = int(PyBytes_GET_SIZE(co_->co_code) / 2);
-    for (int i = 0; i <= units; i++) unit_labels_.push_back(a_.newLabel());
-    exit_ = a_.newLabel();
-    status_exit_ = a_.newLabel();
-    emit_prologue();
-    resume_labels.push_back({0, unit_labels_[0]});
-    is_jump_target_.assign(units + 1, false);
-    for (const Instruction &ins : instructions_) {
-        if (is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode)) {
-            int target = jump_target_offset(ins) / 2;
-            if (target >= 0 && target <= units) is_jump_target_[target] = true;
-        }
-        if (ins.opcode == YIELD_VALUE && ins.unit + 1 <= units) is_jump_target_[ins.unit + 1] = true;
+bool FunctionCompiler::emit(std::string* failure) {
+  int units = int(PyBytes_GET_SIZE(co_->co_code) / 2);
+  for (int i = 0; i <= units; i++) unit_labels_.push_back(a_.newLabel());
+  exit_ = a_.newLabel();
+  status_exit_ = a_.newLabel();
+  emit_prologue();
+  resume_labels.push_back({0, unit_labels_[0]});
+  is_jump_target_.assign(units + 1, false);
+  for (const Instruction& ins : instructions_) {
+    if (is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode)) {
+      int target = jump_target_offset(ins) / 2;
+      if (target >= 0 && target <= units) is_jump_target_[target] = true;
     }
-    for (size_t i = 0; i < instructions_.size(); i++) {
-        const Instruction &ins = instructions_[i];
-        for (int u = ins.start; u <= ins.unit; u++) a_.bind(unit_labels_[u]);
-        if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodeNames[ins.opcode], ins.oparg);
-        if (can_fuse_compare(i)) {
-            emit_fused_compare_jump(ins, instructions_[i + 1]);
-            i++;
-            continue;
-        }
-        emit_instruction(ins);
+    if (ins.opcode == YIELD_VALUE && ins.unit + 1 <= units) is_jump_target_[ins.unit + 1] = true;
+  }
+  for (size_t i = 0; i < instructions_.size(); i++) {
+    const Instruction& ins = instructions_[i];
+    for (int u = ins.start; u <= ins.unit; u++) a_.bind(unit_labels_[u]);
+    if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodeNames[ins.opcode], ins.oparg);
+    if (can_fuse_compare(i)) {
+      emit_fused_compare_jump(ins, instructions_[i + 1]);
+      i++;
+      continue;
     }
-    a_.bind(unit_labels_[units]);
-    // Falling off the end cannot happen in valid bytecode; be safe and let the interpreter complain.
-    a_.int3();
-    for (size_t i = 0; i < cold_.size(); i++) cold_[i]();
-    emit_epilogue();
-    (void)failure;
-    return true;
+    emit_instruction(ins);
+  }
+  a_.bind(unit_labels_[units]);
+  // Falling off the end cannot happen in valid bytecode; be safe and let the interpreter complain.
+  a_.int3();
+  for (size_t i = 0; i < cold_.size(); i++) cold_[i]();
+  emit_epilogue();
+  (void)failure;
+  return true;
 }
 
 }  // namespace
 
-const void *CompiledFunction::entry_for(int lasti) const {
-    int unit = lasti < 0 ? 0 : lasti / 2 + 1;
-    if (unit >= int(resume_points.size()) || resume_points[unit] < 0) return nullptr;
-    return (const char *)entry + resume_points[unit];
+const void* CompiledFunction::entry_for(int lasti) const {
+  int unit = lasti < 0 ? 0 : lasti / 2 + 1;
+  if (unit >= int(resume_points.size()) || resume_points[unit] < 0) return nullptr;
+  return (const char*)entry + resume_points[unit];
 }
 
 CompiledFunction::~CompiledFunction() {
-    if (entry && memory) memory->release((void *)entry, code_size);
+  if (entry && memory) memory->release((void*)entry, code_size);
 }
 
-bool has_backward_jump(PyCodeObject *co) {
-    for (const Instruction &ins : decode(co)) {
-        if ((is_absolute_jump(ins.opcode) || is_relative_jump(ins.opcode)) && jump_target_offset(ins) <= ins.offset())
-            return true;
-    }
-    return false;
+bool has_backward_jump(PyCodeObject* co) {
+  for (const Instruction& ins : decode(co)) {
+    if ((is_absolute_jump(ins.opcode) || is_relative_jump(ins.opcode)) &&
+        jump_target_offset(ins) <= ins.offset())
+      return true;
+  }
+  return false;
 }
 
-CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileOptions &options) {
-    CompileOutcome out;
-    if (co->co_nlocals < 0 || PyBytes_GET_SIZE(co->co_code) > (1 << 24)) {
-        out.failure = "code object too large";
-        return out;
-    }
-    CodeHolder holder;
-    holder.init(memory.environment());
-    RecordingErrorHandler errors;
-    holder.setErrorHandler(&errors);
-    StringLogger logger;
-    if (options.want_listing) holder.setLogger(&logger);
-    x86::Assembler a(&holder);
-    int n_globals = count_opcode(co, LOAD_GLOBAL);
-    std::unique_ptr<GlobalCache[]> global_caches(n_globals ? new GlobalCache[n_globals] : nullptr);
-    int n_attrs = count_opcode(co, LOAD_ATTR) + count_opcode(co, LOAD_METHOD);
-    std::unique_ptr<AttrCache[]> attr_caches(n_attrs ? new AttrCache[n_attrs] : nullptr);
-    FunctionCompiler compiler(co, a, holder, options, global_caches.get(), attr_caches.get());
-    if (!compiler.emit(&out.failure) || !errors.message.empty()) {
-        if (out.failure.empty()) out.failure = "asmjit: " + errors.message;
-        return out;
-    }
-    auto fn = std::make_unique<CompiledFunction>();
-    void *code = nullptr;
-    if (!memory.add(&code, holder, &fn->code_size)) {
-        out.failure = "code memory cap reached";
-        out.over_memory_cap = true;
-        return out;
-    }
-    fn->entry = (EntryFn)code;
-    fn->memory = &memory;
-    fn->global_caches = std::move(global_caches);
-    fn->attr_caches = std::move(attr_caches);
-    fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
-    for (auto &[unit, label] : compiler.resume_labels)
-        fn->resume_points[unit] = int32_t(holder.labelOffsetFromBase(label));
-    if (options.want_listing) out.listing = logger.data();
-    out.function = std::move(fn);
+CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileOptions& options) {
+  CompileOutcome out;
+  if (co->co_nlocals < 0 || PyBytes_GET_SIZE(co->co_code) > (1 << 24)) {
+    out.failure = "code object too large";
     return out;
+  }
+  CodeHolder holder;
+  holder.init(memory.environment());
+  RecordingErrorHandler errors;
+  holder.setErrorHandler(&errors);
+  StringLogger logger;
+  if (options.want_listing) holder.setLogger(&logger);
+  x86::Assembler a(&holder);
+  int n_globals = count_opcode(co, LOAD_GLOBAL);
+  std::unique_ptr<GlobalCache[]> global_caches(n_globals ? new GlobalCache[n_globals] : nullptr);
+  int n_attrs = count_opcode(co, LOAD_ATTR) + count_opcode(co, LOAD_METHOD);
+  std::unique_ptr<AttrCache[]> attr_caches(n_attrs ? new AttrCache[n_attrs] : nullptr);
+  FunctionCompiler compiler(co, a, holder, options, global_caches.get(), attr_caches.get());
+  if (!compiler.emit(&out.failure) || !errors.message.empty()) {
+    if (out.failure.empty()) out.failure = "asmjit: " + errors.message;
+    return out;
+  }
+  auto fn = std::make_unique<CompiledFunction>();
+  void* code = nullptr;
+  if (!memory.add(&code, holder, &fn->code_size)) {
+    out.failure = "code memory cap reached";
+    out.over_memory_cap = true;
+    return out;
+  }
+  fn->entry = (EntryFn)code;
+  fn->memory = &memory;
+  fn->global_caches = std::move(global_caches);
+  fn->attr_caches = std::move(attr_caches);
+  fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
+  for (auto& [unit, label] : compiler.resume_labels)
+    fn->resume_points[unit] = int32_t(holder.labelOffsetFromBase(label));
+  if (options.want_listing) out.listing = logger.data();
+  out.function = std::move(fn);
+  return out;
 }
 
 }  // namespace pyston_jit
 
 namespace pyston_jit {
 // From dis.opname of CPython 3.8.
-const char *const kOpcodeNames[256] = {nullptr, "POP_TOP", "ROT_TWO", "ROT_THREE", "DUP_TOP", "DUP_TOP_TWO", "ROT_FOUR", nullptr, nullptr, "NOP", "UNARY_POSITIVE", "UNARY_NEGATIVE", "UNARY_NOT", nullptr, nullptr, "UNARY_INVERT", "BINARY_MATRIX_MULTIPLY", "INPLACE_MATRIX_MULTIPLY", nullptr, "BINARY_POWER", "BINARY_MULTIPLY", nullptr, "BINARY_MODULO", "BINARY_ADD", "BINARY_SUBTRACT", "BINARY_SUBSCR", "BINARY_FLOOR_DIVIDE", "BINARY_TRUE_DIVIDE", "INPLACE_FLOOR_DIVIDE", "INPLACE_TRUE_DIVIDE", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH", "BEGIN_FINALLY", "END_ASYNC_FOR", "INPLACE_ADD", "INPLACE_SUBTRACT", "INPLACE_MULTIPLY", nullptr, "INPLACE_MODULO", "STORE_SUBSCR", "DELETE_SUBSCR", "BINARY_LSHIFT", "BINARY_RSHIFT", "BINARY_AND", "BINARY_XOR", "BINARY_OR", "INPLACE_POWER", "GET_ITER", "GET_YIELD_FROM_ITER", "PRINT_EXPR", "LOAD_BUILD_CLASS", "YIELD_FROM", "GET_AWAITABLE", nullptr, "INPLACE_LSHIFT", "INPLACE_RSHIFT", "INPLACE_AND", "INPLACE_XOR", "INPLACE_OR", nullptr, "WITH_CLEANUP_START", "WITH_CLEANUP_FINISH", "RETURN_VALUE", "IMPORT_STAR", "SETUP_ANNOTATIONS", "YIELD_VALUE", "POP_BLOCK", "END_FINALLY", "POP_EXCEPT", "STORE_NAME", "DELETE_NAME", "UNPACK_SEQUENCE", "FOR_ITER", "UNPACK_EX", "STORE_ATTR", "DELETE_ATTR", "STORE_GLOBAL", "DELETE_GLOBAL", nullptr, "LOAD_CONST", "LOAD_NAME", "BUILD_TUPLE", "BUILD_LIST", "BUILD_SET", "BUILD_MAP", "LOAD_ATTR", "COMPARE_OP", "IMPORT_NAME", "IMPORT_FROM", "JUMP_FORWARD", "JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP", "JUMP_ABSOLUTE", "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "LOAD_GLOBAL", nullptr, nullptr, nullptr, nullptr, nullptr, "SETUP_FINALLY", nullptr, "LOAD_FAST", "STORE_FAST", "DELETE_FAST", nullptr, nullptr, nullptr, "RAISE_VARARGS", "CALL_FUNCTION", "MAKE_FUNCTION", "BUILD_SLICE", nullptr, "LOAD_CLOSURE", "LOAD_DEREF", "STORE_DEREF", "DELETE_DEREF", nullptr, nullptr, "CALL_FUNCTION_KW", "CALL_FUNCTION_EX", "SETUP_WITH", "EXTENDED_ARG", "LIST_APPEND", "SET_ADD", "MAP_ADD", "LOAD_CLASSDEREF", "BUILD_LIST_UNPACK", "BUILD_MAP_UNPACK", "BUILD_MAP_UNPACK_WITH_CALL", "BUILD_TUPLE_UNPACK", "BUILD_SET_UNPACK", "SETUP_ASYNC_WITH", "FORMAT_VALUE", "BUILD_CONST_KEY_MAP", "BUILD_STRING", "BUILD_TUPLE_UNPACK_WITH_CALL", nullptr, "LOAD_METHOD", "CALL_METHOD", "CALL_FINALLY", "POP_FINALLY", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+const char* const kOpcodeNames[256] = {nullptr,
+                                       "POP_TOP",
+                                       "ROT_TWO",
+                                       "ROT_THREE",
+                                       "DUP_TOP",
+                                       "DUP_TOP_TWO",
+                                       "ROT_FOUR",
+                                       nullptr,
+                                       nullptr,
+                                       "NOP",
+                                       "UNARY_POSITIVE",
+                                       "UNARY_NEGATIVE",
+                                       "UNARY_NOT",
+                                       nullptr,
+                                       nullptr,
+                                       "UNARY_INVERT",
+                                       "BINARY_MATRIX_MULTIPLY",
+                                       "INPLACE_MATRIX_MULTIPLY",
+                                       nullptr,
+                                       "BINARY_POWER",
+                                       "BINARY_MULTIPLY",
+                                       nullptr,
+                                       "BINARY_MODULO",
+                                       "BINARY_ADD",
+                                       "BINARY_SUBTRACT",
+                                       "BINARY_SUBSCR",
+                                       "BINARY_FLOOR_DIVIDE",
+                                       "BINARY_TRUE_DIVIDE",
+                                       "INPLACE_FLOOR_DIVIDE",
+                                       "INPLACE_TRUE_DIVIDE",
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       "GET_AITER",
+                                       "GET_ANEXT",
+                                       "BEFORE_ASYNC_WITH",
+                                       "BEGIN_FINALLY",
+                                       "END_ASYNC_FOR",
+                                       "INPLACE_ADD",
+                                       "INPLACE_SUBTRACT",
+                                       "INPLACE_MULTIPLY",
+                                       nullptr,
+                                       "INPLACE_MODULO",
+                                       "STORE_SUBSCR",
+                                       "DELETE_SUBSCR",
+                                       "BINARY_LSHIFT",
+                                       "BINARY_RSHIFT",
+                                       "BINARY_AND",
+                                       "BINARY_XOR",
+                                       "BINARY_OR",
+                                       "INPLACE_POWER",
+                                       "GET_ITER",
+                                       "GET_YIELD_FROM_ITER",
+                                       "PRINT_EXPR",
+                                       "LOAD_BUILD_CLASS",
+                                       "YIELD_FROM",
+                                       "GET_AWAITABLE",
+                                       nullptr,
+                                       "INPLACE_LSHIFT",
+                                       "INPLACE_RSHIFT",
+                                       "INPLACE_AND",
+                                       "INPLACE_XOR",
+                                       "INPLACE_OR",
+                                       nullptr,
+                                       "WITH_CLEANUP_START",
+                                       "WITH_CLEANUP_FINISH",
+                                       "RETURN_VALUE",
+                                       "IMPORT_STAR",
+                                       "SETUP_ANNOTATIONS",
+                                       "YIELD_VALUE",
+                                       "POP_BLOCK",
+                                       "END_FINALLY",
+                                       "POP_EXCEPT",
+                                       "STORE_NAME",
+                                       "DELETE_NAME",
+                                       "UNPACK_SEQUENCE",
+                                       "FOR_ITER",
+                                       "UNPACK_EX",
+                                       "STORE_ATTR",
+                                       "DELETE_ATTR",
+                                       "STORE_GLOBAL",
+                                       "DELETE_GLOBAL",
+                                       nullptr,
+                                       "LOAD_CONST",
+                                       "LOAD_NAME",
+                                       "BUILD_TUPLE",
+                                       "BUILD_LIST",
+                                       "BUILD_SET",
+                                       "BUILD_MAP",
+                                       "LOAD_ATTR",
+                                       "COMPARE_OP",
+                                       "IMPORT_NAME",
+                                       "IMPORT_FROM",
+                                       "JUMP_FORWARD",
+                                       "JUMP_IF_FALSE_OR_POP",
+                                       "JUMP_IF_TRUE_OR_POP",
+                                       "JUMP_ABSOLUTE",
+                                       "POP_JUMP_IF_FALSE",
+                                       "POP_JUMP_IF_TRUE",
+                                       "LOAD_GLOBAL",
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       "SETUP_FINALLY",
+                                       nullptr,
+                                       "LOAD_FAST",
+                                       "STORE_FAST",
+                                       "DELETE_FAST",
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       "RAISE_VARARGS",
+                                       "CALL_FUNCTION",
+                                       "MAKE_FUNCTION",
+                                       "BUILD_SLICE",
+                                       nullptr,
+                                       "LOAD_CLOSURE",
+                                       "LOAD_DEREF",
+                                       "STORE_DEREF",
+                                       "DELETE_DEREF",
+                                       nullptr,
+                                       nullptr,
+                                       "CALL_FUNCTION_KW",
+                                       "CALL_FUNCTION_EX",
+                                       "SETUP_WITH",
+                                       "EXTENDED_ARG",
+                                       "LIST_APPEND",
+                                       "SET_ADD",
+                                       "MAP_ADD",
+                                       "LOAD_CLASSDEREF",
+                                       "BUILD_LIST_UNPACK",
+                                       "BUILD_MAP_UNPACK",
+                                       "BUILD_MAP_UNPACK_WITH_CALL",
+                                       "BUILD_TUPLE_UNPACK",
+                                       "BUILD_SET_UNPACK",
+                                       "SETUP_ASYNC_WITH",
+                                       "FORMAT_VALUE",
+                                       "BUILD_CONST_KEY_MAP",
+                                       "BUILD_STRING",
+                                       "BUILD_TUPLE_UNPACK_WITH_CALL",
+                                       nullptr,
+                                       "LOAD_METHOD",
+                                       "CALL_METHOD",
+                                       "CALL_FINALLY",
+                                       "POP_FINALLY",
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr,
+                                       nullptr};
 }  // namespace pyston_jit

@@ -13,124 +13,128 @@
 extern "C" {
 enum jit_actions_t : uint32_t { JIT_NOACTION = 0, JIT_REGISTER_FN, JIT_UNREGISTER_FN };
 struct jit_code_entry {
-    jit_code_entry *next_entry;
-    jit_code_entry *prev_entry;
-    const char *symfile_addr;
-    uint64_t symfile_size;
+  jit_code_entry* next_entry;
+  jit_code_entry* prev_entry;
+  const char* symfile_addr;
+  uint64_t symfile_size;
 };
 struct jit_descriptor {
-    uint32_t version;
-    uint32_t action_flag;
-    jit_code_entry *relevant_entry;
-    jit_code_entry *first_entry;
+  uint32_t version;
+  uint32_t action_flag;
+  jit_code_entry* relevant_entry;
+  jit_code_entry* first_entry;
 };
-__attribute__((noinline, used, visibility("default"))) void __jit_debug_register_code() { asm volatile("" ::: "memory"); }
-__attribute__((used, visibility("default"))) jit_descriptor __jit_debug_descriptor = {1, JIT_NOACTION, nullptr, nullptr};
+__attribute__((noinline, used, visibility("default"))) void __jit_debug_register_code() {
+  asm volatile("" ::: "memory");
+}
+__attribute__((used, visibility("default")))
+jit_descriptor __jit_debug_descriptor = {1, JIT_NOACTION, nullptr, nullptr};
 }
 
 namespace pyston_jit {
 namespace {
 
-std::string utf8(PyObject *s) {
-    const char *c = s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : nullptr;
-    if (!c) PyErr_Clear();
-    return c ? c : "?";
+std::string utf8(PyObject* s) {
+  const char* c = s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : nullptr;
+  if (!c) PyErr_Clear();
+  return c ? c : "?";
 }
 
 // A relocatable ELF object with a NOBITS .text at the code's address and one STT_FUNC symbol covering it.
-std::vector<char> elf_for_symbol(const std::string &name, uint64_t addr, uint64_t size) {
-    const char shstrtab[] = "\0.text\0.symtab\0.strtab\0.shstrtab";
-    std::string strtab = std::string(1, '\0') + name + '\0';
-    Elf64_Sym syms[2] = {};
-    syms[1].st_name = 1;
-    syms[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
-    syms[1].st_shndx = 1;
-    syms[1].st_value = addr;
-    syms[1].st_size = size;
-    size_t off_sym = sizeof(Elf64_Ehdr);
-    size_t off_str = off_sym + sizeof(syms);
-    size_t off_shstr = off_str + strtab.size();
-    size_t off_sh = (off_shstr + sizeof(shstrtab) + 7) & ~size_t(7);
-    std::vector<char> out(off_sh + 5 * sizeof(Elf64_Shdr), 0);
-    Elf64_Ehdr eh = {};
-    memcpy(eh.e_ident, ELFMAG, SELFMAG);
-    eh.e_ident[EI_CLASS] = ELFCLASS64;
-    eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    eh.e_ident[EI_VERSION] = EV_CURRENT;
-    eh.e_type = ET_EXEC;
-    eh.e_machine = EM_X86_64;
-    eh.e_version = EV_CURRENT;
-    eh.e_shoff = off_sh;
-    eh.e_ehsize = sizeof(Elf64_Ehdr);
-    eh.e_shentsize = sizeof(Elf64_Shdr);
-    eh.e_shnum = 5;
-    eh.e_shstrndx = 4;
-    Elf64_Shdr sh[5] = {};
-    sh[1] = {1, SHT_NOBITS, SHF_ALLOC | SHF_EXECINSTR, addr, 0, size, 0, 0, 16, 0};
-    sh[2] = {7, SHT_SYMTAB, 0, 0, off_sym, sizeof(syms), 3, 1, 8, sizeof(Elf64_Sym)};
-    sh[3] = {15, SHT_STRTAB, 0, 0, off_str, strtab.size(), 0, 0, 1, 0};
-    sh[4] = {23, SHT_STRTAB, 0, 0, off_shstr, sizeof(shstrtab), 0, 0, 1, 0};
-    memcpy(out.data(), &eh, sizeof(eh));
-    memcpy(out.data() + off_sym, syms, sizeof(syms));
-    memcpy(out.data() + off_str, strtab.data(), strtab.size());
-    memcpy(out.data() + off_shstr, shstrtab, sizeof(shstrtab));
-    memcpy(out.data() + off_sh, sh, sizeof(sh));
-    return out;
+std::vector<char> elf_for_symbol(const std::string& name, uint64_t addr, uint64_t size) {
+  const char shstrtab[] = "\0.text\0.symtab\0.strtab\0.shstrtab";
+  std::string strtab = std::string(1, '\0') + name + '\0';
+  Elf64_Sym syms[2] = {};
+  syms[1].st_name = 1;
+  syms[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+  syms[1].st_shndx = 1;
+  syms[1].st_value = addr;
+  syms[1].st_size = size;
+  size_t off_sym = sizeof(Elf64_Ehdr);
+  size_t off_str = off_sym + sizeof(syms);
+  size_t off_shstr = off_str + strtab.size();
+  size_t off_sh = (off_shstr + sizeof(shstrtab) + 7) & ~size_t(7);
+  std::vector<char> out(off_sh + 5 * sizeof(Elf64_Shdr), 0);
+  Elf64_Ehdr eh = {};
+  memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_type = ET_EXEC;
+  eh.e_machine = EM_X86_64;
+  eh.e_version = EV_CURRENT;
+  eh.e_shoff = off_sh;
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  eh.e_shnum = 5;
+  eh.e_shstrndx = 4;
+  Elf64_Shdr sh[5] = {};
+  sh[1] = {1, SHT_NOBITS, SHF_ALLOC | SHF_EXECINSTR, addr, 0, size, 0, 0, 16, 0};
+  sh[2] = {7, SHT_SYMTAB, 0, 0, off_sym, sizeof(syms), 3, 1, 8, sizeof(Elf64_Sym)};
+  sh[3] = {15, SHT_STRTAB, 0, 0, off_str, strtab.size(), 0, 0, 1, 0};
+  sh[4] = {23, SHT_STRTAB, 0, 0, off_shstr, sizeof(shstrtab), 0, 0, 1, 0};
+  memcpy(out.data(), &eh, sizeof(eh));
+  memcpy(out.data() + off_sym, syms, sizeof(syms));
+  memcpy(out.data() + off_str, strtab.data(), strtab.size());
+  memcpy(out.data() + off_shstr, shstrtab, sizeof(shstrtab));
+  memcpy(out.data() + off_sh, sh, sizeof(sh));
+  return out;
 }
 
 // Entries are never unregistered: compiled code is only freed with its code object, and a stale symbol in
 // gdb is harmless.
-void register_with_gdb(const std::string &name, uint64_t addr, uint64_t size) {
-    auto *file = new std::vector<char>(elf_for_symbol(name, addr, size));
-    auto *entry = new jit_code_entry{__jit_debug_descriptor.first_entry, nullptr, file->data(), file->size()};
-    if (entry->next_entry) entry->next_entry->prev_entry = entry;
-    __jit_debug_descriptor.first_entry = entry;
-    __jit_debug_descriptor.relevant_entry = entry;
-    __jit_debug_descriptor.action_flag = JIT_REGISTER_FN;
-    __jit_debug_register_code();
+void register_with_gdb(const std::string& name, uint64_t addr, uint64_t size) {
+  auto* file = new std::vector<char>(elf_for_symbol(name, addr, size));
+  auto* entry = new jit_code_entry{__jit_debug_descriptor.first_entry, nullptr, file->data(), file->size()};
+  if (entry->next_entry) entry->next_entry->prev_entry = entry;
+  __jit_debug_descriptor.first_entry = entry;
+  __jit_debug_descriptor.relevant_entry = entry;
+  __jit_debug_descriptor.action_flag = JIT_REGISTER_FN;
+  __jit_debug_register_code();
 }
 
-void append_perf_map(const std::string &name, uint64_t addr, uint64_t size) {
-    static FILE *map = nullptr;
-    if (!map) {
-        char path[64];
-        snprintf(path, sizeof path, "/tmp/perf-%d.map", int(getpid()));
-        map = fopen(path, "a");
-        if (!map) return;
-    }
-    fprintf(map, "%lx %lx %s\n", (unsigned long)addr, (unsigned long)size, name.c_str());
-    fflush(map);
+void append_perf_map(const std::string& name, uint64_t addr, uint64_t size) {
+  static FILE* map = nullptr;
+  if (!map) {
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%d.map", int(getpid()));
+    map = fopen(path, "a");
+    if (!map) return;
+  }
+  fprintf(map, "%lx %lx %s\n", (unsigned long)addr, (unsigned long)size, name.c_str());
+  fflush(map);
 }
 
-void write_listing(const std::string &dir, const std::string &name, PyCodeObject *co, const std::string &listing) {
-    static int counter = 0;
-    std::string file;
-    for (char c : name) file += (isalnum((unsigned char)c) || c == '.' || c == '_') ? c : '_';
-    if (file.size() > 100) file.resize(100);
-    char suffix[48];
-    snprintf(suffix, sizeof suffix, "_%d_%d.s", int(getpid()), counter++);
-    FILE *out = fopen((dir + "/" + file + suffix).c_str(), "w");
-    if (!out) return;
-    fprintf(out, "; %s (%zd bytes of bytecode)\n; comments give the bytecode offset, opcode and argument\n",
-            name.c_str(), PyBytes_GET_SIZE(co->co_code));
-    fputs(listing.c_str(), out);
-    fclose(out);
+void write_listing(const std::string& dir, const std::string& name, PyCodeObject* co,
+                   const std::string& listing) {
+  static int counter = 0;
+  std::string file;
+  for (char c : name) file += (isalnum((unsigned char)c) || c == '.' || c == '_') ? c : '_';
+  if (file.size() > 100) file.resize(100);
+  char suffix[48];
+  snprintf(suffix, sizeof suffix, "_%d_%d.s", int(getpid()), counter++);
+  FILE* out = fopen((dir + "/" + file + suffix).c_str(), "w");
+  if (!out) return;
+  fprintf(out, "; %s (%zd bytes of bytecode)\n; comments give the bytecode offset, opcode and argument\n",
+          name.c_str(), PyBytes_GET_SIZE(co->co_code));
+  fputs(listing.c_str(), out);
+  fclose(out);
 }
 
 }  // namespace
 
-std::string symbol_name(PyCodeObject *co) {
-    return "py::" + utf8(co->co_name) + ":" + utf8(co->co_filename) + ":" + std::to_string(co->co_firstlineno);
+std::string symbol_name(PyCodeObject* co) {
+  return "py::" + utf8(co->co_name) + ":" + utf8(co->co_filename) + ":" + std::to_string(co->co_firstlineno);
 }
 
-void announce_compiled(PyCodeObject *co, const CompiledFunction &fn, const std::string &listing,
-                       const Settings &settings) {
-    if (!settings.perf_map && !settings.gdb && settings.dump_dir.empty()) return;
-    std::string name = symbol_name(co);
-    auto addr = (uint64_t)fn.entry;
-    if (settings.perf_map) append_perf_map(name, addr, fn.code_size);
-    if (settings.gdb) register_with_gdb(name, addr, fn.code_size);
-    if (!settings.dump_dir.empty()) write_listing(settings.dump_dir, name, co, listing);
+void announce_compiled(PyCodeObject* co, const CompiledFunction& fn, const std::string& listing,
+                       const Settings& settings) {
+  if (!settings.perf_map && !settings.gdb && settings.dump_dir.empty()) return;
+  std::string name = symbol_name(co);
+  auto addr = (uint64_t)fn.entry;
+  if (settings.perf_map) append_perf_map(name, addr, fn.code_size);
+  if (settings.gdb) register_with_gdb(name, addr, fn.code_size);
+  if (!settings.dump_dir.empty()) write_listing(settings.dump_dir, name, co, listing);
 }
 
 }  // namespace pyston_jit

@@ -1,115 +1,118 @@
 // Tiering and execution: the PEP 523 frame-evaluation hook, per-code-object counters, running compiled code
 // and deoptimising into the stock interpreter by resuming the frame there.
-#include "debug_tools.h"
-#include "jit/code_memory.h"
-#include "jit/compiler.h"
-#include "jit/jit.h"
-
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
+#include "debug_tools.h"
+#include "jit/code_memory.h"
+#include "jit/compiler.h"
+#include "jit/jit.h"
+
 namespace pyston_jit {
 namespace {
 
 struct CodeState {
-    long counter = 0;
-    bool failed = false;
-    bool over_memory_cap = false;
-    bool has_loop = false;
-    std::unique_ptr<CompiledFunction> compiled;
+  long counter = 0;
+  bool failed = false;
+  bool over_memory_cap = false;
+  bool has_loop = false;
+  std::unique_ptr<CompiledFunction> compiled;
 };
 
 enum Fallback { kTracing, kThrow, kCompileFailed, kNoEntry, kMemoryCap, kCold, kEvalBreaker, kFallbackCount };
-const char *const kFallbackNames[kFallbackCount] = {"tracing",    "generator_throw", "compile_failed", "no_entry_point",
-                                                    "memory_cap", "cold",            "eval_breaker"};
+const char* const kFallbackNames[kFallbackCount] = {
+    "tracing", "generator_throw", "compile_failed", "no_entry_point", "memory_cap", "cold", "eval_breaker"};
 
 struct Stats {
-    long functions_compiled = 0;
-    long compile_failures = 0;
-    long long compile_ns = 0;
-    long long bytecode_bytes = 0;
-    long compiled_runs = 0;
-    long deopts = 0;
-    long deopts_for_exceptions = 0;
-    long fallbacks[kFallbackCount] = {};
-    long deopt_by_opcode[256] = {};
+  long functions_compiled = 0;
+  long compile_failures = 0;
+  long long compile_ns = 0;
+  long long bytecode_bytes = 0;
+  long compiled_runs = 0;
+  long deopts = 0;
+  long deopts_for_exceptions = 0;
+  long fallbacks[kFallbackCount] = {};
+  long deopt_by_opcode[256] = {};
 };
 
 Settings g_settings;
 Stats g_stats;
-CodeMemory *g_memory = nullptr;
+CodeMemory* g_memory = nullptr;
 Py_ssize_t g_extra_index = -1;
 bool g_enabled = false;
 _PyFrameEvalFunction g_previous = nullptr;
 
-long env_long(const char *name, long fallback) {
-    const char *v = getenv(name);
-    if (!v || !*v) return fallback;
-    char *end = nullptr;
-    long r = strtol(v, &end, 10);
-    return end && *end == '\0' ? r : fallback;
+long env_long(const char* name, long fallback) {
+  const char* v = getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  long r = strtol(v, &end, 10);
+  return end && *end == '\0' ? r : fallback;
 }
 
-void free_code_state(void *p) { delete static_cast<CodeState *>(p); }
-
-CodeState *state_for(PyCodeObject *co) {
-    void *p = nullptr;
-    if (_PyCode_GetExtra((PyObject *)co, g_extra_index, &p) < 0) {
-        PyErr_Clear();
-        return nullptr;
-    }
-    if (p) return static_cast<CodeState *>(p);
-    auto *st = new CodeState;
-    st->has_loop = has_backward_jump(co);
-    if (_PyCode_SetExtra((PyObject *)co, g_extra_index, st) < 0) {
-        PyErr_Clear();
-        delete st;
-        return nullptr;
-    }
-    return st;
+void free_code_state(void* p) {
+  delete static_cast<CodeState*>(p);
 }
 
-void try_compile(PyCodeObject *co, CodeState *st) {
-    auto t0 = std::chrono::steady_clock::now();
-    CompileOptions options;
-    options.want_listing = !g_settings.dump_dir.empty();
-    options.cache_globals = g_settings.cache_globals;
-    options.inline_compare = g_settings.inline_compare;
-    options.cache_attrs = g_settings.cache_attrs;
-    CompileOutcome out = compile_code(co, *g_memory, options);
-    g_stats.compile_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
-    if (!out.function) {
-        st->failed = true;
-        st->over_memory_cap = out.over_memory_cap;
-        if (!out.over_memory_cap) g_stats.compile_failures++;
-        return;
-    }
-    g_stats.functions_compiled++;
-    g_stats.bytecode_bytes += PyBytes_GET_SIZE(co->co_code);
-    announce_compiled(co, *out.function, out.listing, g_settings);
-    st->compiled = std::move(out.function);
+CodeState* state_for(PyCodeObject* co) {
+  void* p = nullptr;
+  if (_PyCode_GetExtra((PyObject*)co, g_extra_index, &p) < 0) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  if (p) return static_cast<CodeState*>(p);
+  auto* st = new CodeState;
+  st->has_loop = has_backward_jump(co);
+  if (_PyCode_SetExtra((PyObject*)co, g_extra_index, st) < 0) {
+    PyErr_Clear();
+    delete st;
+    return nullptr;
+  }
+  return st;
+}
+
+void try_compile(PyCodeObject* co, CodeState* st) {
+  auto t0 = std::chrono::steady_clock::now();
+  CompileOptions options;
+  options.want_listing = !g_settings.dump_dir.empty();
+  options.cache_globals = g_settings.cache_globals;
+  options.inline_compare = g_settings.inline_compare;
+  options.cache_attrs = g_settings.cache_attrs;
+  CompileOutcome out = compile_code(co, *g_memory, options);
+  g_stats.compile_ns +=
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+  if (!out.function) {
+    st->failed = true;
+    st->over_memory_cap = out.over_memory_cap;
+    if (!out.over_memory_cap) g_stats.compile_failures++;
+    return;
+  }
+  g_stats.functions_compiled++;
+  g_stats.bytecode_bytes += PyBytes_GET_SIZE(co->co_code);
+  announce_compiled(co, *out.function, out.listing, g_settings);
+  st->compiled = std::move(out.function);
 }
 
 // The opcode a deopt happened at, for the statistics.
-int deopt_opcode(PyFrameObject *f, bool resume) {
-    auto *code = (const _Py_CODEUNIT *)PyBytes_AS_STRING(f->f_code->co_code);
-    Py_ssize_t n = PyBytes_GET_SIZE(f->f_code->co_code) / 2;
-    Py_ssize_t i = f->f_lasti < 0 ? 0 : f->f_lasti / 2 + (resume ? 1 : 0);
-    while (i < n && _Py_OPCODE(code[i]) == EXTENDED_ARG) i++;
-    return i < n ? _Py_OPCODE(code[i]) : 0;
+int deopt_opcode(PyFrameObject* f, bool resume) {
+  auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
+  Py_ssize_t n = PyBytes_GET_SIZE(f->f_code->co_code) / 2;
+  Py_ssize_t i = f->f_lasti < 0 ? 0 : f->f_lasti / 2 + (resume ? 1 : 0);
+  while (i < n && _Py_OPCODE(code[i]) == EXTENDED_ARG) i++;
+  return i < n ? _Py_OPCODE(code[i]) : 0;
 }
 
-PyObject *interpret(PyFrameObject *f, int throwflag, Fallback why) {
-    g_stats.fallbacks[why]++;
-    return _PyEval_EvalFrameDefault(f, throwflag);
+PyObject* interpret(PyFrameObject* f, int throwflag, Fallback why) {
+  g_stats.fallbacks[why]++;
+  return _PyEval_EvalFrameDefault(f, throwflag);
 }
 
-int restore_use_tracing(void *) {
-    PyThreadState *ts = _PyThreadState_GET();
-    ts->use_tracing = ts->c_tracefunc != nullptr || ts->c_profilefunc != nullptr;
-    return 0;
+int restore_use_tracing(void*) {
+  PyThreadState* ts = _PyThreadState_GET();
+  ts->use_tracing = ts->c_tracefunc != nullptr || ts->c_profilefunc != nullptr;
+  return 0;
 }
 
 // Continues a frame in the interpreter after a tracer or profiler was installed from inside it. Resuming
@@ -117,156 +120,161 @@ int restore_use_tracing(void *) {
 // use_tracing is cleared across the interpreter's entry and restored by a pending call, which the
 // interpreter runs before the frame's next instruction (pending calls run in the main thread only; other
 // threads get the spurious event).
-PyObject *resume_under_tracing(PyThreadState *ts, PyFrameObject *f, bool thrown) {
-    if (PyThread_get_thread_ident() == _PyRuntime.main_thread && Py_AddPendingCall(restore_use_tracing, nullptr) == 0)
-        ts->use_tracing = 0;
+PyObject* resume_under_tracing(PyThreadState* ts, PyFrameObject* f, bool thrown) {
+  if (PyThread_get_thread_ident() == _PyRuntime.main_thread &&
+      Py_AddPendingCall(restore_use_tracing, nullptr) == 0)
+    ts->use_tracing = 0;
+  return _PyEval_EvalFrameDefault(f, thrown ? 1 : 0);
+}
+
+PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFunction& fn, const void* target) {
+  // The same bookkeeping as the interpreter's entry and exit; a deopt undoes it first because
+  // _PyEval_EvalFrameDefault redoes it.
+  if (Py_EnterRecursiveCall("")) return nullptr;
+  ts->frame = f;
+  f->f_executing = 1;
+  PyObject** sp = f->f_stacktop;
+  f->f_stacktop = nullptr;
+  g_stats.compiled_runs++;
+  PyObject* result = fn.entry(f, sp, target);
+  f->f_executing = 0;
+  ts->frame = f->f_back;
+  Py_LeaveRecursiveCall();
+  auto marker = (uintptr_t)result;
+  if (marker == kDeoptResume || marker == kDeoptThrow) {
+    bool thrown = marker == kDeoptThrow;
+    g_stats.deopts++;
+    if (thrown)
+      g_stats.deopts_for_exceptions++;
+    else
+      g_stats.deopt_by_opcode[deopt_opcode(f, true)]++;
+    if (ts->use_tracing) return resume_under_tracing(ts, f, thrown);
     return _PyEval_EvalFrameDefault(f, thrown ? 1 : 0);
+  }
+  return result;
 }
 
-PyObject *run_compiled(PyThreadState *ts, PyFrameObject *f, const CompiledFunction &fn, const void *target) {
-    // The same bookkeeping as the interpreter's entry and exit; a deopt undoes it first because
-    // _PyEval_EvalFrameDefault redoes it.
-    if (Py_EnterRecursiveCall("")) return nullptr;
-    ts->frame = f;
-    f->f_executing = 1;
-    PyObject **sp = f->f_stacktop;
-    f->f_stacktop = nullptr;
-    g_stats.compiled_runs++;
-    PyObject *result = fn.entry(f, sp, target);
-    f->f_executing = 0;
-    ts->frame = f->f_back;
-    Py_LeaveRecursiveCall();
-    auto marker = (uintptr_t)result;
-    if (marker == kDeoptResume || marker == kDeoptThrow) {
-        bool thrown = marker == kDeoptThrow;
-        g_stats.deopts++;
-        if (thrown) g_stats.deopts_for_exceptions++;
-        else g_stats.deopt_by_opcode[deopt_opcode(f, true)]++;
-        if (ts->use_tracing) return resume_under_tracing(ts, f, thrown);
-        return _PyEval_EvalFrameDefault(f, thrown ? 1 : 0);
-    }
-    return result;
-}
-
-PyObject *eval_frame(PyFrameObject *f, int throwflag) {
-    PyThreadState *ts = _PyThreadState_GET();
-    if (ts->use_tracing) return interpret(f, throwflag, kTracing);
-    if (throwflag) return interpret(f, throwflag, kThrow);
-    CodeState *st = state_for(f->f_code);
-    if (!st) return interpret(f, throwflag, kCompileFailed);
-    if (!st->compiled) {
-        if (st->failed) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
-        st->counter += 10;
-        bool hot = st->counter >= g_settings.threshold || (st->has_loop && g_settings.loops_compile_early);
-        if (!hot) return interpret(f, throwflag, kCold);
-        if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
-        try_compile(f->f_code, st);
-        if (!st->compiled) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
-    }
-    // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
-    // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
-    if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return interpret(f, throwflag, kEvalBreaker);
-    const void *target = st->compiled->entry_for(f->f_lasti);
-    if (!target) return interpret(f, throwflag, kNoEntry);
-    return run_compiled(ts, f, *st->compiled, target);
+PyObject* eval_frame(PyFrameObject* f, int throwflag) {
+  PyThreadState* ts = _PyThreadState_GET();
+  if (ts->use_tracing) return interpret(f, throwflag, kTracing);
+  if (throwflag) return interpret(f, throwflag, kThrow);
+  CodeState* st = state_for(f->f_code);
+  if (!st) return interpret(f, throwflag, kCompileFailed);
+  if (!st->compiled) {
+    if (st->failed) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
+    st->counter += 10;
+    bool hot = st->counter >= g_settings.threshold || (st->has_loop && g_settings.loops_compile_early);
+    if (!hot) return interpret(f, throwflag, kCold);
+    if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
+    try_compile(f->f_code, st);
+    if (!st->compiled) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
+  }
+  // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
+  // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
+  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return interpret(f, throwflag, kEvalBreaker);
+  const void* target = st->compiled->entry_for(f->f_lasti);
+  if (!target) return interpret(f, throwflag, kNoEntry);
+  return run_compiled(ts, f, *st->compiled, target);
 }
 
 }  // namespace
 
 Settings Settings::from_environment() {
-    Settings s;
-    s.threshold = env_long("PYSTON_JIT_THRESHOLD", env_long("JIT_MIN_RUNS", s.threshold));
-    long mem = env_long("PYSTON_JIT_MAX_MEM", -1);
-    if (mem >= 0) s.max_memory = size_t(mem);
-    s.loops_compile_early = env_long("PYSTON_JIT_LOOPS_EARLY", 1) != 0;
-    s.perf_map = env_long("PYSTON_PERF_MAP", 0) != 0;
-    if (const char *d = getenv("PYSTON_JIT_DUMP")) s.dump_dir = d;
-    s.gdb = env_long("PYSTON_JIT_GDB", 1) != 0;
-    s.cache_globals = env_long("PYSTON_JIT_CACHE_GLOBALS", 1) != 0;
-    s.fast_arith = env_long("PYSTON_JIT_FAST_ARITH", 1) != 0;
-    s.cache_attrs = env_long("PYSTON_JIT_CACHE_ATTRS", 1) != 0;
-    s.inline_compare = env_long("PYSTON_JIT_INLINE_COMPARE", 1) != 0;
-    return s;
+  Settings s;
+  s.threshold = env_long("PYSTON_JIT_THRESHOLD", env_long("JIT_MIN_RUNS", s.threshold));
+  long mem = env_long("PYSTON_JIT_MAX_MEM", -1);
+  if (mem >= 0) s.max_memory = size_t(mem);
+  s.loops_compile_early = env_long("PYSTON_JIT_LOOPS_EARLY", 1) != 0;
+  s.perf_map = env_long("PYSTON_PERF_MAP", 0) != 0;
+  if (const char* d = getenv("PYSTON_JIT_DUMP")) s.dump_dir = d;
+  s.gdb = env_long("PYSTON_JIT_GDB", 1) != 0;
+  s.cache_globals = env_long("PYSTON_JIT_CACHE_GLOBALS", 1) != 0;
+  s.fast_arith = env_long("PYSTON_JIT_FAST_ARITH", 1) != 0;
+  s.cache_attrs = env_long("PYSTON_JIT_CACHE_ATTRS", 1) != 0;
+  s.inline_compare = env_long("PYSTON_JIT_INLINE_COMPARE", 1) != 0;
+  return s;
 }
 
 bool enable() {
-    if (g_enabled) return true;
-    if (!g_memory) {
-        g_settings = Settings::from_environment();
-        g_fast_arith = g_settings.fast_arith;
-        g_memory = new CodeMemory(g_settings.max_memory);  // lives as long as the process: code may still run
-        g_extra_index = _PyEval_RequestCodeExtraIndex(free_code_state);
-        if (g_extra_index < 0) {
-            PyErr_SetString(PyExc_RuntimeError, "pyston_lite: no code-object extra slot available");
-            return false;
-        }
+  if (g_enabled) return true;
+  if (!g_memory) {
+    g_settings = Settings::from_environment();
+    g_fast_arith = g_settings.fast_arith;
+    g_memory = new CodeMemory(g_settings.max_memory);  // lives as long as the process: code may still run
+    g_extra_index = _PyEval_RequestCodeExtraIndex(free_code_state);
+    if (g_extra_index < 0) {
+      PyErr_SetString(PyExc_RuntimeError, "pyston_lite: no code-object extra slot available");
+      return false;
     }
-    PyInterpreterState *interp = _PyThreadState_GET()->interp;
-    g_previous = interp->eval_frame;
-    interp->eval_frame = eval_frame;
-    g_enabled = true;
-    return true;
+  }
+  PyInterpreterState* interp = _PyThreadState_GET()->interp;
+  g_previous = interp->eval_frame;
+  interp->eval_frame = eval_frame;
+  g_enabled = true;
+  return true;
 }
 
 void disable() {
-    if (!g_enabled) return;
-    _PyThreadState_GET()->interp->eval_frame = g_previous ? g_previous : _PyEval_EvalFrameDefault;
-    g_enabled = false;
+  if (!g_enabled) return;
+  _PyThreadState_GET()->interp->eval_frame = g_previous ? g_previous : _PyEval_EvalFrameDefault;
+  g_enabled = false;
 }
 
-bool is_enabled() { return g_enabled; }
-
-bool is_compiled(PyCodeObject *co) {
-    if (g_extra_index < 0) return false;
-    void *p = nullptr;
-    if (_PyCode_GetExtra((PyObject *)co, g_extra_index, &p) < 0) {
-        PyErr_Clear();
-        return false;
-    }
-    return p && static_cast<CodeState *>(p)->compiled;
+bool is_enabled() {
+  return g_enabled;
 }
 
-PyObject *stats_dict() {
-    PyObject *d = PyDict_New();
-    if (!d) return nullptr;
-    auto set = [d](const char *key, PyObject *v) {
-        if (!v) return false;
-        int r = PyDict_SetItemString(d, key, v);
-        Py_DECREF(v);
-        return r == 0;
-    };
-    PyObject *by_opcode = PyDict_New(), *fallbacks = PyDict_New();
-    bool ok = by_opcode && fallbacks;
-    for (int op = 0; ok && op < 256; op++) {
-        if (!g_stats.deopt_by_opcode[op]) continue;
-        PyObject *v = PyLong_FromLong(g_stats.deopt_by_opcode[op]);
-        ok = v && PyDict_SetItemString(by_opcode, kOpcodeNames[op] ? kOpcodeNames[op] : "?", v) == 0;
-        Py_XDECREF(v);
-    }
-    for (int i = 0; ok && i < kFallbackCount; i++) {
-        PyObject *v = PyLong_FromLong(g_stats.fallbacks[i]);
-        ok = v && PyDict_SetItemString(fallbacks, kFallbackNames[i], v) == 0;
-        Py_XDECREF(v);
-    }
-    ok = ok && set("enabled", PyBool_FromLong(g_enabled)) &&
-         set("functions_compiled", PyLong_FromLong(g_stats.functions_compiled)) &&
-         set("compile_failures", PyLong_FromLong(g_stats.compile_failures)) &&
-         set("code_bytes", PyLong_FromSize_t(g_memory ? g_memory->used() : 0)) &&
-         set("code_bytes_cap", PyLong_FromSize_t(g_memory ? g_memory->cap() : g_settings.max_memory)) &&
-         set("bytecode_bytes_compiled", PyLong_FromLongLong(g_stats.bytecode_bytes)) &&
-         set("compile_time_s", PyFloat_FromDouble(g_stats.compile_ns / 1e9)) &&
-         set("compiled_runs", PyLong_FromLong(g_stats.compiled_runs)) &&
-         set("deopts", PyLong_FromLong(g_stats.deopts)) &&
-         set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
-         set("threshold", PyLong_FromLong(g_settings.threshold));
-    if (ok) {
-        ok = PyDict_SetItemString(d, "deopts_by_opcode", by_opcode) == 0 &&
-             PyDict_SetItemString(d, "fallbacks", fallbacks) == 0;
-    }
-    Py_XDECREF(by_opcode);
-    Py_XDECREF(fallbacks);
-    if (!ok) Py_CLEAR(d);
-    return d;
+bool is_compiled(PyCodeObject* co) {
+  if (g_extra_index < 0) return false;
+  void* p = nullptr;
+  if (_PyCode_GetExtra((PyObject*)co, g_extra_index, &p) < 0) {
+    PyErr_Clear();
+    return false;
+  }
+  return p && static_cast<CodeState*>(p)->compiled;
+}
+
+PyObject* stats_dict() {
+  PyObject* d = PyDict_New();
+  if (!d) return nullptr;
+  auto set = [d](const char* key, PyObject* v) {
+    if (!v) return false;
+    int r = PyDict_SetItemString(d, key, v);
+    Py_DECREF(v);
+    return r == 0;
+  };
+  PyObject *by_opcode = PyDict_New(), *fallbacks = PyDict_New();
+  bool ok = by_opcode && fallbacks;
+  for (int op = 0; ok && op < 256; op++) {
+    if (!g_stats.deopt_by_opcode[op]) continue;
+    PyObject* v = PyLong_FromLong(g_stats.deopt_by_opcode[op]);
+    ok = v && PyDict_SetItemString(by_opcode, kOpcodeNames[op] ? kOpcodeNames[op] : "?", v) == 0;
+    Py_XDECREF(v);
+  }
+  for (int i = 0; ok && i < kFallbackCount; i++) {
+    PyObject* v = PyLong_FromLong(g_stats.fallbacks[i]);
+    ok = v && PyDict_SetItemString(fallbacks, kFallbackNames[i], v) == 0;
+    Py_XDECREF(v);
+  }
+  ok = ok && set("enabled", PyBool_FromLong(g_enabled)) &&
+       set("functions_compiled", PyLong_FromLong(g_stats.functions_compiled)) &&
+       set("compile_failures", PyLong_FromLong(g_stats.compile_failures)) &&
+       set("code_bytes", PyLong_FromSize_t(g_memory ? g_memory->used() : 0)) &&
+       set("code_bytes_cap", PyLong_FromSize_t(g_memory ? g_memory->cap() : g_settings.max_memory)) &&
+       set("bytecode_bytes_compiled", PyLong_FromLongLong(g_stats.bytecode_bytes)) &&
+       set("compile_time_s", PyFloat_FromDouble(g_stats.compile_ns / 1e9)) &&
+       set("compiled_runs", PyLong_FromLong(g_stats.compiled_runs)) &&
+       set("deopts", PyLong_FromLong(g_stats.deopts)) &&
+       set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
+       set("threshold", PyLong_FromLong(g_settings.threshold));
+  if (ok) {
+    ok = PyDict_SetItemString(d, "deopts_by_opcode", by_opcode) == 0 &&
+         PyDict_SetItemString(d, "fallbacks", fallbacks) == 0;
+  }
+  Py_XDECREF(by_opcode);
+  Py_XDECREF(fallbacks);
+  if (!ok) Py_CLEAR(d);
+  return d;
 }
 
 }  // namespace pyston_jit

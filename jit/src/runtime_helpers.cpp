@@ -2,12 +2,12 @@
 // inline. Each keeps the frame's value stack exactly as the interpreter would, so a deopt resumes correctly.
 #include "jit/runtime_helpers.h"
 
-#include <cstring>
-
 #include <structmember.h>
 
+#include <cstring>
+
 // Exported by libpython 3.8 but not declared in its headers.
-extern "C" int _PyObject_GetMethod(PyObject *obj, PyObject *name, PyObject **method);
+extern "C" int _PyObject_GetMethod(PyObject* obj, PyObject* name, PyObject** method);
 
 namespace pyston_jit {
 
@@ -21,31 +21,46 @@ namespace {
 #define PEEK(n) (sp[-(n)])
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
-#define OK return StackResult{sp, kOk}
-#define FAIL return StackResult{sp, kError}
+#define OK             \
+  return StackResult { \
+    sp, kOk            \
+  }
+#define FAIL           \
+  return StackResult { \
+    sp, kError         \
+  }
 // Re-run this instruction in the interpreter: only used before any side effect.
-#define RETRY return StackResult{sp, kResumeBefore}
+#define RETRY          \
+  return StackResult { \
+    sp, kResumeBefore  \
+  }
 
-constexpr const char *kNameErrorMsg = "name '%.200s' is not defined";
-constexpr const char *kUnboundLocalMsg = "local variable '%.200s' referenced before assignment";
-constexpr const char *kUnboundFreeMsg = "free variable '%.200s' referenced before assignment in enclosing scope";
-constexpr const char *kCannotCatchMsg = "catching classes that do not inherit from BaseException is not allowed";
+constexpr const char* kNameErrorMsg = "name '%.200s' is not defined";
+constexpr const char* kUnboundLocalMsg = "local variable '%.200s' referenced before assignment";
+constexpr const char* kUnboundFreeMsg =
+    "free variable '%.200s' referenced before assignment in enclosing scope";
+constexpr const char* kCannotCatchMsg =
+    "catching classes that do not inherit from BaseException is not allowed";
 
-PyObject *name_at(PyFrameObject *f, int oparg) { return PyTuple_GET_ITEM(f->f_code->co_names, oparg); }
-PyObject **freevars(PyFrameObject *f) { return f->f_localsplus + f->f_code->co_nlocals; }
-
-void format_name_error(PyObject *exc, const char *fmt, PyObject *name) {
-    const char *s = PyUnicode_AsUTF8(name);
-    if (s) PyErr_Format(exc, fmt, s);
+PyObject* name_at(PyFrameObject* f, int oparg) {
+  return PyTuple_GET_ITEM(f->f_code->co_names, oparg);
+}
+PyObject** freevars(PyFrameObject* f) {
+  return f->f_localsplus + f->f_code->co_nlocals;
 }
 
-void format_unbound_cell(PyCodeObject *co, int oparg) {
-    if (PyErr_Occurred()) return;
-    Py_ssize_t ncells = PyTuple_GET_SIZE(co->co_cellvars);
-    if (oparg < ncells)
-        format_name_error(PyExc_UnboundLocalError, kUnboundLocalMsg, PyTuple_GET_ITEM(co->co_cellvars, oparg));
-    else
-        format_name_error(PyExc_NameError, kUnboundFreeMsg, PyTuple_GET_ITEM(co->co_freevars, oparg - ncells));
+void format_name_error(PyObject* exc, const char* fmt, PyObject* name) {
+  const char* s = PyUnicode_AsUTF8(name);
+  if (s) PyErr_Format(exc, fmt, s);
+}
+
+void format_unbound_cell(PyCodeObject* co, int oparg) {
+  if (PyErr_Occurred()) return;
+  Py_ssize_t ncells = PyTuple_GET_SIZE(co->co_cellvars);
+  if (oparg < ncells)
+    format_name_error(PyExc_UnboundLocalError, kUnboundLocalMsg, PyTuple_GET_ITEM(co->co_cellvars, oparg));
+  else
+    format_name_error(PyExc_NameError, kUnboundFreeMsg, PyTuple_GET_ITEM(co->co_freevars, oparg - ncells));
 }
 
 // After a call returns. The interpreter looks at the eval breaker before every instruction, so a signal
@@ -53,339 +68,386 @@ void format_unbound_cell(PyCodeObject *co, int oparg) {
 // like the interpreter, skip that when the next instruction starts a try/with block. Then, if a tracer or
 // profiler was installed meanwhile, the rest of the frame runs in the interpreter so it sees line and c_call
 // events.
-StackResult after_call(PyFrameObject *f, PyObject **sp) {
-    if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) {
-        auto *code = (const _Py_CODEUNIT *)PyBytes_AS_STRING(f->f_code->co_code);
-        int next = _Py_OPCODE(code[f->f_lasti / 2 + 1]);
-        if (next != SETUP_FINALLY && next != SETUP_WITH && next != BEFORE_ASYNC_WITH && next != YIELD_FROM &&
-            pyston_jit_eval_breaker(f) < 0)
-            return StackResult{sp, kError};
-    }
-    return StackResult{sp, _PyThreadState_GET()->use_tracing ? kResumeAfter : kOk};
+StackResult after_call(PyFrameObject* f, PyObject** sp) {
+  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) {
+    auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
+    int next = _Py_OPCODE(code[f->f_lasti / 2 + 1]);
+    if (next != SETUP_FINALLY && next != SETUP_WITH && next != BEFORE_ASYNC_WITH && next != YIELD_FROM &&
+        pyston_jit_eval_breaker(f) < 0)
+      return StackResult{sp, kError};
+  }
+  return StackResult{sp, _PyThreadState_GET()->use_tracing ? kResumeAfter : kOk};
 }
 
 // ---- unary and binary operators -------------------------------------------------------------------------
 
-template <PyObject *(*Fn)(PyObject *)>
-StackResult unary(PyFrameObject *, PyObject **sp, int) {
-    PyObject *v = TOP();
-    PyObject *res = Fn(v);
-    Py_DECREF(v);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    OK;
+template <PyObject* (*Fn)(PyObject*)>
+StackResult unary(PyFrameObject*, PyObject** sp, int) {
+  PyObject* v = TOP();
+  PyObject* res = Fn(v);
+  Py_DECREF(v);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
 }
 
-StackResult op_unary_not(PyFrameObject *, PyObject **sp, int) {
-    PyObject *v = POP();
-    int err = PyObject_IsTrue(v);
-    Py_DECREF(v);
-    if (err < 0) FAIL;
-    PyObject *res = err ? Py_False : Py_True;
-    Py_INCREF(res);
-    PUSH(res);
-    OK;
+StackResult op_unary_not(PyFrameObject*, PyObject** sp, int) {
+  PyObject* v = POP();
+  int err = PyObject_IsTrue(v);
+  Py_DECREF(v);
+  if (err < 0) FAIL;
+  PyObject* res = err ? Py_False : Py_True;
+  Py_INCREF(res);
+  PUSH(res);
+  OK;
 }
 
 // ---- fast paths for small ints and floats (PYSTON_JIT_FAST_ARITH) ---------------------------------------
 
 // The value of an exact int of at most one 30-bit digit.
-inline bool small_int(PyObject *o, long *v) {
-    if (Py_TYPE(o) != &PyLong_Type) return false;
-    Py_ssize_t size = Py_SIZE(o);
-    if (size < -1 || size > 1) return false;
-    *v = size == 0 ? 0 : size * long(((PyLongObject *)o)->ob_digit[0]);
-    return true;
+inline bool small_int(PyObject* o, long* v) {
+  if (Py_TYPE(o) != &PyLong_Type) return false;
+  Py_ssize_t size = Py_SIZE(o);
+  if (size < -1 || size > 1) return false;
+  *v = size == 0 ? 0 : size * long(((PyLongObject*)o)->ob_digit[0]);
+  return true;
 }
 
 enum class Arith { kAdd, kSub, kMul, kFloorDiv, kMod, kTrueDiv, kOther };
 
 // A new reference to `a op b` when both are small ints or both exact floats and the answer is easy; else
 // nullptr with no exception (the caller takes the generic path).
-PyObject *fast_arith(Arith op, PyObject *a, PyObject *b) {
-    long x, y;
-    if (small_int(a, &x) && small_int(b, &y)) {
-        switch (op) {
-            case Arith::kAdd: return PyLong_FromLong(x + y);
-            case Arith::kSub: return PyLong_FromLong(x - y);
-            case Arith::kMul: return PyLong_FromLong(x * y);  // 30 + 30 bits fit
-            case Arith::kFloorDiv:
-            case Arith::kMod: {
-                if (y == 0) return nullptr;
-                long q = x / y, r = x % y;
-                if (r != 0 && ((r < 0) != (y < 0))) {
-                    q -= 1;
-                    r += y;
-                }
-                return PyLong_FromLong(op == Arith::kMod ? r : q);
-            }
-            default: return nullptr;
+PyObject* fast_arith(Arith op, PyObject* a, PyObject* b) {
+  long x, y;
+  if (small_int(a, &x) && small_int(b, &y)) {
+    switch (op) {
+      case Arith::kAdd:
+        return PyLong_FromLong(x + y);
+      case Arith::kSub:
+        return PyLong_FromLong(x - y);
+      case Arith::kMul:
+        return PyLong_FromLong(x * y);  // 30 + 30 bits fit
+      case Arith::kFloorDiv:
+      case Arith::kMod: {
+        if (y == 0) return nullptr;
+        long q = x / y, r = x % y;
+        if (r != 0 && ((r < 0) != (y < 0))) {
+          q -= 1;
+          r += y;
         }
+        return PyLong_FromLong(op == Arith::kMod ? r : q);
+      }
+      default:
+        return nullptr;
     }
-    if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
-        double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
-        switch (op) {
-            case Arith::kAdd: return PyFloat_FromDouble(u + v);
-            case Arith::kSub: return PyFloat_FromDouble(u - v);
-            case Arith::kMul: return PyFloat_FromDouble(u * v);
-            case Arith::kTrueDiv: return v == 0.0 ? nullptr : PyFloat_FromDouble(u / v);
-            default: return nullptr;
-        }
+  }
+  if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
+    double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
+    switch (op) {
+      case Arith::kAdd:
+        return PyFloat_FromDouble(u + v);
+      case Arith::kSub:
+        return PyFloat_FromDouble(u - v);
+      case Arith::kMul:
+        return PyFloat_FromDouble(u * v);
+      case Arith::kTrueDiv:
+        return v == 0.0 ? nullptr : PyFloat_FromDouble(u / v);
+      default:
+        return nullptr;
     }
-    return nullptr;
+  }
+  return nullptr;
 }
 
 // Py_True/Py_False (new reference) for a rich comparison of two small ints or two exact floats, else nullptr.
-PyObject *fast_compare(int op, PyObject *a, PyObject *b) {
-    long x, y;
-    int r;
-    if (small_int(a, &x) && small_int(b, &y)) {
-        r = op == Py_LT ? x < y : op == Py_LE ? x <= y : op == Py_EQ ? x == y : op == Py_NE ? x != y : op == Py_GT ? x > y : x >= y;
-    } else if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
-        double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
-        r = op == Py_LT ? u < v : op == Py_LE ? u <= v : op == Py_EQ ? u == v : op == Py_NE ? u != v : op == Py_GT ? u > v : u >= v;
-    } else {
-        return nullptr;
-    }
-    PyObject *res = r ? Py_True : Py_False;
-    Py_INCREF(res);
-    return res;
+PyObject* fast_compare(int op, PyObject* a, PyObject* b) {
+  long x, y;
+  int r;
+  if (small_int(a, &x) && small_int(b, &y)) {
+    r = op == Py_LT   ? x < y
+        : op == Py_LE ? x <= y
+        : op == Py_EQ ? x == y
+        : op == Py_NE ? x != y
+        : op == Py_GT ? x > y
+                      : x >= y;
+  } else if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
+    double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
+    r = op == Py_LT   ? u < v
+        : op == Py_LE ? u <= v
+        : op == Py_EQ ? u == v
+        : op == Py_NE ? u != v
+        : op == Py_GT ? u > v
+                      : u >= v;
+  } else {
+    return nullptr;
+  }
+  PyObject* res = r ? Py_True : Py_False;
+  Py_INCREF(res);
+  return res;
 }
 
-template <PyObject *(*Fn)(PyObject *, PyObject *), Arith Op = Arith::kOther>
-StackResult binary(PyFrameObject *, PyObject **sp, int) {
-    PyObject *right = POP();
-    PyObject *left = TOP();
-    PyObject *res = Op != Arith::kOther && g_fast_arith ? fast_arith(Op, left, right) : nullptr;
-    if (!res) res = Fn(left, right);
-    Py_DECREF(left);
-    Py_DECREF(right);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    OK;
+template <PyObject* (*Fn)(PyObject*, PyObject*), Arith Op = Arith::kOther>
+StackResult binary(PyFrameObject*, PyObject** sp, int) {
+  PyObject* right = POP();
+  PyObject* left = TOP();
+  PyObject* res = Op != Arith::kOther && g_fast_arith ? fast_arith(Op, left, right) : nullptr;
+  if (!res) res = Fn(left, right);
+  Py_DECREF(left);
+  Py_DECREF(right);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
 }
 
-PyObject *power(PyObject *a, PyObject *b) { return PyNumber_Power(a, b, Py_None); }
-PyObject *inplace_power(PyObject *a, PyObject *b) { return PyNumber_InPlacePower(a, b, Py_None); }
+PyObject* power(PyObject* a, PyObject* b) {
+  return PyNumber_Power(a, b, Py_None);
+}
+PyObject* inplace_power(PyObject* a, PyObject* b) {
+  return PyNumber_InPlacePower(a, b, Py_None);
+}
 
 // `s = s + t` / `s += t` on str: when the only other reference is the variable about to be overwritten,
 // drop it first so PyUnicode_Append can resize in place (keeps string-building loops linear, as in CPython).
-PyObject *concat_unicode(PyFrameObject *f, PyObject *v, PyObject *w) {
-    if (Py_REFCNT(v) == 2) {
-        const _Py_CODEUNIT *code = (const _Py_CODEUNIT *)PyBytes_AS_STRING(f->f_code->co_code);
-        _Py_CODEUNIT next = code[f->f_lasti / 2 + 1];
-        int oparg = _Py_OPARG(next);
-        switch (_Py_OPCODE(next)) {
-            case STORE_FAST: {
-                PyObject **local = &f->f_localsplus[oparg];
-                if (*local == v) { *local = nullptr; Py_DECREF(v); }
-                break;
-            }
-            case STORE_DEREF: {
-                PyObject *cell = freevars(f)[oparg];
-                if (PyCell_GET(cell) == v) { PyCell_SET(cell, nullptr); Py_DECREF(v); }
-                break;
-            }
-            case STORE_NAME: {
-                PyObject *locals = f->f_locals;
-                if (locals && PyDict_CheckExact(locals)) {
-                    PyObject *name = name_at(f, oparg);
-                    PyObject *w2 = PyDict_GetItemWithError(locals, name);
-                    if (w2 == v && PyDict_DelItem(locals, name) != 0) PyErr_Clear();
-                }
-                break;
-            }
-            default:
-                break;
+PyObject* concat_unicode(PyFrameObject* f, PyObject* v, PyObject* w) {
+  if (Py_REFCNT(v) == 2) {
+    const _Py_CODEUNIT* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
+    _Py_CODEUNIT next = code[f->f_lasti / 2 + 1];
+    int oparg = _Py_OPARG(next);
+    switch (_Py_OPCODE(next)) {
+      case STORE_FAST: {
+        PyObject** local = &f->f_localsplus[oparg];
+        if (*local == v) {
+          *local = nullptr;
+          Py_DECREF(v);
         }
+        break;
+      }
+      case STORE_DEREF: {
+        PyObject* cell = freevars(f)[oparg];
+        if (PyCell_GET(cell) == v) {
+          PyCell_SET(cell, nullptr);
+          Py_DECREF(v);
+        }
+        break;
+      }
+      case STORE_NAME: {
+        PyObject* locals = f->f_locals;
+        if (locals && PyDict_CheckExact(locals)) {
+          PyObject* name = name_at(f, oparg);
+          PyObject* w2 = PyDict_GetItemWithError(locals, name);
+          if (w2 == v && PyDict_DelItem(locals, name) != 0) PyErr_Clear();
+        }
+        break;
+      }
+      default:
+        break;
     }
-    PyObject *res = v;  // PyUnicode_Append steals v's reference and takes its own of w
-    PyUnicode_Append(&res, w);
-    return res;
+  }
+  PyObject* res = v;  // PyUnicode_Append steals v's reference and takes its own of w
+  PyUnicode_Append(&res, w);
+  return res;
 }
 
 template <bool Inplace>
-StackResult op_add(PyFrameObject *f, PyObject **sp, int) {
-    PyObject *right = POP();
-    PyObject *left = TOP();
-    PyObject *res = g_fast_arith ? fast_arith(Arith::kAdd, left, right) : nullptr;
-    if (res) {
-        Py_DECREF(left);
-    } else if (PyUnicode_CheckExact(left) && PyUnicode_CheckExact(right)) {
-        res = concat_unicode(f, left, right);  // consumes left
-    } else {
-        res = Inplace ? PyNumber_InPlaceAdd(left, right) : PyNumber_Add(left, right);
-        Py_DECREF(left);
-    }
-    Py_DECREF(right);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    OK;
+StackResult op_add(PyFrameObject* f, PyObject** sp, int) {
+  PyObject* right = POP();
+  PyObject* left = TOP();
+  PyObject* res = g_fast_arith ? fast_arith(Arith::kAdd, left, right) : nullptr;
+  if (res) {
+    Py_DECREF(left);
+  } else if (PyUnicode_CheckExact(left) && PyUnicode_CheckExact(right)) {
+    res = concat_unicode(f, left, right);  // consumes left
+  } else {
+    res = Inplace ? PyNumber_InPlaceAdd(left, right) : PyNumber_Add(left, right);
+    Py_DECREF(left);
+  }
+  Py_DECREF(right);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
 }
 
-StackResult op_store_subscr(PyFrameObject *, PyObject **sp, int) {
-    PyObject *sub = TOP(), *container = SECOND(), *v = THIRD();
-    sp -= 3;
-    int err = PyObject_SetItem(container, sub, v);
-    Py_DECREF(v);
-    Py_DECREF(container);
-    Py_DECREF(sub);
-    if (err) FAIL;
-    OK;
+StackResult op_store_subscr(PyFrameObject*, PyObject** sp, int) {
+  PyObject *sub = TOP(), *container = SECOND(), *v = THIRD();
+  sp -= 3;
+  int err = PyObject_SetItem(container, sub, v);
+  Py_DECREF(v);
+  Py_DECREF(container);
+  Py_DECREF(sub);
+  if (err) FAIL;
+  OK;
 }
 
-StackResult op_delete_subscr(PyFrameObject *, PyObject **sp, int) {
-    PyObject *sub = TOP(), *container = SECOND();
-    sp -= 2;
-    int err = PyObject_DelItem(container, sub);
-    Py_DECREF(container);
-    Py_DECREF(sub);
-    if (err) FAIL;
-    OK;
+StackResult op_delete_subscr(PyFrameObject*, PyObject** sp, int) {
+  PyObject *sub = TOP(), *container = SECOND();
+  sp -= 2;
+  int err = PyObject_DelItem(container, sub);
+  Py_DECREF(container);
+  Py_DECREF(sub);
+  if (err) FAIL;
+  OK;
 }
 
 // ---- comparisons ----------------------------------------------------------------------------------------
 
-PyObject *exception_match(PyObject *v, PyObject *w) {
-    if (PyTuple_Check(w)) {
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(w); i++) {
-            if (!PyExceptionClass_Check(PyTuple_GET_ITEM(w, i))) {
-                PyErr_SetString(PyExc_TypeError, kCannotCatchMsg);
-                return nullptr;
-            }
-        }
-    } else if (!PyExceptionClass_Check(w)) {
+PyObject* exception_match(PyObject* v, PyObject* w) {
+  if (PyTuple_Check(w)) {
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(w); i++) {
+      if (!PyExceptionClass_Check(PyTuple_GET_ITEM(w, i))) {
         PyErr_SetString(PyExc_TypeError, kCannotCatchMsg);
         return nullptr;
+      }
     }
-    PyObject *res = PyErr_GivenExceptionMatches(v, w) ? Py_True : Py_False;
-    Py_INCREF(res);
-    return res;
+  } else if (!PyExceptionClass_Check(w)) {
+    PyErr_SetString(PyExc_TypeError, kCannotCatchMsg);
+    return nullptr;
+  }
+  PyObject* res = PyErr_GivenExceptionMatches(v, w) ? Py_True : Py_False;
+  Py_INCREF(res);
+  return res;
 }
 
-PyObject *compare(int op, PyObject *v, PyObject *w) {
-    PyObject *res;
-    if (op <= Py_GE && g_fast_arith && (res = fast_compare(op, v, w))) return res;
-    switch (op) {
-        case PyCmp_IS: res = v == w ? Py_True : Py_False; break;
-        case PyCmp_IS_NOT: res = v != w ? Py_True : Py_False; break;
-        case PyCmp_IN:
-        case PyCmp_NOT_IN: {
-            int r = PySequence_Contains(w, v);
-            if (r < 0) return nullptr;
-            res = (r != 0) == (op == PyCmp_IN) ? Py_True : Py_False;
-            break;
-        }
-        case PyCmp_EXC_MATCH: return exception_match(v, w);
-        default: return PyObject_RichCompare(v, w, op);
+PyObject* compare(int op, PyObject* v, PyObject* w) {
+  PyObject* res;
+  if (op <= Py_GE && g_fast_arith && (res = fast_compare(op, v, w))) return res;
+  switch (op) {
+    case PyCmp_IS:
+      res = v == w ? Py_True : Py_False;
+      break;
+    case PyCmp_IS_NOT:
+      res = v != w ? Py_True : Py_False;
+      break;
+    case PyCmp_IN:
+    case PyCmp_NOT_IN: {
+      int r = PySequence_Contains(w, v);
+      if (r < 0) return nullptr;
+      res = (r != 0) == (op == PyCmp_IN) ? Py_True : Py_False;
+      break;
     }
-    Py_INCREF(res);
-    return res;
+    case PyCmp_EXC_MATCH:
+      return exception_match(v, w);
+    default:
+      return PyObject_RichCompare(v, w, op);
+  }
+  Py_INCREF(res);
+  return res;
 }
 
-StackResult op_compare_op(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *right = POP();
-    PyObject *left = TOP();
-    PyObject *res = compare(oparg, left, right);
-    Py_DECREF(left);
-    Py_DECREF(right);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    OK;
+StackResult op_compare_op(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* right = POP();
+  PyObject* left = TOP();
+  PyObject* res = compare(oparg, left, right);
+  Py_DECREF(left);
+  Py_DECREF(right);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
 }
 
 // ---- names, globals, cells ------------------------------------------------------------------------------
 
-StackResult op_store_name(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *name = name_at(f, oparg);
-    PyObject *v = POP();
-    PyObject *ns = f->f_locals;
-    if (!ns) {
-        PyErr_Format(PyExc_SystemError, "no locals found when storing %R", name);
-        Py_DECREF(v);
-        FAIL;
-    }
-    int err = PyDict_CheckExact(ns) ? PyDict_SetItem(ns, name, v) : PyObject_SetItem(ns, name, v);
+StackResult op_store_name(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* name = name_at(f, oparg);
+  PyObject* v = POP();
+  PyObject* ns = f->f_locals;
+  if (!ns) {
+    PyErr_Format(PyExc_SystemError, "no locals found when storing %R", name);
     Py_DECREF(v);
-    if (err) FAIL;
-    OK;
+    FAIL;
+  }
+  int err = PyDict_CheckExact(ns) ? PyDict_SetItem(ns, name, v) : PyObject_SetItem(ns, name, v);
+  Py_DECREF(v);
+  if (err) FAIL;
+  OK;
 }
 
-StackResult op_delete_name(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *name = name_at(f, oparg);
-    PyObject *ns = f->f_locals;
-    if (!ns) {
-        PyErr_Format(PyExc_SystemError, "no locals when deleting %R", name);
-        FAIL;
-    }
-    if (PyObject_DelItem(ns, name) != 0) {
-        format_name_error(PyExc_NameError, kNameErrorMsg, name);
-        FAIL;
-    }
-    OK;
+StackResult op_delete_name(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* name = name_at(f, oparg);
+  PyObject* ns = f->f_locals;
+  if (!ns) {
+    PyErr_Format(PyExc_SystemError, "no locals when deleting %R", name);
+    FAIL;
+  }
+  if (PyObject_DelItem(ns, name) != 0) {
+    format_name_error(PyExc_NameError, kNameErrorMsg, name);
+    FAIL;
+  }
+  OK;
 }
 
 // Looks `name` up in a mapping: new reference, or nullptr with no exception when missing.
-PyObject *mapping_lookup(PyObject *mapping, PyObject *name) {
-    if (PyDict_CheckExact(mapping)) {
-        PyObject *v = PyDict_GetItemWithError(mapping, name);
-        Py_XINCREF(v);
-        return v;
-    }
-    PyObject *v = PyObject_GetItem(mapping, name);
-    if (!v && PyErr_ExceptionMatches(PyExc_KeyError)) PyErr_Clear();
+PyObject* mapping_lookup(PyObject* mapping, PyObject* name) {
+  if (PyDict_CheckExact(mapping)) {
+    PyObject* v = PyDict_GetItemWithError(mapping, name);
+    Py_XINCREF(v);
     return v;
+  }
+  PyObject* v = PyObject_GetItem(mapping, name);
+  if (!v && PyErr_ExceptionMatches(PyExc_KeyError)) PyErr_Clear();
+  return v;
 }
 
-PyObject *load_global_or_builtin(PyFrameObject *f, PyObject *name) {
-    PyObject *v;
-    if (PyDict_CheckExact(f->f_globals) && PyDict_CheckExact(f->f_builtins)) {
-        v = _PyDict_LoadGlobal((PyDictObject *)f->f_globals, (PyDictObject *)f->f_builtins, name);
-        if (!v) {
-            if (!PyErr_Occurred()) format_name_error(PyExc_NameError, kNameErrorMsg, name);
-            return nullptr;
-        }
-        Py_INCREF(v);
-        return v;
-    }
-    v = mapping_lookup(f->f_globals, name);
-    if (v || PyErr_Occurred()) return v;
-    v = mapping_lookup(f->f_builtins, name);
-    if (!v && !PyErr_Occurred()) format_name_error(PyExc_NameError, kNameErrorMsg, name);
-    return v;
-}
-
-StackResult op_load_name(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *name = name_at(f, oparg);
-    PyObject *locals = f->f_locals;
-    if (!locals) {
-        PyErr_Format(PyExc_SystemError, "no locals when loading %R", name);
-        FAIL;
-    }
-    PyObject *v = mapping_lookup(locals, name);
+PyObject* load_global_or_builtin(PyFrameObject* f, PyObject* name) {
+  PyObject* v;
+  if (PyDict_CheckExact(f->f_globals) && PyDict_CheckExact(f->f_builtins)) {
+    v = _PyDict_LoadGlobal((PyDictObject*)f->f_globals, (PyDictObject*)f->f_builtins, name);
     if (!v) {
-        if (PyErr_Occurred()) FAIL;
-        v = PyDict_GetItemWithError(f->f_globals, name);
-        if (v) {
-            Py_INCREF(v);
-        } else {
-            if (PyErr_Occurred()) FAIL;
-            v = mapping_lookup(f->f_builtins, name);
-            if (!v) {
-                if (!PyErr_Occurred()) format_name_error(PyExc_NameError, kNameErrorMsg, name);
-                FAIL;
-            }
-        }
+      if (!PyErr_Occurred()) format_name_error(PyExc_NameError, kNameErrorMsg, name);
+      return nullptr;
     }
-    PUSH(v);
-    OK;
+    Py_INCREF(v);
+    return v;
+  }
+  v = mapping_lookup(f->f_globals, name);
+  if (v || PyErr_Occurred()) return v;
+  v = mapping_lookup(f->f_builtins, name);
+  if (!v && !PyErr_Occurred()) format_name_error(PyExc_NameError, kNameErrorMsg, name);
+  return v;
 }
 
-StackResult op_load_global(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *v = load_global_or_builtin(f, name_at(f, oparg));
-    if (!v) FAIL;
-    PUSH(v);
-    OK;
+StackResult op_load_name(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* name = name_at(f, oparg);
+  PyObject* locals = f->f_locals;
+  if (!locals) {
+    PyErr_Format(PyExc_SystemError, "no locals when loading %R", name);
+    FAIL;
+  }
+  PyObject* v = mapping_lookup(locals, name);
+  if (!v) {
+    if (PyErr_Occurred()) FAIL;
+    v = PyDict_GetItemWithError(f->f_globals, name);
+    if (v) {
+      Py_INCREF(v);
+    } else {
+      if (PyErr_Occurred()) FAIL;
+      v = mapping_lookup(f->f_builtins, name);
+      if (!v) {
+        if (!PyErr_Occurred()) format_name_error(PyExc_NameError, kNameErrorMsg, name);
+        FAIL;
+      }
+    }
+  }
+  PUSH(v);
+  OK;
+}
+
+StackResult op_load_global(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* v = load_global_or_builtin(f, name_at(f, oparg));
+  if (!v) FAIL;
+  PUSH(v);
+  OK;
 }
 
 }  // namespace
@@ -393,256 +455,266 @@ StackResult op_load_global(PyFrameObject *f, PyObject **sp, int oparg) {
 // The slow path of a LOAD_GLOBAL site: looks the name up and, when globals and builtins are exact dicts,
 // remembers the value with both dicts' version tags (a dict's version changes on every mutation, and tags
 // are unique across dicts, so matching tags mean the cached borrowed value is still the dict's).
-extern "C" StackResult pyston_jit_load_global_cached(PyFrameObject *f, PyObject **sp, int oparg, GlobalCache *cache) {
-    PyObject *v = load_global_or_builtin(f, name_at(f, oparg));
-    if (!v) FAIL;
-    if (PyDict_CheckExact(f->f_globals) && PyDict_CheckExact(f->f_builtins)) {
-        cache->globals_version = ((PyDictObject *)f->f_globals)->ma_version_tag;
-        cache->builtins = f->f_builtins;
-        cache->builtins_version = ((PyDictObject *)f->f_builtins)->ma_version_tag;
-        cache->value = v;
-    }
-    PUSH(v);
-    OK;
+extern "C" StackResult pyston_jit_load_global_cached(PyFrameObject* f, PyObject** sp, int oparg,
+                                                     GlobalCache* cache) {
+  PyObject* v = load_global_or_builtin(f, name_at(f, oparg));
+  if (!v) FAIL;
+  if (PyDict_CheckExact(f->f_globals) && PyDict_CheckExact(f->f_builtins)) {
+    cache->globals_version = ((PyDictObject*)f->f_globals)->ma_version_tag;
+    cache->builtins = f->f_builtins;
+    cache->builtins_version = ((PyDictObject*)f->f_builtins)->ma_version_tag;
+    cache->value = v;
+  }
+  PUSH(v);
+  OK;
 }
 
 namespace {
 
-StackResult op_store_global(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *v = POP();
-    int err = PyDict_SetItem(f->f_globals, name_at(f, oparg), v);
-    Py_DECREF(v);
-    if (err) FAIL;
-    OK;
+StackResult op_store_global(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* v = POP();
+  int err = PyDict_SetItem(f->f_globals, name_at(f, oparg), v);
+  Py_DECREF(v);
+  if (err) FAIL;
+  OK;
 }
 
-StackResult op_delete_global(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *name = name_at(f, oparg);
-    if (PyDict_DelItem(f->f_globals, name) != 0) {
-        if (PyErr_ExceptionMatches(PyExc_KeyError)) format_name_error(PyExc_NameError, kNameErrorMsg, name);
-        FAIL;
-    }
-    OK;
+StackResult op_delete_global(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* name = name_at(f, oparg);
+  if (PyDict_DelItem(f->f_globals, name) != 0) {
+    if (PyErr_ExceptionMatches(PyExc_KeyError)) format_name_error(PyExc_NameError, kNameErrorMsg, name);
+    FAIL;
+  }
+  OK;
 }
 
-StackResult op_delete_fast(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *v = f->f_localsplus[oparg];
+StackResult op_delete_fast(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* v = f->f_localsplus[oparg];
+  if (!v) {
+    format_name_error(PyExc_UnboundLocalError, kUnboundLocalMsg,
+                      PyTuple_GetItem(f->f_code->co_varnames, oparg));
+    FAIL;
+  }
+  f->f_localsplus[oparg] = nullptr;
+  Py_DECREF(v);
+  OK;
+}
+
+StackResult op_load_closure(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* cell = freevars(f)[oparg];
+  Py_INCREF(cell);
+  PUSH(cell);
+  OK;
+}
+
+StackResult op_load_deref(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* v = PyCell_GET(freevars(f)[oparg]);
+  if (!v) {
+    format_unbound_cell(f->f_code, oparg);
+    FAIL;
+  }
+  Py_INCREF(v);
+  PUSH(v);
+  OK;
+}
+
+StackResult op_store_deref(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* v = POP();
+  PyObject* cell = freevars(f)[oparg];
+  PyObject* old = PyCell_GET(cell);
+  PyCell_SET(cell, v);
+  Py_XDECREF(old);
+  OK;
+}
+
+StackResult op_delete_deref(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* cell = freevars(f)[oparg];
+  PyObject* old = PyCell_GET(cell);
+  if (!old) {
+    format_unbound_cell(f->f_code, oparg);
+    FAIL;
+  }
+  PyCell_SET(cell, nullptr);
+  Py_DECREF(old);
+  OK;
+}
+
+StackResult op_load_classderef(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyCodeObject* co = f->f_code;
+  PyObject* name = PyTuple_GET_ITEM(co->co_freevars, oparg - PyTuple_GET_SIZE(co->co_cellvars));
+  PyObject* v = mapping_lookup(f->f_locals, name);
+  if (!v) {
+    if (PyErr_Occurred()) FAIL;
+    v = PyCell_GET(freevars(f)[oparg]);
     if (!v) {
-        format_name_error(PyExc_UnboundLocalError, kUnboundLocalMsg,
-                          PyTuple_GetItem(f->f_code->co_varnames, oparg));
-        FAIL;
-    }
-    f->f_localsplus[oparg] = nullptr;
-    Py_DECREF(v);
-    OK;
-}
-
-StackResult op_load_closure(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *cell = freevars(f)[oparg];
-    Py_INCREF(cell);
-    PUSH(cell);
-    OK;
-}
-
-StackResult op_load_deref(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *v = PyCell_GET(freevars(f)[oparg]);
-    if (!v) {
-        format_unbound_cell(f->f_code, oparg);
-        FAIL;
+      format_unbound_cell(co, oparg);
+      FAIL;
     }
     Py_INCREF(v);
-    PUSH(v);
-    OK;
-}
-
-StackResult op_store_deref(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *v = POP();
-    PyObject *cell = freevars(f)[oparg];
-    PyObject *old = PyCell_GET(cell);
-    PyCell_SET(cell, v);
-    Py_XDECREF(old);
-    OK;
-}
-
-StackResult op_delete_deref(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *cell = freevars(f)[oparg];
-    PyObject *old = PyCell_GET(cell);
-    if (!old) {
-        format_unbound_cell(f->f_code, oparg);
-        FAIL;
-    }
-    PyCell_SET(cell, nullptr);
-    Py_DECREF(old);
-    OK;
-}
-
-StackResult op_load_classderef(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyCodeObject *co = f->f_code;
-    PyObject *name = PyTuple_GET_ITEM(co->co_freevars, oparg - PyTuple_GET_SIZE(co->co_cellvars));
-    PyObject *v = mapping_lookup(f->f_locals, name);
-    if (!v) {
-        if (PyErr_Occurred()) FAIL;
-        v = PyCell_GET(freevars(f)[oparg]);
-        if (!v) {
-            format_unbound_cell(co, oparg);
-            FAIL;
-        }
-        Py_INCREF(v);
-    }
-    PUSH(v);
-    OK;
+  }
+  PUSH(v);
+  OK;
 }
 
 // ---- attributes -----------------------------------------------------------------------------------------
 
-StackResult op_load_attr(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *owner = TOP();
-    PyObject *res = PyObject_GetAttr(owner, name_at(f, oparg));
-    Py_DECREF(owner);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    OK;
+StackResult op_load_attr(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* owner = TOP();
+  PyObject* res = PyObject_GetAttr(owner, name_at(f, oparg));
+  Py_DECREF(owner);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
 }
 
-StackResult op_store_attr(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *owner = TOP(), *v = SECOND();
-    sp -= 2;
-    int err = PyObject_SetAttr(owner, name_at(f, oparg), v);
-    Py_DECREF(v);
-    Py_DECREF(owner);
-    if (err) FAIL;
-    OK;
+StackResult op_store_attr(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject *owner = TOP(), *v = SECOND();
+  sp -= 2;
+  int err = PyObject_SetAttr(owner, name_at(f, oparg), v);
+  Py_DECREF(v);
+  Py_DECREF(owner);
+  if (err) FAIL;
+  OK;
 }
 
-StackResult op_delete_attr(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *owner = POP();
-    int err = PyObject_SetAttr(owner, name_at(f, oparg), nullptr);
-    Py_DECREF(owner);
-    if (err) FAIL;
-    OK;
+StackResult op_delete_attr(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* owner = POP();
+  int err = PyObject_SetAttr(owner, name_at(f, oparg), nullptr);
+  Py_DECREF(owner);
+  if (err) FAIL;
+  OK;
 }
 
 // ---- attribute caches (PYSTON_JIT_CACHE_ATTRS) --------------------------------------------------------
 
-bool type_guard(const AttrCache *c, PyTypeObject *tp) {
-    return c->type == tp && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag == c->version;
+bool type_guard(const AttrCache* c, PyTypeObject* tp) {
+  return c->type == tp && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) &&
+         tp->tp_version_tag == c->version;
 }
 
 // The instance __dict__'s entry for `name` (borrowed), or nullptr (an exception may be set).
-PyObject *instance_dict_get(PyObject *owner, PyObject *name, bool *error) {
-    PyObject *dict = *(PyObject **)((char *)owner + Py_TYPE(owner)->tp_dictoffset);
-    *error = false;
-    if (!dict) return nullptr;
-    PyObject *v = _PyDict_GetItem_KnownHash(dict, name, ((PyASCIIObject *)name)->hash);
-    if (!v && PyErr_Occurred()) *error = true;
-    return v;
+PyObject* instance_dict_get(PyObject* owner, PyObject* name, bool* error) {
+  PyObject* dict = *(PyObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+  *error = false;
+  if (!dict) return nullptr;
+  PyObject* v = _PyDict_GetItem_KnownHash(dict, name, ((PyASCIIObject*)name)->hash);
+  if (!v && PyErr_Occurred()) *error = true;
+  return v;
 }
 
 // After a generic lookup on a type with generic attribute access: remember how to find `name` next time.
-void fill_attr_cache(AttrCache *c, PyTypeObject *tp, PyObject *name, bool for_method) {
-    c->kind = AttrCache::kEmpty;
-    if (tp->tp_getattro != PyObject_GenericGetAttr || !PyUnicode_CheckExact(name) ||
-        ((PyASCIIObject *)name)->hash == -1)
-        return;
-    PyObject *descr = _PyType_Lookup(tp, name);  // also assigns the version tag
-    if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
-    c->type = tp;
-    c->version = tp->tp_version_tag;
-    if (for_method) {
-        if (descr && (PyFunction_Check(descr) || PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) &&
-            tp->tp_dictoffset >= 0) {
-            c->kind = AttrCache::kMethod;
-            c->method = descr;
-        }
-        return;
+void fill_attr_cache(AttrCache* c, PyTypeObject* tp, PyObject* name, bool for_method) {
+  c->kind = AttrCache::kEmpty;
+  if (tp->tp_getattro != PyObject_GenericGetAttr || !PyUnicode_CheckExact(name) ||
+      ((PyASCIIObject*)name)->hash == -1)
+    return;
+  PyObject* descr = _PyType_Lookup(tp, name);  // also assigns the version tag
+  if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
+  c->type = tp;
+  c->version = tp->tp_version_tag;
+  if (for_method) {
+    if (descr &&
+        (PyFunction_Check(descr) || PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) &&
+        tp->tp_dictoffset >= 0) {
+      c->kind = AttrCache::kMethod;
+      c->method = descr;
     }
-    if (!descr && tp->tp_dictoffset > 0) {
-        c->kind = AttrCache::kInstanceDict;
-    } else if (descr && Py_TYPE(descr) == &PyMemberDescr_Type) {
-        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
-        if (m->type == T_OBJECT_EX) {
-            c->kind = AttrCache::kSlot;
-            c->slot_offset = m->offset;
-        }
+    return;
+  }
+  if (!descr && tp->tp_dictoffset > 0) {
+    c->kind = AttrCache::kInstanceDict;
+  } else if (descr && Py_TYPE(descr) == &PyMemberDescr_Type) {
+    PyMemberDef* m = ((PyMemberDescrObject*)descr)->d_member;
+    if (m->type == T_OBJECT_EX) {
+      c->kind = AttrCache::kSlot;
+      c->slot_offset = m->offset;
     }
+  }
 }
 
 }  // namespace
 
-extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *c) {
-    PyObject *owner = TOP();
-    PyObject *name = name_at(f, oparg);
-    PyTypeObject *tp = Py_TYPE(owner);
-    PyObject *res = nullptr;
-    if (type_guard(c, tp)) {
-        if (c->kind == AttrCache::kInstanceDict) {
-            bool error;
-            res = instance_dict_get(owner, name, &error);
-            if (error) FAIL;
-        } else if (c->kind == AttrCache::kSlot) {
-            res = *(PyObject **)((char *)owner + c->slot_offset);
-        }
-        if (res) {
-            Py_INCREF(res);
-            TOP() = res;
-            Py_DECREF(owner);
-            OK;
-        }
+extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
+  PyObject* owner = TOP();
+  PyObject* name = name_at(f, oparg);
+  PyTypeObject* tp = Py_TYPE(owner);
+  PyObject* res = nullptr;
+  if (type_guard(c, tp)) {
+    if (c->kind == AttrCache::kInstanceDict) {
+      bool error;
+      res = instance_dict_get(owner, name, &error);
+      if (error) FAIL;
+    } else if (c->kind == AttrCache::kSlot) {
+      res = *(PyObject**)((char*)owner + c->slot_offset);
     }
-    res = PyObject_GetAttr(owner, name);
-    if (res) fill_attr_cache(c, tp, name, false);
-    Py_DECREF(owner);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    OK;
+    if (res) {
+      Py_INCREF(res);
+      TOP() = res;
+      Py_DECREF(owner);
+      OK;
+    }
+  }
+  res = PyObject_GetAttr(owner, name);
+  if (res) fill_attr_cache(c, tp, name, false);
+  Py_DECREF(owner);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
 }
 
-extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *c) {
-    PyObject *obj = TOP();
-    PyObject *name = name_at(f, oparg);
-    PyTypeObject *tp = Py_TYPE(obj);
-    if (type_guard(c, tp) && c->kind == AttrCache::kMethod) {
-        bool shadowed = false, error = false;
-        if (tp->tp_dictoffset > 0) shadowed = instance_dict_get(obj, name, &error) != nullptr;
-        if (error) FAIL;
-        if (!shadowed) {
-            Py_INCREF(c->method);
-            TOP() = c->method;
-            PUSH(obj);
-            OK;
-        }
+extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject** sp, int oparg,
+                                                     AttrCache* c) {
+  PyObject* obj = TOP();
+  PyObject* name = name_at(f, oparg);
+  PyTypeObject* tp = Py_TYPE(obj);
+  if (type_guard(c, tp) && c->kind == AttrCache::kMethod) {
+    bool shadowed = false, error = false;
+    if (tp->tp_dictoffset > 0) shadowed = instance_dict_get(obj, name, &error) != nullptr;
+    if (error) FAIL;
+    if (!shadowed) {
+      Py_INCREF(c->method);
+      TOP() = c->method;
+      PUSH(obj);
+      OK;
     }
-    PyObject *meth = nullptr;
-    int found = _PyObject_GetMethod(obj, name, &meth);
-    if (!meth) FAIL;
-    if (found) {
-        fill_attr_cache(c, tp, name, true);
-        TOP() = meth;
-        PUSH(obj);
-    } else {
-        TOP() = nullptr;
-        Py_DECREF(obj);
-        PUSH(meth);
-    }
-    OK;
+  }
+  PyObject* meth = nullptr;
+  int found = _PyObject_GetMethod(obj, name, &meth);
+  if (!meth) FAIL;
+  if (found) {
+    fill_attr_cache(c, tp, name, true);
+    TOP() = meth;
+    PUSH(obj);
+  } else {
+    TOP() = nullptr;
+    Py_DECREF(obj);
+    PUSH(meth);
+  }
+  OK;
 }
 
 namespace {
 
-StackResult op_load_method(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *obj = TOP();
-    PyObject *meth = nullptr;
-    int found = _PyObject_GetMethod(obj, name_at(f, oparg), &meth);
-    if (!meth) FAIL;
-    if (found) {
-        TOP() = meth;
-        PUSH(obj);
-    } else {
-        TOP() = nullptr;
-        Py_DECREF(obj);
-        PUSH(meth);
-    }
-    OK;
+StackResult op_load_method(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* obj = TOP();
+  PyObject* meth = nullptr;
+  int found = _PyObject_GetMethod(obj, name_at(f, oparg), &meth);
+  if (!meth) FAIL;
+  if (found) {
+    TOP() = meth;
+    PUSH(obj);
+  } else {
+    TOP() = nullptr;
+    Py_DECREF(obj);
+    PUSH(meth);
+  }
+  OK;
 }
 
 // ---- calls ----------------------------------------------------------------------------------------------
@@ -650,967 +722,1126 @@ StackResult op_load_method(PyFrameObject *f, PyObject **sp, int oparg) {
 // Calls the callable at sp[-nargs-1] with the nargs values above it (the last len(kwnames) by keyword),
 // pops all of them (and the NULL below the callable for a LOAD_METHOD that found no method) and pushes the
 // result (nothing on failure).
-StackResult call_on_stack(PyFrameObject *f, PyObject **sp, Py_ssize_t nargs, PyObject *kwnames, bool null_below) {
-    PyObject **pfunc = sp - nargs - 1;
-    PyObject *func = *pfunc;
-    Py_ssize_t npos = nargs - (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
-    PyObject *res = PyFunction_Check(func)
-                        ? _PyFunction_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
-                        : _PyObject_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
-    while (sp > pfunc) Py_DECREF(POP());
-    if (null_below) --sp;
-    if (!res) FAIL;
-    PUSH(res);
-    return after_call(f, sp);
+StackResult call_on_stack(PyFrameObject* f, PyObject** sp, Py_ssize_t nargs, PyObject* kwnames,
+                          bool null_below) {
+  PyObject** pfunc = sp - nargs - 1;
+  PyObject* func = *pfunc;
+  Py_ssize_t npos = nargs - (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+  PyObject* res =
+      PyFunction_Check(func)
+          ? _PyFunction_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
+          : _PyObject_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+  while (sp > pfunc) Py_DECREF(POP());
+  if (null_below) --sp;
+  if (!res) FAIL;
+  PUSH(res);
+  return after_call(f, sp);
 }
 
-StackResult op_call_function(PyFrameObject *f, PyObject **sp, int oparg) {
-    return call_on_stack(f, sp, oparg, nullptr, false);
+StackResult op_call_function(PyFrameObject* f, PyObject** sp, int oparg) {
+  return call_on_stack(f, sp, oparg, nullptr, false);
 }
 
-StackResult op_call_function_kw(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *names = POP();
-    StackResult r = call_on_stack(f, sp, oparg, names, false);
-    Py_DECREF(names);
-    return r;
+StackResult op_call_function_kw(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* names = POP();
+  StackResult r = call_on_stack(f, sp, oparg, names, false);
+  Py_DECREF(names);
+  return r;
 }
 
-StackResult op_call_method(PyFrameObject *f, PyObject **sp, int oparg) {
-    bool is_method = PEEK(oparg + 2) != nullptr;
-    return call_on_stack(f, sp, is_method ? oparg + 1 : oparg, nullptr, !is_method);
+StackResult op_call_method(PyFrameObject* f, PyObject** sp, int oparg) {
+  bool is_method = PEEK(oparg + 2) != nullptr;
+  return call_on_stack(f, sp, is_method ? oparg + 1 : oparg, nullptr, !is_method);
 }
 
-int check_args_iterable(PyObject *func, PyObject *args) {
-    if (Py_TYPE(args)->tp_iter == nullptr && !PySequence_Check(args)) {
-        PyErr_Format(PyExc_TypeError, "%.200s%.200s argument after * must be an iterable, not %.200s",
-                     PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), Py_TYPE(args)->tp_name);
-        return -1;
+int check_args_iterable(PyObject* func, PyObject* args) {
+  if (Py_TYPE(args)->tp_iter == nullptr && !PySequence_Check(args)) {
+    PyErr_Format(PyExc_TypeError, "%.200s%.200s argument after * must be an iterable, not %.200s",
+                 PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), Py_TYPE(args)->tp_name);
+    return -1;
+  }
+  return 0;
+}
+
+void format_kwargs_error(PyObject* func, PyObject* kwargs) {
+  if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+    PyErr_Clear();
+    PyErr_Format(PyExc_TypeError, "%.200s%.200s argument after ** must be a mapping, not %.200s",
+                 PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), Py_TYPE(kwargs)->tp_name);
+  } else if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+    PyObject *exc, *val, *tb;
+    PyErr_Fetch(&exc, &val, &tb);
+    if (val && PyTuple_Check(val) && PyTuple_GET_SIZE(val) == 1) {
+      PyObject* key = PyTuple_GET_ITEM(val, 0);
+      if (!PyUnicode_Check(key))
+        PyErr_Format(PyExc_TypeError, "%.200s%.200s keywords must be strings", PyEval_GetFuncName(func),
+                     PyEval_GetFuncDesc(func));
+      else
+        PyErr_Format(PyExc_TypeError, "%.200s%.200s got multiple values for keyword argument '%U'",
+                     PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), key);
+      Py_XDECREF(exc);
+      Py_XDECREF(val);
+      Py_XDECREF(tb);
+    } else {
+      PyErr_Restore(exc, val, tb);
     }
-    return 0;
+  }
 }
 
-void format_kwargs_error(PyObject *func, PyObject *kwargs) {
-    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "%.200s%.200s argument after ** must be a mapping, not %.200s",
-                     PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), Py_TYPE(kwargs)->tp_name);
-    } else if (PyErr_ExceptionMatches(PyExc_KeyError)) {
-        PyObject *exc, *val, *tb;
-        PyErr_Fetch(&exc, &val, &tb);
-        if (val && PyTuple_Check(val) && PyTuple_GET_SIZE(val) == 1) {
-            PyObject *key = PyTuple_GET_ITEM(val, 0);
-            if (!PyUnicode_Check(key))
-                PyErr_Format(PyExc_TypeError, "%.200s%.200s keywords must be strings", PyEval_GetFuncName(func),
-                             PyEval_GetFuncDesc(func));
-            else
-                PyErr_Format(PyExc_TypeError, "%.200s%.200s got multiple values for keyword argument '%U'",
-                             PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), key);
-            Py_XDECREF(exc);
-            Py_XDECREF(val);
-            Py_XDECREF(tb);
-        } else {
-            PyErr_Restore(exc, val, tb);
-        }
+StackResult op_call_function_ex(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* kwargs = nullptr;
+  if (oparg & 1) {
+    kwargs = POP();
+    if (!PyDict_CheckExact(kwargs)) {
+      PyObject* d = PyDict_New();
+      if (!d) {
+        Py_DECREF(kwargs);
+        FAIL;
+      }
+      if (_PyDict_MergeEx(d, kwargs, 2) < 0) {
+        Py_DECREF(d);
+        format_kwargs_error(SECOND(), kwargs);
+        Py_DECREF(kwargs);
+        FAIL;
+      }
+      Py_SETREF(kwargs, d);
     }
+  }
+  PyObject* callargs = POP();
+  PyObject* func = TOP();
+  if (!PyTuple_CheckExact(callargs)) {
+    if (check_args_iterable(func, callargs) < 0) {
+      Py_DECREF(callargs);
+      Py_XDECREF(kwargs);
+      FAIL;
+    }
+    Py_SETREF(callargs, PySequence_Tuple(callargs));
+    if (!callargs) {
+      Py_XDECREF(kwargs);
+      FAIL;
+    }
+  }
+  PyObject* res = PyObject_Call(func, callargs, kwargs);
+  Py_DECREF(func);
+  Py_DECREF(callargs);
+  Py_XDECREF(kwargs);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  return after_call(f, sp);
 }
 
-StackResult op_call_function_ex(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *kwargs = nullptr;
-    if (oparg & 1) {
-        kwargs = POP();
-        if (!PyDict_CheckExact(kwargs)) {
-            PyObject *d = PyDict_New();
-            if (!d) { Py_DECREF(kwargs); FAIL; }
-            if (_PyDict_MergeEx(d, kwargs, 2) < 0) {
-                Py_DECREF(d);
-                format_kwargs_error(SECOND(), kwargs);
-                Py_DECREF(kwargs);
-                FAIL;
-            }
-            Py_SETREF(kwargs, d);
-        }
-    }
-    PyObject *callargs = POP();
-    PyObject *func = TOP();
-    if (!PyTuple_CheckExact(callargs)) {
-        if (check_args_iterable(func, callargs) < 0) {
-            Py_DECREF(callargs);
-            Py_XDECREF(kwargs);
-            FAIL;
-        }
-        Py_SETREF(callargs, PySequence_Tuple(callargs));
-        if (!callargs) { Py_XDECREF(kwargs); FAIL; }
-    }
-    PyObject *res = PyObject_Call(func, callargs, kwargs);
-    Py_DECREF(func);
-    Py_DECREF(callargs);
-    Py_XDECREF(kwargs);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    return after_call(f, sp);
-}
-
-StackResult op_make_function(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *qualname = POP();
-    PyObject *code = POP();
-    auto *func = (PyFunctionObject *)PyFunction_NewWithQualName(code, f->f_globals, qualname);
-    Py_DECREF(code);
-    Py_DECREF(qualname);
-    if (!func) FAIL;
-    if (oparg & 8) func->func_closure = POP();
-    if (oparg & 4) func->func_annotations = POP();
-    if (oparg & 2) func->func_kwdefaults = POP();
-    if (oparg & 1) func->func_defaults = POP();
-    PUSH((PyObject *)func);
-    OK;
+StackResult op_make_function(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* qualname = POP();
+  PyObject* code = POP();
+  auto* func = (PyFunctionObject*)PyFunction_NewWithQualName(code, f->f_globals, qualname);
+  Py_DECREF(code);
+  Py_DECREF(qualname);
+  if (!func) FAIL;
+  if (oparg & 8) func->func_closure = POP();
+  if (oparg & 4) func->func_annotations = POP();
+  if (oparg & 2) func->func_kwdefaults = POP();
+  if (oparg & 1) func->func_defaults = POP();
+  PUSH((PyObject*)func);
+  OK;
 }
 
 // ---- building containers --------------------------------------------------------------------------------
 
-StackResult op_build_tuple(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *t = PyTuple_New(oparg);
-    if (!t) FAIL;
-    while (--oparg >= 0) PyTuple_SET_ITEM(t, oparg, POP());
-    PUSH(t);
-    OK;
+StackResult op_build_tuple(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* t = PyTuple_New(oparg);
+  if (!t) FAIL;
+  while (--oparg >= 0) PyTuple_SET_ITEM(t, oparg, POP());
+  PUSH(t);
+  OK;
 }
 
-StackResult op_build_list(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *l = PyList_New(oparg);
-    if (!l) FAIL;
-    while (--oparg >= 0) PyList_SET_ITEM(l, oparg, POP());
-    PUSH(l);
-    OK;
+StackResult op_build_list(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* l = PyList_New(oparg);
+  if (!l) FAIL;
+  while (--oparg >= 0) PyList_SET_ITEM(l, oparg, POP());
+  PUSH(l);
+  OK;
 }
 
-StackResult op_build_set(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *set = PySet_New(nullptr);
-    int err = set ? 0 : -1;
-    for (int i = oparg; i > 0; i--) {
-        PyObject *item = PEEK(i);
-        if (err == 0) err = PySet_Add(set, item);
-        Py_DECREF(item);
+StackResult op_build_set(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* set = PySet_New(nullptr);
+  int err = set ? 0 : -1;
+  for (int i = oparg; i > 0; i--) {
+    PyObject* item = PEEK(i);
+    if (err == 0) err = PySet_Add(set, item);
+    Py_DECREF(item);
+  }
+  sp -= oparg;
+  if (err) {
+    Py_XDECREF(set);
+    FAIL;
+  }
+  PUSH(set);
+  OK;
+}
+
+StackResult op_build_map(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* map = _PyDict_NewPresized(oparg);
+  if (!map) FAIL;
+  for (int i = oparg; i > 0; i--) {
+    if (PyDict_SetItem(map, PEEK(2 * i), PEEK(2 * i - 1)) != 0) {
+      Py_DECREF(map);
+      FAIL;
     }
-    sp -= oparg;
-    if (err) { Py_XDECREF(set); FAIL; }
-    PUSH(set);
-    OK;
+  }
+  for (int i = 0; i < 2 * oparg; i++) Py_DECREF(POP());
+  PUSH(map);
+  OK;
 }
 
-StackResult op_build_map(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *map = _PyDict_NewPresized(oparg);
-    if (!map) FAIL;
-    for (int i = oparg; i > 0; i--) {
-        if (PyDict_SetItem(map, PEEK(2 * i), PEEK(2 * i - 1)) != 0) { Py_DECREF(map); FAIL; }
+StackResult op_build_const_key_map(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* keys = TOP();
+  if (!PyTuple_CheckExact(keys) || PyTuple_GET_SIZE(keys) != oparg) {
+    PyErr_SetString(PyExc_SystemError, "bad BUILD_CONST_KEY_MAP keys argument");
+    FAIL;
+  }
+  PyObject* map = _PyDict_NewPresized(oparg);
+  if (!map) FAIL;
+  for (int i = 0; i < oparg; i++) {
+    if (PyDict_SetItem(map, PyTuple_GET_ITEM(keys, i), PEEK(oparg + 1 - i)) != 0) {
+      Py_DECREF(map);
+      FAIL;
     }
-    for (int i = 0; i < 2 * oparg; i++) Py_DECREF(POP());
-    PUSH(map);
-    OK;
+  }
+  Py_DECREF(POP());
+  for (int i = 0; i < oparg; i++) Py_DECREF(POP());
+  PUSH(map);
+  OK;
 }
 
-StackResult op_build_const_key_map(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *keys = TOP();
-    if (!PyTuple_CheckExact(keys) || PyTuple_GET_SIZE(keys) != oparg) {
-        PyErr_SetString(PyExc_SystemError, "bad BUILD_CONST_KEY_MAP keys argument");
-        FAIL;
-    }
-    PyObject *map = _PyDict_NewPresized(oparg);
-    if (!map) FAIL;
-    for (int i = 0; i < oparg; i++) {
-        if (PyDict_SetItem(map, PyTuple_GET_ITEM(keys, i), PEEK(oparg + 1 - i)) != 0) { Py_DECREF(map); FAIL; }
-    }
-    Py_DECREF(POP());
-    for (int i = 0; i < oparg; i++) Py_DECREF(POP());
-    PUSH(map);
-    OK;
-}
-
-StackResult op_build_string(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *empty = PyUnicode_New(0, 0);
-    if (!empty) FAIL;
-    PyObject *s = _PyUnicode_JoinArray(empty, sp - oparg, oparg);
-    Py_DECREF(empty);
-    for (int i = 0; i < oparg; i++) Py_DECREF(POP());
-    if (!s) FAIL;
-    PUSH(s);
-    OK;
+StackResult op_build_string(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* empty = PyUnicode_New(0, 0);
+  if (!empty) FAIL;
+  PyObject* s = _PyUnicode_JoinArray(empty, sp - oparg, oparg);
+  Py_DECREF(empty);
+  for (int i = 0; i < oparg; i++) Py_DECREF(POP());
+  if (!s) FAIL;
+  PUSH(s);
+  OK;
 }
 
 template <int Opcode>
-StackResult op_build_sequence_unpack(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *sum = PyList_New(0);
-    if (!sum) FAIL;
-    for (int i = oparg; i > 0; i--) {
-        PyObject *none = _PyList_Extend((PyListObject *)sum, PEEK(i));
-        if (!none) {
-            if (Opcode == BUILD_TUPLE_UNPACK_WITH_CALL && PyErr_ExceptionMatches(PyExc_TypeError)) {
-                if (Py_TYPE(PEEK(i))->tp_iter == nullptr && !PySequence_Check(PEEK(i))) {
-                    PyErr_Clear();
-                    check_args_iterable(PEEK(1 + oparg), PEEK(i));
-                }
-            }
-            Py_DECREF(sum);
-            FAIL;
+StackResult op_build_sequence_unpack(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* sum = PyList_New(0);
+  if (!sum) FAIL;
+  for (int i = oparg; i > 0; i--) {
+    PyObject* none = _PyList_Extend((PyListObject*)sum, PEEK(i));
+    if (!none) {
+      if (Opcode == BUILD_TUPLE_UNPACK_WITH_CALL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        if (Py_TYPE(PEEK(i))->tp_iter == nullptr && !PySequence_Check(PEEK(i))) {
+          PyErr_Clear();
+          check_args_iterable(PEEK(1 + oparg), PEEK(i));
         }
-        Py_DECREF(none);
+      }
+      Py_DECREF(sum);
+      FAIL;
     }
-    PyObject *res = sum;
-    if (Opcode != BUILD_LIST_UNPACK) {
-        res = PyList_AsTuple(sum);
-        Py_DECREF(sum);
-        if (!res) FAIL;
+    Py_DECREF(none);
+  }
+  PyObject* res = sum;
+  if (Opcode != BUILD_LIST_UNPACK) {
+    res = PyList_AsTuple(sum);
+    Py_DECREF(sum);
+    if (!res) FAIL;
+  }
+  for (int i = 0; i < oparg; i++) Py_DECREF(POP());
+  PUSH(res);
+  OK;
+}
+
+StackResult op_build_set_unpack(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* sum = PySet_New(nullptr);
+  if (!sum) FAIL;
+  for (int i = oparg; i > 0; i--) {
+    if (_PySet_Update(sum, PEEK(i)) < 0) {
+      Py_DECREF(sum);
+      FAIL;
     }
-    for (int i = 0; i < oparg; i++) Py_DECREF(POP());
-    PUSH(res);
-    OK;
+  }
+  for (int i = 0; i < oparg; i++) Py_DECREF(POP());
+  PUSH(sum);
+  OK;
 }
 
-StackResult op_build_set_unpack(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *sum = PySet_New(nullptr);
-    if (!sum) FAIL;
-    for (int i = oparg; i > 0; i--) {
-        if (_PySet_Update(sum, PEEK(i)) < 0) { Py_DECREF(sum); FAIL; }
+StackResult op_build_map_unpack(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* sum = PyDict_New();
+  if (!sum) FAIL;
+  for (int i = oparg; i > 0; i--) {
+    PyObject* arg = PEEK(i);
+    if (PyDict_Update(sum, arg) < 0) {
+      if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is not a mapping", Py_TYPE(arg)->tp_name);
+      }
+      Py_DECREF(sum);
+      FAIL;
     }
-    for (int i = 0; i < oparg; i++) Py_DECREF(POP());
-    PUSH(sum);
-    OK;
+  }
+  for (int i = 0; i < oparg; i++) Py_DECREF(POP());
+  PUSH(sum);
+  OK;
 }
 
-StackResult op_build_map_unpack(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *sum = PyDict_New();
-    if (!sum) FAIL;
-    for (int i = oparg; i > 0; i--) {
-        PyObject *arg = PEEK(i);
-        if (PyDict_Update(sum, arg) < 0) {
-            if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-                PyErr_Format(PyExc_TypeError, "'%.200s' object is not a mapping", Py_TYPE(arg)->tp_name);
-            }
-            Py_DECREF(sum);
-            FAIL;
-        }
+StackResult op_build_map_unpack_with_call(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* sum = PyDict_New();
+  if (!sum) FAIL;
+  for (int i = oparg; i > 0; i--) {
+    PyObject* arg = PEEK(i);
+    if (_PyDict_MergeEx(sum, arg, 2) < 0) {
+      format_kwargs_error(PEEK(2 + oparg), arg);
+      Py_DECREF(sum);
+      FAIL;
     }
-    for (int i = 0; i < oparg; i++) Py_DECREF(POP());
-    PUSH(sum);
-    OK;
+  }
+  for (int i = 0; i < oparg; i++) Py_DECREF(POP());
+  PUSH(sum);
+  OK;
 }
 
-StackResult op_build_map_unpack_with_call(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *sum = PyDict_New();
-    if (!sum) FAIL;
-    for (int i = oparg; i > 0; i--) {
-        PyObject *arg = PEEK(i);
-        if (_PyDict_MergeEx(sum, arg, 2) < 0) {
-            format_kwargs_error(PEEK(2 + oparg), arg);
-            Py_DECREF(sum);
-            FAIL;
-        }
-    }
-    for (int i = 0; i < oparg; i++) Py_DECREF(POP());
-    PUSH(sum);
-    OK;
+StackResult op_build_slice(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* step = oparg == 3 ? POP() : nullptr;
+  PyObject* stop = POP();
+  PyObject* start = TOP();
+  PyObject* slice = PySlice_New(start, stop, step);
+  Py_DECREF(start);
+  Py_DECREF(stop);
+  Py_XDECREF(step);
+  if (!slice) {
+    --sp;
+    FAIL;
+  }
+  TOP() = slice;
+  OK;
 }
 
-StackResult op_build_slice(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *step = oparg == 3 ? POP() : nullptr;
-    PyObject *stop = POP();
-    PyObject *start = TOP();
-    PyObject *slice = PySlice_New(start, stop, step);
-    Py_DECREF(start);
-    Py_DECREF(stop);
-    Py_XDECREF(step);
-    if (!slice) { --sp; FAIL; }
-    TOP() = slice;
-    OK;
+StackResult op_list_append(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* v = POP();
+  int err = PyList_Append(PEEK(oparg), v);
+  Py_DECREF(v);
+  if (err) FAIL;
+  OK;
 }
 
-StackResult op_list_append(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *v = POP();
-    int err = PyList_Append(PEEK(oparg), v);
-    Py_DECREF(v);
-    if (err) FAIL;
-    OK;
+StackResult op_set_add(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* v = POP();
+  int err = PySet_Add(PEEK(oparg), v);
+  Py_DECREF(v);
+  if (err) FAIL;
+  OK;
 }
 
-StackResult op_set_add(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *v = POP();
-    int err = PySet_Add(PEEK(oparg), v);
-    Py_DECREF(v);
-    if (err) FAIL;
-    OK;
+StackResult op_map_add(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject *value = TOP(), *key = SECOND();
+  sp -= 2;
+  int err = PyDict_SetItem(PEEK(oparg), key, value);
+  Py_DECREF(value);
+  Py_DECREF(key);
+  if (err) FAIL;
+  OK;
 }
 
-StackResult op_map_add(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *value = TOP(), *key = SECOND();
-    sp -= 2;
-    int err = PyDict_SetItem(PEEK(oparg), key, value);
+StackResult op_format_value(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* spec = (oparg & FVS_MASK) == FVS_HAVE_SPEC ? POP() : nullptr;
+  PyObject* value = POP();
+  PyObject* (*conv)(PyObject*) = nullptr;
+  switch (oparg & FVC_MASK) {
+    case FVC_STR:
+      conv = PyObject_Str;
+      break;
+    case FVC_REPR:
+      conv = PyObject_Repr;
+      break;
+    case FVC_ASCII:
+      conv = PyObject_ASCII;
+      break;
+    default:
+      break;
+  }
+  if (conv) {
+    PyObject* converted = conv(value);
     Py_DECREF(value);
-    Py_DECREF(key);
-    if (err) FAIL;
-    OK;
-}
-
-StackResult op_format_value(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *spec = (oparg & FVS_MASK) == FVS_HAVE_SPEC ? POP() : nullptr;
-    PyObject *value = POP();
-    PyObject *(*conv)(PyObject *) = nullptr;
-    switch (oparg & FVC_MASK) {
-        case FVC_STR: conv = PyObject_Str; break;
-        case FVC_REPR: conv = PyObject_Repr; break;
-        case FVC_ASCII: conv = PyObject_ASCII; break;
-        default: break;
+    if (!converted) {
+      Py_XDECREF(spec);
+      FAIL;
     }
-    if (conv) {
-        PyObject *converted = conv(value);
-        Py_DECREF(value);
-        if (!converted) { Py_XDECREF(spec); FAIL; }
-        value = converted;
-    }
-    PyObject *res = value;
-    if (!PyUnicode_CheckExact(value) || spec) {
-        res = PyObject_Format(value, spec);
-        Py_DECREF(value);
-        Py_XDECREF(spec);
-        if (!res) FAIL;
-    }
-    PUSH(res);
-    OK;
+    value = converted;
+  }
+  PyObject* res = value;
+  if (!PyUnicode_CheckExact(value) || spec) {
+    res = PyObject_Format(value, spec);
+    Py_DECREF(value);
+    Py_XDECREF(spec);
+    if (!res) FAIL;
+  }
+  PUSH(res);
+  OK;
 }
 
 // ---- unpacking ------------------------------------------------------------------------------------------
 
 // Unpacks `v` into argcnt values (plus a list and `after` values when after >= 0), stored downwards from
 // `top`. Returns false with an exception set and nothing stored.
-bool unpack_iterable(PyObject *v, int argcnt, int after, PyObject **top) {
-    PyObject **sp = top;
-    int i = 0;
-    PyObject *it = PyObject_GetIter(v);
-    if (!it) {
-        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(v)->tp_iter == nullptr && !PySequence_Check(v))
-            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(v)->tp_name);
-        return false;
-    }
-    for (; i < argcnt; i++) {
-        PyObject *w = PyIter_Next(it);
-        if (!w) {
-            if (!PyErr_Occurred()) {
-                if (after == -1)
-                    PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected %d, got %d)", argcnt, i);
-                else
-                    PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %d, got %d)",
-                                 argcnt + after, i);
-            }
-            goto error;
-        }
-        *--sp = w;
-    }
-    if (after == -1) {
-        PyObject *w = PyIter_Next(it);
-        if (!w) {
-            if (PyErr_Occurred()) goto error;
-            Py_DECREF(it);
-            return true;
-        }
-        Py_DECREF(w);
-        PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %d)", argcnt);
-        goto error;
-    }
-    {
-        PyObject *l = PySequence_List(it);
-        if (!l) goto error;
-        *--sp = l;
-        i++;
-        Py_ssize_t ll = PyList_GET_SIZE(l);
-        if (ll < after) {
-            PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %d, got %zd)",
-                         argcnt + after, argcnt + ll);
-            goto error;
-        }
-        for (int j = after; j > 0; j--, i++) *--sp = PyList_GET_ITEM(l, ll - j);
-        Py_SIZE(l) = ll - after;
-        Py_DECREF(it);
-        return true;
-    }
-error:
-    for (; i > 0; i--, sp++) Py_DECREF(*sp);
-    Py_XDECREF(it);
+bool unpack_iterable(PyObject* v, int argcnt, int after, PyObject** top) {
+  PyObject** sp = top;
+  int i = 0;
+  PyObject* it = PyObject_GetIter(v);
+  if (!it) {
+    if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(v)->tp_iter == nullptr && !PySequence_Check(v))
+      PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(v)->tp_name);
     return false;
-}
-
-StackResult op_unpack_sequence(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *seq = POP();
-    PyObject **items = nullptr;
-    if (PyTuple_CheckExact(seq) && PyTuple_GET_SIZE(seq) == oparg)
-        items = ((PyTupleObject *)seq)->ob_item;
-    else if (PyList_CheckExact(seq) && PyList_GET_SIZE(seq) == oparg)
-        items = ((PyListObject *)seq)->ob_item;
-    if (items) {
-        while (oparg--) {
-            Py_INCREF(items[oparg]);
-            PUSH(items[oparg]);
-        }
-    } else if (unpack_iterable(seq, oparg, -1, sp + oparg)) {
-        sp += oparg;
-    } else {
-        Py_DECREF(seq);
-        FAIL;
+  }
+  for (; i < argcnt; i++) {
+    PyObject* w = PyIter_Next(it);
+    if (!w) {
+      if (!PyErr_Occurred()) {
+        if (after == -1)
+          PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected %d, got %d)", argcnt, i);
+        else
+          PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %d, got %d)",
+                       argcnt + after, i);
+      }
+      goto error;
     }
-    Py_DECREF(seq);
-    OK;
+    *--sp = w;
+  }
+  if (after == -1) {
+    PyObject* w = PyIter_Next(it);
+    if (!w) {
+      if (PyErr_Occurred()) goto error;
+      Py_DECREF(it);
+      return true;
+    }
+    Py_DECREF(w);
+    PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %d)", argcnt);
+    goto error;
+  }
+  {
+    PyObject* l = PySequence_List(it);
+    if (!l) goto error;
+    *--sp = l;
+    i++;
+    Py_ssize_t ll = PyList_GET_SIZE(l);
+    if (ll < after) {
+      PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %d, got %zd)",
+                   argcnt + after, argcnt + ll);
+      goto error;
+    }
+    for (int j = after; j > 0; j--, i++) *--sp = PyList_GET_ITEM(l, ll - j);
+    Py_SIZE(l) = ll - after;
+    Py_DECREF(it);
+    return true;
+  }
+error:
+  for (; i > 0; i--, sp++) Py_DECREF(*sp);
+  Py_XDECREF(it);
+  return false;
 }
 
-StackResult op_unpack_ex(PyFrameObject *, PyObject **sp, int oparg) {
-    int total = (oparg & 0xFF) + (oparg >> 8) + 1;
-    PyObject *seq = POP();
-    bool ok = unpack_iterable(seq, oparg & 0xFF, oparg >> 8, sp + total);
+StackResult op_unpack_sequence(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* seq = POP();
+  PyObject** items = nullptr;
+  if (PyTuple_CheckExact(seq) && PyTuple_GET_SIZE(seq) == oparg)
+    items = ((PyTupleObject*)seq)->ob_item;
+  else if (PyList_CheckExact(seq) && PyList_GET_SIZE(seq) == oparg)
+    items = ((PyListObject*)seq)->ob_item;
+  if (items) {
+    while (oparg--) {
+      Py_INCREF(items[oparg]);
+      PUSH(items[oparg]);
+    }
+  } else if (unpack_iterable(seq, oparg, -1, sp + oparg)) {
+    sp += oparg;
+  } else {
     Py_DECREF(seq);
-    if (!ok) FAIL;
-    sp += total;
-    OK;
+    FAIL;
+  }
+  Py_DECREF(seq);
+  OK;
+}
+
+StackResult op_unpack_ex(PyFrameObject*, PyObject** sp, int oparg) {
+  int total = (oparg & 0xFF) + (oparg >> 8) + 1;
+  PyObject* seq = POP();
+  bool ok = unpack_iterable(seq, oparg & 0xFF, oparg >> 8, sp + total);
+  Py_DECREF(seq);
+  if (!ok) FAIL;
+  sp += total;
+  OK;
 }
 
 // ---- iteration ------------------------------------------------------------------------------------------
 
-StackResult op_get_iter(PyFrameObject *, PyObject **sp, int) {
-    PyObject *iterable = TOP();
-    PyObject *it = PyObject_GetIter(iterable);
-    Py_DECREF(iterable);
-    if (!it) { --sp; FAIL; }
-    TOP() = it;
-    OK;
+StackResult op_get_iter(PyFrameObject*, PyObject** sp, int) {
+  PyObject* iterable = TOP();
+  PyObject* it = PyObject_GetIter(iterable);
+  Py_DECREF(iterable);
+  if (!it) {
+    --sp;
+    FAIL;
+  }
+  TOP() = it;
+  OK;
 }
 
-StackResult op_get_yield_from_iter(PyFrameObject *f, PyObject **sp, int) {
-    PyObject *iterable = TOP();
-    if (PyCoro_CheckExact(iterable)) {
-        if (!(f->f_code->co_flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE))) {
-            PyErr_SetString(PyExc_TypeError, "cannot 'yield from' a coroutine object in a non-coroutine generator");
-            FAIL;
-        }
-    } else if (!PyGen_CheckExact(iterable)) {
-        PyObject *it = PyObject_GetIter(iterable);
-        Py_DECREF(iterable);
-        if (!it) { --sp; FAIL; }
-        TOP() = it;
+StackResult op_get_yield_from_iter(PyFrameObject* f, PyObject** sp, int) {
+  PyObject* iterable = TOP();
+  if (PyCoro_CheckExact(iterable)) {
+    if (!(f->f_code->co_flags & (CO_COROUTINE | CO_ITERABLE_COROUTINE))) {
+      PyErr_SetString(PyExc_TypeError, "cannot 'yield from' a coroutine object in a non-coroutine generator");
+      FAIL;
     }
-    OK;
+  } else if (!PyGen_CheckExact(iterable)) {
+    PyObject* it = PyObject_GetIter(iterable);
+    Py_DECREF(iterable);
+    if (!it) {
+      --sp;
+      FAIL;
+    }
+    TOP() = it;
+  }
+  OK;
 }
 
 // Branch helper: kOk with the next value pushed, kBranch when exhausted (iterator popped), kError.
-StackResult op_for_iter(PyFrameObject *, PyObject **sp, int) {
-    PyObject *it = TOP();
-    PyObject *next = Py_TYPE(it)->tp_iternext(it);
-    if (next) {
-        PUSH(next);
-        OK;
-    }
-    if (PyErr_Occurred()) {
-        if (!PyErr_ExceptionMatches(PyExc_StopIteration)) FAIL;
-        PyErr_Clear();
-    }
-    --sp;
-    Py_DECREF(it);
-    return StackResult{sp, kBranch};
+StackResult op_for_iter(PyFrameObject*, PyObject** sp, int) {
+  PyObject* it = TOP();
+  PyObject* next = Py_TYPE(it)->tp_iternext(it);
+  if (next) {
+    PUSH(next);
+    OK;
+  }
+  if (PyErr_Occurred()) {
+    if (!PyErr_ExceptionMatches(PyExc_StopIteration)) FAIL;
+    PyErr_Clear();
+  }
+  --sp;
+  Py_DECREF(it);
+  return StackResult{sp, kBranch};
 }
 
 // ---- imports --------------------------------------------------------------------------------------------
 
-StackResult op_import_name(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *name = name_at(f, oparg);
-    PyObject *fromlist = POP();
-    PyObject *level = TOP();
-    PyObject *res = nullptr;
-    static PyObject *import_str = PyUnicode_InternFromString("__import__");
-    PyObject *import_func = PyDict_GetItemWithError(f->f_builtins, import_str);
-    PyObject *locals = f->f_locals ? f->f_locals : Py_None;
-    if (!import_func) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ImportError, "__import__ not found");
-    } else if (import_func == _PyThreadState_GET()->interp->import_func) {
-        int ilevel = _PyLong_AsInt(level);
-        if (ilevel != -1 || !PyErr_Occurred())
-            res = PyImport_ImportModuleLevelObject(name, f->f_globals, locals, fromlist, ilevel);
-    } else {
-        Py_INCREF(import_func);
-        PyObject *args[5] = {name, f->f_globals, locals, fromlist, level};
-        res = _PyObject_Vectorcall(import_func, args, 5, nullptr);
-        Py_DECREF(import_func);
-    }
-    Py_DECREF(level);
-    Py_DECREF(fromlist);
-    if (!res) { --sp; FAIL; }
-    TOP() = res;
-    OK;
+StackResult op_import_name(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* name = name_at(f, oparg);
+  PyObject* fromlist = POP();
+  PyObject* level = TOP();
+  PyObject* res = nullptr;
+  static PyObject* import_str = PyUnicode_InternFromString("__import__");
+  PyObject* import_func = PyDict_GetItemWithError(f->f_builtins, import_str);
+  PyObject* locals = f->f_locals ? f->f_locals : Py_None;
+  if (!import_func) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_ImportError, "__import__ not found");
+  } else if (import_func == _PyThreadState_GET()->interp->import_func) {
+    int ilevel = _PyLong_AsInt(level);
+    if (ilevel != -1 || !PyErr_Occurred())
+      res = PyImport_ImportModuleLevelObject(name, f->f_globals, locals, fromlist, ilevel);
+  } else {
+    Py_INCREF(import_func);
+    PyObject* args[5] = {name, f->f_globals, locals, fromlist, level};
+    res = _PyObject_Vectorcall(import_func, args, 5, nullptr);
+    Py_DECREF(import_func);
+  }
+  Py_DECREF(level);
+  Py_DECREF(fromlist);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
 }
 
-StackResult op_import_from(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *res = nullptr;
-    int found = _PyObject_LookupAttr(TOP(), name_at(f, oparg), &res);
-    if (found < 0) FAIL;
-    // The circular-import fallback and its error messages are the interpreter's; let it redo the lookup.
-    if (found == 0) RETRY;
-    PUSH(res);
-    OK;
+StackResult op_import_from(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* res = nullptr;
+  int found = _PyObject_LookupAttr(TOP(), name_at(f, oparg), &res);
+  if (found < 0) FAIL;
+  // The circular-import fallback and its error messages are the interpreter's; let it redo the lookup.
+  if (found == 0) RETRY;
+  PUSH(res);
+  OK;
 }
 
 // ---- exceptions and blocks ------------------------------------------------------------------------------
 
 // Raises `exc` (a class or an instance) with an optional `cause`; steals both. Always leaves an exception.
-void do_raise(PyObject *exc, PyObject *cause) {
-    PyObject *type = nullptr, *value = nullptr;
-    if (PyExceptionClass_Check(exc)) {
-        type = exc;
-        value = _PyObject_CallNoArg(exc);
-        if (!value) goto fail;
-        if (!PyExceptionInstance_Check(value)) {
-            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
-                         type, Py_TYPE(value));
-            goto fail;
-        }
-    } else if (PyExceptionInstance_Check(exc)) {
-        value = exc;
-        type = PyExceptionInstance_Class(exc);
-        Py_INCREF(type);
+void do_raise(PyObject* exc, PyObject* cause) {
+  PyObject *type = nullptr, *value = nullptr;
+  if (PyExceptionClass_Check(exc)) {
+    type = exc;
+    value = _PyObject_CallNoArg(exc);
+    if (!value) goto fail;
+    if (!PyExceptionInstance_Check(value)) {
+      PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                   type, Py_TYPE(value));
+      goto fail;
+    }
+  } else if (PyExceptionInstance_Check(exc)) {
+    value = exc;
+    type = PyExceptionInstance_Class(exc);
+    Py_INCREF(type);
+  } else {
+    Py_DECREF(exc);
+    PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
+    goto fail;
+  }
+  if (cause) {
+    PyObject* fixed;
+    if (PyExceptionClass_Check(cause)) {
+      fixed = _PyObject_CallNoArg(cause);
+      if (!fixed) goto fail;
+      Py_DECREF(cause);
+    } else if (PyExceptionInstance_Check(cause)) {
+      fixed = cause;
+    } else if (cause == Py_None) {
+      Py_DECREF(cause);
+      fixed = nullptr;
     } else {
-        Py_DECREF(exc);
-        PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
-        goto fail;
+      PyErr_SetString(PyExc_TypeError, "exception causes must derive from BaseException");
+      goto fail;
     }
-    if (cause) {
-        PyObject *fixed;
-        if (PyExceptionClass_Check(cause)) {
-            fixed = _PyObject_CallNoArg(cause);
-            if (!fixed) goto fail;
-            Py_DECREF(cause);
-        } else if (PyExceptionInstance_Check(cause)) {
-            fixed = cause;
-        } else if (cause == Py_None) {
-            Py_DECREF(cause);
-            fixed = nullptr;
-        } else {
-            PyErr_SetString(PyExc_TypeError, "exception causes must derive from BaseException");
-            goto fail;
-        }
-        cause = nullptr;
-        PyException_SetCause(value, fixed);  // steals
-    }
-    PyErr_SetObject(type, value);
-    Py_DECREF(value);
-    Py_DECREF(type);
-    return;
+    cause = nullptr;
+    PyException_SetCause(value, fixed);  // steals
+  }
+  PyErr_SetObject(type, value);
+  Py_DECREF(value);
+  Py_DECREF(type);
+  return;
 fail:
-    Py_XDECREF(value);
-    Py_XDECREF(type);
-    Py_XDECREF(cause);
+  Py_XDECREF(value);
+  Py_XDECREF(type);
+  Py_XDECREF(cause);
 }
 
 // Only for oparg 1 and 2: a bare `raise` re-raises without a new traceback entry, which the compiler leaves
 // to the interpreter.
-StackResult op_raise_varargs(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *cause = oparg == 2 ? POP() : nullptr;
-    PyObject *exc = POP();
-    do_raise(exc, cause);
+StackResult op_raise_varargs(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* cause = oparg == 2 ? POP() : nullptr;
+  PyObject* exc = POP();
+  do_raise(exc, cause);
+  FAIL;
+}
+
+StackResult op_setup_finally(PyFrameObject* f, PyObject** sp, int oparg) {
+  // oparg here is the absolute handler offset, resolved by the compiler.
+  PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
+  OK;
+}
+
+StackResult op_pop_block(PyFrameObject* f, PyObject** sp, int) {
+  PyFrame_BlockPop(f);
+  OK;
+}
+
+StackResult op_pop_except(PyFrameObject* f, PyObject** sp, int) {
+  PyTryBlock* b = PyFrame_BlockPop(f);
+  if (b->b_type != EXCEPT_HANDLER) {
+    PyErr_SetString(PyExc_SystemError, "popped block is not an except handler");
     FAIL;
-}
-
-StackResult op_setup_finally(PyFrameObject *f, PyObject **sp, int oparg) {
-    // oparg here is the absolute handler offset, resolved by the compiler.
-    PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
-    OK;
-}
-
-StackResult op_pop_block(PyFrameObject *f, PyObject **sp, int) {
-    PyFrame_BlockPop(f);
-    OK;
-}
-
-StackResult op_pop_except(PyFrameObject *f, PyObject **sp, int) {
-    PyTryBlock *b = PyFrame_BlockPop(f);
-    if (b->b_type != EXCEPT_HANDLER) {
-        PyErr_SetString(PyExc_SystemError, "popped block is not an except handler");
-        FAIL;
-    }
-    _PyErr_StackItem *info = _PyThreadState_GET()->exc_info;
-    PyObject *type = info->exc_type, *value = info->exc_value, *tb = info->exc_traceback;
-    info->exc_type = POP();
-    info->exc_value = POP();
-    info->exc_traceback = POP();
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
-    OK;
+  }
+  _PyErr_StackItem* info = _PyThreadState_GET()->exc_info;
+  PyObject *type = info->exc_type, *value = info->exc_value, *tb = info->exc_traceback;
+  info->exc_type = POP();
+  info->exc_value = POP();
+  info->exc_traceback = POP();
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(tb);
+  OK;
 }
 
 // The normal (no exception, no pending return) exit of a finally block; anything else is the interpreter's.
-StackResult op_end_finally(PyFrameObject *, PyObject **sp, int) {
-    if (TOP() != nullptr) RETRY;
-    --sp;
-    OK;
+StackResult op_end_finally(PyFrameObject*, PyObject** sp, int) {
+  if (TOP() != nullptr) RETRY;
+  --sp;
+  OK;
 }
 
-StackResult op_pop_finally(PyFrameObject *, PyObject **sp, int oparg) {
-    PyObject *exc = oparg ? SECOND() : TOP();
-    if (exc != nullptr && !PyLong_CheckExact(exc)) RETRY;
-    PyObject *res = oparg ? POP() : nullptr;
-    Py_XDECREF(POP());
-    if (oparg) PUSH(res);
-    OK;
+StackResult op_pop_finally(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* exc = oparg ? SECOND() : TOP();
+  if (exc != nullptr && !PyLong_CheckExact(exc)) RETRY;
+  PyObject* res = oparg ? POP() : nullptr;
+  Py_XDECREF(POP());
+  if (oparg) PUSH(res);
+  OK;
 }
 
-PyObject *special_lookup(PyObject *o, _Py_Identifier *id) {
-    PyObject *res = _PyObject_LookupSpecial(o, id);
-    if (!res && !PyErr_Occurred()) PyErr_SetObject(PyExc_AttributeError, id->object);
-    return res;
+PyObject* special_lookup(PyObject* o, _Py_Identifier* id) {
+  PyObject* res = _PyObject_LookupSpecial(o, id);
+  if (!res && !PyErr_Occurred()) PyErr_SetObject(PyExc_AttributeError, id->object);
+  return res;
 }
 
-StackResult op_setup_with(PyFrameObject *f, PyObject **sp, int oparg) {
-    _Py_IDENTIFIER(__enter__);
-    _Py_IDENTIFIER(__exit__);
-    PyObject *mgr = TOP();
-    PyObject *enter = special_lookup(mgr, &PyId___enter__);
-    if (!enter) FAIL;
-    PyObject *exit = special_lookup(mgr, &PyId___exit__);
-    if (!exit) { Py_DECREF(enter); FAIL; }
-    TOP() = exit;
-    Py_DECREF(mgr);
-    PyObject *res = _PyObject_CallNoArg(enter);
+StackResult op_setup_with(PyFrameObject* f, PyObject** sp, int oparg) {
+  _Py_IDENTIFIER(__enter__);
+  _Py_IDENTIFIER(__exit__);
+  PyObject* mgr = TOP();
+  PyObject* enter = special_lookup(mgr, &PyId___enter__);
+  if (!enter) FAIL;
+  PyObject* exit = special_lookup(mgr, &PyId___exit__);
+  if (!exit) {
     Py_DECREF(enter);
-    if (!res) FAIL;
-    PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
-    PUSH(res);
-    OK;
+    FAIL;
+  }
+  TOP() = exit;
+  Py_DECREF(mgr);
+  PyObject* res = _PyObject_CallNoArg(enter);
+  Py_DECREF(enter);
+  if (!res) FAIL;
+  PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
+  PUSH(res);
+  OK;
 }
 
-// Leaving a `with` block normally: exit(None, None, None). With an exception pending, the interpreter does it.
-StackResult op_with_cleanup_start(PyFrameObject *, PyObject **sp, int) {
-    if (TOP() != nullptr) RETRY;
-    --sp;
-    PyObject *exit = TOP();
-    TOP() = nullptr;
-    PyObject *args[3] = {Py_None, Py_None, Py_None};
-    PyObject *res = _PyObject_Vectorcall(exit, args, 3, nullptr);
-    Py_DECREF(exit);
-    if (!res) FAIL;
-    Py_INCREF(Py_None);
-    PUSH(Py_None);
-    PUSH(res);
-    OK;
+// Leaving a `with` block normally: exit(None, None, None). With an exception pending, the interpreter does
+// it.
+StackResult op_with_cleanup_start(PyFrameObject*, PyObject** sp, int) {
+  if (TOP() != nullptr) RETRY;
+  --sp;
+  PyObject* exit = TOP();
+  TOP() = nullptr;
+  PyObject* args[3] = {Py_None, Py_None, Py_None};
+  PyObject* res = _PyObject_Vectorcall(exit, args, 3, nullptr);
+  Py_DECREF(exit);
+  if (!res) FAIL;
+  Py_INCREF(Py_None);
+  PUSH(Py_None);
+  PUSH(res);
+  OK;
 }
 
-StackResult op_with_cleanup_finish(PyFrameObject *, PyObject **sp, int) {
-    if (SECOND() != Py_None) RETRY;
-    Py_DECREF(POP());
-    Py_DECREF(POP());
-    OK;
+StackResult op_with_cleanup_finish(PyFrameObject*, PyObject** sp, int) {
+  if (SECOND() != Py_None) RETRY;
+  Py_DECREF(POP());
+  Py_DECREF(POP());
+  OK;
 }
 
-StackResult op_setup_async_with(PyFrameObject *f, PyObject **sp, int oparg) {
-    PyObject *res = POP();
-    PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
-    PUSH(res);
-    OK;
+StackResult op_setup_async_with(PyFrameObject* f, PyObject** sp, int oparg) {
+  PyObject* res = POP();
+  PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
+  PUSH(res);
+  OK;
 }
 
-StackResult op_before_async_with(PyFrameObject *, PyObject **sp, int) {
-    _Py_IDENTIFIER(__aenter__);
-    _Py_IDENTIFIER(__aexit__);
-    PyObject *mgr = TOP();
-    PyObject *exit = special_lookup(mgr, &PyId___aexit__);
-    if (!exit) FAIL;
-    TOP() = exit;
-    PyObject *enter = special_lookup(mgr, &PyId___aenter__);
-    Py_DECREF(mgr);
-    if (!enter) FAIL;
-    PyObject *res = _PyObject_CallNoArg(enter);
-    Py_DECREF(enter);
-    if (!res) FAIL;
-    PUSH(res);
-    OK;
+StackResult op_before_async_with(PyFrameObject*, PyObject** sp, int) {
+  _Py_IDENTIFIER(__aenter__);
+  _Py_IDENTIFIER(__aexit__);
+  PyObject* mgr = TOP();
+  PyObject* exit = special_lookup(mgr, &PyId___aexit__);
+  if (!exit) FAIL;
+  TOP() = exit;
+  PyObject* enter = special_lookup(mgr, &PyId___aenter__);
+  Py_DECREF(mgr);
+  if (!enter) FAIL;
+  PyObject* res = _PyObject_CallNoArg(enter);
+  Py_DECREF(enter);
+  if (!res) FAIL;
+  PUSH(res);
+  OK;
 }
 
 // ---- generators and coroutines --------------------------------------------------------------------------
 
-StackResult op_get_awaitable(PyFrameObject *f, PyObject **sp, int) {
-    PyObject *iterable = TOP();
-    PyObject *iter = _PyCoro_GetAwaitableIter(iterable);
-    if (!iter) {
-        PyTypeObject *type = Py_TYPE(iterable);
-        if (type->tp_as_async == nullptr || type->tp_as_async->am_await == nullptr) {
-            const _Py_CODEUNIT *code = (const _Py_CODEUNIT *)PyBytes_AS_STRING(f->f_code->co_code);
-            int prev = f->f_lasti >= 2 ? _Py_OPCODE(code[f->f_lasti / 2 - 1]) : 0;
-            if (prev == BEFORE_ASYNC_WITH)
-                PyErr_Format(PyExc_TypeError,
-                             "'async with' received an object from __aenter__ that does not implement __await__: "
-                             "%.100s",
-                             type->tp_name);
-            else if (prev == WITH_CLEANUP_START)
-                PyErr_Format(PyExc_TypeError,
-                             "'async with' received an object from __aexit__ that does not implement __await__: "
-                             "%.100s",
-                             type->tp_name);
-        }
+StackResult op_get_awaitable(PyFrameObject* f, PyObject** sp, int) {
+  PyObject* iterable = TOP();
+  PyObject* iter = _PyCoro_GetAwaitableIter(iterable);
+  if (!iter) {
+    PyTypeObject* type = Py_TYPE(iterable);
+    if (type->tp_as_async == nullptr || type->tp_as_async->am_await == nullptr) {
+      const _Py_CODEUNIT* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
+      int prev = f->f_lasti >= 2 ? _Py_OPCODE(code[f->f_lasti / 2 - 1]) : 0;
+      if (prev == BEFORE_ASYNC_WITH)
+        PyErr_Format(PyExc_TypeError,
+                     "'async with' received an object from __aenter__ that does not implement __await__: "
+                     "%.100s",
+                     type->tp_name);
+      else if (prev == WITH_CLEANUP_START)
+        PyErr_Format(PyExc_TypeError,
+                     "'async with' received an object from __aexit__ that does not implement __await__: "
+                     "%.100s",
+                     type->tp_name);
     }
-    Py_DECREF(iterable);
-    if (iter && PyCoro_CheckExact(iter)) {
-        PyObject *yf = _PyGen_yf((PyGenObject *)iter);
-        if (yf) {
-            Py_DECREF(yf);
-            Py_CLEAR(iter);
-            PyErr_SetString(PyExc_RuntimeError, "coroutine is being awaited already");
-        }
+  }
+  Py_DECREF(iterable);
+  if (iter && PyCoro_CheckExact(iter)) {
+    PyObject* yf = _PyGen_yf((PyGenObject*)iter);
+    if (yf) {
+      Py_DECREF(yf);
+      Py_CLEAR(iter);
+      PyErr_SetString(PyExc_RuntimeError, "coroutine is being awaited already");
     }
-    if (!iter) { --sp; FAIL; }
-    TOP() = iter;
-    OK;
+  }
+  if (!iter) {
+    --sp;
+    FAIL;
+  }
+  TOP() = iter;
+  OK;
 }
 
 // kOk: the sub-iterator finished and its value replaced it on the stack. kBranch: yield the value left in
 // sp[0] (just above the stack) and re-run this instruction on resumption. kError.
-StackResult op_yield_from(PyFrameObject *, PyObject **sp, int) {
-    PyObject *v = POP();
-    PyObject *receiver = TOP();
-    PyObject *retval;
-    if (PyGen_CheckExact(receiver) || PyCoro_CheckExact(receiver)) {
-        retval = _PyGen_Send((PyGenObject *)receiver, v);
-    } else {
-        _Py_IDENTIFIER(send);
-        if (v == Py_None)
-            retval = Py_TYPE(receiver)->tp_iternext(receiver);
-        else
-            retval = _PyObject_CallMethodIdObjArgs(receiver, &PyId_send, v, NULL);
-    }
-    Py_DECREF(v);
-    if (retval) {
-        sp[0] = retval;
-        return StackResult{sp, kBranch};
-    }
-    PyObject *val;
-    if (_PyGen_FetchStopIterationValue(&val) < 0) FAIL;
-    Py_DECREF(receiver);
-    TOP() = val;
-    OK;
+StackResult op_yield_from(PyFrameObject*, PyObject** sp, int) {
+  PyObject* v = POP();
+  PyObject* receiver = TOP();
+  PyObject* retval;
+  if (PyGen_CheckExact(receiver) || PyCoro_CheckExact(receiver)) {
+    retval = _PyGen_Send((PyGenObject*)receiver, v);
+  } else {
+    _Py_IDENTIFIER(send);
+    if (v == Py_None)
+      retval = Py_TYPE(receiver)->tp_iternext(receiver);
+    else
+      retval = _PyObject_CallMethodIdObjArgs(receiver, &PyId_send, v, NULL);
+  }
+  Py_DECREF(v);
+  if (retval) {
+    sp[0] = retval;
+    return StackResult{sp, kBranch};
+  }
+  PyObject* val;
+  if (_PyGen_FetchStopIterationValue(&val) < 0) FAIL;
+  Py_DECREF(receiver);
+  TOP() = val;
+  OK;
 }
 
 // Called for YIELD_VALUE in async generators: wraps the value as the interpreter does.
-StackResult op_async_gen_wrap(PyFrameObject *, PyObject **sp, int) {
-    PyObject *v = TOP();
-    PyObject *w = _PyAsyncGenValueWrapperNew(v);
-    Py_DECREF(v);
-    if (!w) { --sp; FAIL; }
-    TOP() = w;
-    OK;
+StackResult op_async_gen_wrap(PyFrameObject*, PyObject** sp, int) {
+  PyObject* v = TOP();
+  PyObject* w = _PyAsyncGenValueWrapperNew(v);
+  Py_DECREF(v);
+  if (!w) {
+    --sp;
+    FAIL;
+  }
+  TOP() = w;
+  OK;
 }
 
 // ---- module-level and interactive -----------------------------------------------------------------------
 
-StackResult op_print_expr(PyFrameObject *, PyObject **sp, int) {
-    PyObject *value = POP();
-    PyObject *hook = PySys_GetObject("displayhook");
-    if (!hook) {
-        PyErr_SetString(PyExc_RuntimeError, "lost sys.displayhook");
-        Py_DECREF(value);
-        FAIL;
-    }
-    PyObject *res = PyObject_CallFunctionObjArgs(hook, value, NULL);
+StackResult op_print_expr(PyFrameObject*, PyObject** sp, int) {
+  PyObject* value = POP();
+  PyObject* hook = PySys_GetObject("displayhook");
+  if (!hook) {
+    PyErr_SetString(PyExc_RuntimeError, "lost sys.displayhook");
     Py_DECREF(value);
-    if (!res) FAIL;
-    Py_DECREF(res);
-    OK;
+    FAIL;
+  }
+  PyObject* res = PyObject_CallFunctionObjArgs(hook, value, NULL);
+  Py_DECREF(value);
+  if (!res) FAIL;
+  Py_DECREF(res);
+  OK;
 }
 
-StackResult op_load_build_class(PyFrameObject *f, PyObject **sp, int) {
-    static PyObject *name = PyUnicode_InternFromString("__build_class__");
-    PyObject *bc = mapping_lookup(f->f_builtins, name);
-    if (!bc) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_NameError, "__build_class__ not found");
-        FAIL;
-    }
-    PUSH(bc);
-    OK;
+StackResult op_load_build_class(PyFrameObject* f, PyObject** sp, int) {
+  static PyObject* name = PyUnicode_InternFromString("__build_class__");
+  PyObject* bc = mapping_lookup(f->f_builtins, name);
+  if (!bc) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_NameError, "__build_class__ not found");
+    FAIL;
+  }
+  PUSH(bc);
+  OK;
 }
 
-StackResult op_setup_annotations(PyFrameObject *f, PyObject **sp, int) {
-    static PyObject *name = PyUnicode_InternFromString("__annotations__");
-    if (!f->f_locals) {
-        PyErr_Format(PyExc_SystemError, "no locals found when setting up annotations");
-        FAIL;
-    }
-    PyObject *ann = mapping_lookup(f->f_locals, name);
-    if (ann) {
-        Py_DECREF(ann);
-        OK;
-    }
-    if (PyErr_Occurred()) FAIL;
-    PyObject *d = PyDict_New();
-    if (!d) FAIL;
-    int err = PyObject_SetItem(f->f_locals, name, d);
-    Py_DECREF(d);
-    if (err) FAIL;
+StackResult op_setup_annotations(PyFrameObject* f, PyObject** sp, int) {
+  static PyObject* name = PyUnicode_InternFromString("__annotations__");
+  if (!f->f_locals) {
+    PyErr_Format(PyExc_SystemError, "no locals found when setting up annotations");
+    FAIL;
+  }
+  PyObject* ann = mapping_lookup(f->f_locals, name);
+  if (ann) {
+    Py_DECREF(ann);
     OK;
+  }
+  if (PyErr_Occurred()) FAIL;
+  PyObject* d = PyDict_New();
+  if (!d) FAIL;
+  int err = PyObject_SetItem(f->f_locals, name, d);
+  Py_DECREF(d);
+  if (err) FAIL;
+  OK;
 }
 
 // Branch helpers for `and`/`or`: kBranch jumps keeping the value, kOk pops it.
 template <bool JumpIfTrue>
-StackResult op_jump_if_or_pop(PyFrameObject *, PyObject **sp, int) {
-    PyObject *v = TOP();
-    int truth = v == Py_True ? 1 : v == Py_False ? 0 : PyObject_IsTrue(v);
-    if (truth < 0) FAIL;
-    if ((truth != 0) == JumpIfTrue) return StackResult{sp, kBranch};
-    --sp;
-    Py_DECREF(v);
-    OK;
+StackResult op_jump_if_or_pop(PyFrameObject*, PyObject** sp, int) {
+  PyObject* v = TOP();
+  int truth = v == Py_True ? 1 : v == Py_False ? 0 : PyObject_IsTrue(v);
+  if (truth < 0) FAIL;
+  if ((truth != 0) == JumpIfTrue) return StackResult{sp, kBranch};
+  --sp;
+  Py_DECREF(v);
+  OK;
 }
 
-StackResult op_dispatch_missing(PyFrameObject *, PyObject **sp, int) { RETRY; }
+StackResult op_dispatch_missing(PyFrameObject*, PyObject** sp, int) {
+  RETRY;
+}
 
 }  // namespace
 
-extern "C" void pyston_jit_clear_stack(PyFrameObject *f, PyObject **sp) {
-    while (sp > f->f_valuestack) Py_XDECREF(*--sp);
+extern "C" void pyston_jit_clear_stack(PyFrameObject* f, PyObject** sp) {
+  while (sp > f->f_valuestack) Py_XDECREF(*--sp);
 }
 
-extern "C" int pyston_jit_truth_decref(PyObject *v) {
-    int r = PyObject_IsTrue(v);
-    Py_DECREF(v);
-    return r;
+extern "C" int pyston_jit_truth_decref(PyObject* v) {
+  int r = PyObject_IsTrue(v);
+  Py_DECREF(v);
+  return r;
 }
 
-extern "C" StackResult pyston_jit_unbound_local(PyFrameObject *f, PyObject **sp, int oparg) {
-    format_name_error(PyExc_UnboundLocalError, kUnboundLocalMsg, PyTuple_GetItem(f->f_code->co_varnames, oparg));
-    FAIL;
+extern "C" StackResult pyston_jit_unbound_local(PyFrameObject* f, PyObject** sp, int oparg) {
+  format_name_error(PyExc_UnboundLocalError, kUnboundLocalMsg,
+                    PyTuple_GetItem(f->f_code->co_varnames, oparg));
+  FAIL;
 }
 
-extern "C" int pyston_jit_eval_breaker(PyFrameObject *) {
-    _ceval_runtime_state *ceval = &_PyRuntime.ceval;
-    PyThreadState *ts = _PyThreadState_GET();
-    if (_Py_atomic_load_relaxed(&ceval->signals_pending) || _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)) {
-        if (Py_MakePendingCalls() < 0) return -1;
-    }
-    if (_Py_atomic_load_relaxed(&ceval->gil_drop_request)) {
-        PyEval_RestoreThread(PyEval_SaveThread());  // lets the requesting thread take the GIL
-    }
-    if (ts->async_exc) {
-        PyObject *exc = ts->async_exc;
-        ts->async_exc = nullptr;
-        ceval->pending.async_exc = 0;
-        bool main = PyThread_get_thread_ident() == _PyRuntime.main_thread;
-        int again = _Py_atomic_load_relaxed(&ceval->gil_drop_request) ||
-                    (main && (_Py_atomic_load_relaxed(&ceval->signals_pending) ||
-                              _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)));
-        _Py_atomic_store_relaxed(&ceval->eval_breaker, again);
-        PyErr_SetNone(exc);
-        Py_DECREF(exc);
-        return -1;
-    }
-    return 0;
+extern "C" int pyston_jit_eval_breaker(PyFrameObject*) {
+  _ceval_runtime_state* ceval = &_PyRuntime.ceval;
+  PyThreadState* ts = _PyThreadState_GET();
+  if (_Py_atomic_load_relaxed(&ceval->signals_pending) ||
+      _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)) {
+    if (Py_MakePendingCalls() < 0) return -1;
+  }
+  if (_Py_atomic_load_relaxed(&ceval->gil_drop_request)) {
+    PyEval_RestoreThread(PyEval_SaveThread());  // lets the requesting thread take the GIL
+  }
+  if (ts->async_exc) {
+    PyObject* exc = ts->async_exc;
+    ts->async_exc = nullptr;
+    ceval->pending.async_exc = 0;
+    bool main = PyThread_get_thread_ident() == _PyRuntime.main_thread;
+    int again = _Py_atomic_load_relaxed(&ceval->gil_drop_request) ||
+                (main && (_Py_atomic_load_relaxed(&ceval->signals_pending) ||
+                          _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)));
+    _Py_atomic_store_relaxed(&ceval->eval_breaker, again);
+    PyErr_SetNone(exc);
+    Py_DECREF(exc);
+    return -1;
+  }
+  return 0;
 }
 
 OpcodeHelper helper_for(int opcode) {
-    switch (opcode) {
-        case UNARY_POSITIVE: return unary<PyNumber_Positive>;
-        case UNARY_NEGATIVE: return unary<PyNumber_Negative>;
-        case UNARY_INVERT: return unary<PyNumber_Invert>;
-        case UNARY_NOT: return op_unary_not;
-        case BINARY_POWER: return binary<power>;
-        case BINARY_MULTIPLY: return binary<PyNumber_Multiply, Arith::kMul>;
-        case BINARY_MATRIX_MULTIPLY: return binary<PyNumber_MatrixMultiply>;
-        case BINARY_MODULO: return binary<PyNumber_Remainder, Arith::kMod>;
-        case BINARY_ADD: return op_add<false>;
-        case BINARY_SUBTRACT: return binary<PyNumber_Subtract, Arith::kSub>;
-        case BINARY_SUBSCR: return binary<PyObject_GetItem>;
-        case BINARY_FLOOR_DIVIDE: return binary<PyNumber_FloorDivide, Arith::kFloorDiv>;
-        case BINARY_TRUE_DIVIDE: return binary<PyNumber_TrueDivide, Arith::kTrueDiv>;
-        case BINARY_LSHIFT: return binary<PyNumber_Lshift>;
-        case BINARY_RSHIFT: return binary<PyNumber_Rshift>;
-        case BINARY_AND: return binary<PyNumber_And>;
-        case BINARY_XOR: return binary<PyNumber_Xor>;
-        case BINARY_OR: return binary<PyNumber_Or>;
-        case INPLACE_POWER: return binary<inplace_power>;
-        case INPLACE_MULTIPLY: return binary<PyNumber_InPlaceMultiply, Arith::kMul>;
-        case INPLACE_MATRIX_MULTIPLY: return binary<PyNumber_InPlaceMatrixMultiply>;
-        case INPLACE_MODULO: return binary<PyNumber_InPlaceRemainder, Arith::kMod>;
-        case INPLACE_ADD: return op_add<true>;
-        case INPLACE_SUBTRACT: return binary<PyNumber_InPlaceSubtract, Arith::kSub>;
-        case INPLACE_FLOOR_DIVIDE: return binary<PyNumber_InPlaceFloorDivide, Arith::kFloorDiv>;
-        case INPLACE_TRUE_DIVIDE: return binary<PyNumber_InPlaceTrueDivide, Arith::kTrueDiv>;
-        case INPLACE_LSHIFT: return binary<PyNumber_InPlaceLshift>;
-        case INPLACE_RSHIFT: return binary<PyNumber_InPlaceRshift>;
-        case INPLACE_AND: return binary<PyNumber_InPlaceAnd>;
-        case INPLACE_XOR: return binary<PyNumber_InPlaceXor>;
-        case INPLACE_OR: return binary<PyNumber_InPlaceOr>;
-        case STORE_SUBSCR: return op_store_subscr;
-        case DELETE_SUBSCR: return op_delete_subscr;
-        case COMPARE_OP: return op_compare_op;
-        case STORE_NAME: return op_store_name;
-        case DELETE_NAME: return op_delete_name;
-        case LOAD_NAME: return op_load_name;
-        case LOAD_GLOBAL: return op_load_global;
-        case STORE_GLOBAL: return op_store_global;
-        case DELETE_GLOBAL: return op_delete_global;
-        case DELETE_FAST: return op_delete_fast;
-        case LOAD_CLOSURE: return op_load_closure;
-        case LOAD_DEREF: return op_load_deref;
-        case STORE_DEREF: return op_store_deref;
-        case DELETE_DEREF: return op_delete_deref;
-        case LOAD_CLASSDEREF: return op_load_classderef;
-        case LOAD_ATTR: return op_load_attr;
-        case STORE_ATTR: return op_store_attr;
-        case DELETE_ATTR: return op_delete_attr;
-        case LOAD_METHOD: return op_load_method;
-        case CALL_FUNCTION: return op_call_function;
-        case CALL_FUNCTION_KW: return op_call_function_kw;
-        case CALL_METHOD: return op_call_method;
-        case CALL_FUNCTION_EX: return op_call_function_ex;
-        case MAKE_FUNCTION: return op_make_function;
-        case BUILD_TUPLE: return op_build_tuple;
-        case BUILD_LIST: return op_build_list;
-        case BUILD_SET: return op_build_set;
-        case BUILD_MAP: return op_build_map;
-        case BUILD_CONST_KEY_MAP: return op_build_const_key_map;
-        case BUILD_STRING: return op_build_string;
-        case BUILD_TUPLE_UNPACK: return op_build_sequence_unpack<BUILD_TUPLE_UNPACK>;
-        case BUILD_TUPLE_UNPACK_WITH_CALL: return op_build_sequence_unpack<BUILD_TUPLE_UNPACK_WITH_CALL>;
-        case BUILD_LIST_UNPACK: return op_build_sequence_unpack<BUILD_LIST_UNPACK>;
-        case BUILD_SET_UNPACK: return op_build_set_unpack;
-        case BUILD_MAP_UNPACK: return op_build_map_unpack;
-        case BUILD_MAP_UNPACK_WITH_CALL: return op_build_map_unpack_with_call;
-        case BUILD_SLICE: return op_build_slice;
-        case LIST_APPEND: return op_list_append;
-        case SET_ADD: return op_set_add;
-        case MAP_ADD: return op_map_add;
-        case FORMAT_VALUE: return op_format_value;
-        case UNPACK_SEQUENCE: return op_unpack_sequence;
-        case UNPACK_EX: return op_unpack_ex;
-        case GET_ITER: return op_get_iter;
-        case GET_YIELD_FROM_ITER: return op_get_yield_from_iter;
-        case FOR_ITER: return op_for_iter;
-        case IMPORT_NAME: return op_import_name;
-        case IMPORT_FROM: return op_import_from;
-        case RAISE_VARARGS: return op_raise_varargs;
-        case SETUP_FINALLY: return op_setup_finally;
-        case POP_BLOCK: return op_pop_block;
-        case POP_EXCEPT: return op_pop_except;
-        case END_FINALLY: return op_end_finally;
-        case POP_FINALLY: return op_pop_finally;
-        case SETUP_WITH: return op_setup_with;
-        case WITH_CLEANUP_START: return op_with_cleanup_start;
-        case WITH_CLEANUP_FINISH: return op_with_cleanup_finish;
-        case SETUP_ASYNC_WITH: return op_setup_async_with;
-        case BEFORE_ASYNC_WITH: return op_before_async_with;
-        case GET_AWAITABLE: return op_get_awaitable;
-        case YIELD_FROM: return op_yield_from;
-        case YIELD_VALUE: return op_async_gen_wrap;
-        case PRINT_EXPR: return op_print_expr;
-        case LOAD_BUILD_CLASS: return op_load_build_class;
-        case SETUP_ANNOTATIONS: return op_setup_annotations;
-        case JUMP_IF_TRUE_OR_POP: return op_jump_if_or_pop<true>;
-        case JUMP_IF_FALSE_OR_POP: return op_jump_if_or_pop<false>;
-        // Left to the interpreter (deopt before the instruction): rare and control-flow heavy.
-        case IMPORT_STAR:
-        case CALL_FINALLY:
-        case GET_AITER:
-        case GET_ANEXT:
-        case END_ASYNC_FOR: return op_dispatch_missing;
-        default: return nullptr;
-    }
+  switch (opcode) {
+    case UNARY_POSITIVE:
+      return unary<PyNumber_Positive>;
+    case UNARY_NEGATIVE:
+      return unary<PyNumber_Negative>;
+    case UNARY_INVERT:
+      return unary<PyNumber_Invert>;
+    case UNARY_NOT:
+      return op_unary_not;
+    case BINARY_POWER:
+      return binary<power>;
+    case BINARY_MULTIPLY:
+      return binary<PyNumber_Multiply, Arith::kMul>;
+    case BINARY_MATRIX_MULTIPLY:
+      return binary<PyNumber_MatrixMultiply>;
+    case BINARY_MODULO:
+      return binary<PyNumber_Remainder, Arith::kMod>;
+    case BINARY_ADD:
+      return op_add<false>;
+    case BINARY_SUBTRACT:
+      return binary<PyNumber_Subtract, Arith::kSub>;
+    case BINARY_SUBSCR:
+      return binary<PyObject_GetItem>;
+    case BINARY_FLOOR_DIVIDE:
+      return binary<PyNumber_FloorDivide, Arith::kFloorDiv>;
+    case BINARY_TRUE_DIVIDE:
+      return binary<PyNumber_TrueDivide, Arith::kTrueDiv>;
+    case BINARY_LSHIFT:
+      return binary<PyNumber_Lshift>;
+    case BINARY_RSHIFT:
+      return binary<PyNumber_Rshift>;
+    case BINARY_AND:
+      return binary<PyNumber_And>;
+    case BINARY_XOR:
+      return binary<PyNumber_Xor>;
+    case BINARY_OR:
+      return binary<PyNumber_Or>;
+    case INPLACE_POWER:
+      return binary<inplace_power>;
+    case INPLACE_MULTIPLY:
+      return binary<PyNumber_InPlaceMultiply, Arith::kMul>;
+    case INPLACE_MATRIX_MULTIPLY:
+      return binary<PyNumber_InPlaceMatrixMultiply>;
+    case INPLACE_MODULO:
+      return binary<PyNumber_InPlaceRemainder, Arith::kMod>;
+    case INPLACE_ADD:
+      return op_add<true>;
+    case INPLACE_SUBTRACT:
+      return binary<PyNumber_InPlaceSubtract, Arith::kSub>;
+    case INPLACE_FLOOR_DIVIDE:
+      return binary<PyNumber_InPlaceFloorDivide, Arith::kFloorDiv>;
+    case INPLACE_TRUE_DIVIDE:
+      return binary<PyNumber_InPlaceTrueDivide, Arith::kTrueDiv>;
+    case INPLACE_LSHIFT:
+      return binary<PyNumber_InPlaceLshift>;
+    case INPLACE_RSHIFT:
+      return binary<PyNumber_InPlaceRshift>;
+    case INPLACE_AND:
+      return binary<PyNumber_InPlaceAnd>;
+    case INPLACE_XOR:
+      return binary<PyNumber_InPlaceXor>;
+    case INPLACE_OR:
+      return binary<PyNumber_InPlaceOr>;
+    case STORE_SUBSCR:
+      return op_store_subscr;
+    case DELETE_SUBSCR:
+      return op_delete_subscr;
+    case COMPARE_OP:
+      return op_compare_op;
+    case STORE_NAME:
+      return op_store_name;
+    case DELETE_NAME:
+      return op_delete_name;
+    case LOAD_NAME:
+      return op_load_name;
+    case LOAD_GLOBAL:
+      return op_load_global;
+    case STORE_GLOBAL:
+      return op_store_global;
+    case DELETE_GLOBAL:
+      return op_delete_global;
+    case DELETE_FAST:
+      return op_delete_fast;
+    case LOAD_CLOSURE:
+      return op_load_closure;
+    case LOAD_DEREF:
+      return op_load_deref;
+    case STORE_DEREF:
+      return op_store_deref;
+    case DELETE_DEREF:
+      return op_delete_deref;
+    case LOAD_CLASSDEREF:
+      return op_load_classderef;
+    case LOAD_ATTR:
+      return op_load_attr;
+    case STORE_ATTR:
+      return op_store_attr;
+    case DELETE_ATTR:
+      return op_delete_attr;
+    case LOAD_METHOD:
+      return op_load_method;
+    case CALL_FUNCTION:
+      return op_call_function;
+    case CALL_FUNCTION_KW:
+      return op_call_function_kw;
+    case CALL_METHOD:
+      return op_call_method;
+    case CALL_FUNCTION_EX:
+      return op_call_function_ex;
+    case MAKE_FUNCTION:
+      return op_make_function;
+    case BUILD_TUPLE:
+      return op_build_tuple;
+    case BUILD_LIST:
+      return op_build_list;
+    case BUILD_SET:
+      return op_build_set;
+    case BUILD_MAP:
+      return op_build_map;
+    case BUILD_CONST_KEY_MAP:
+      return op_build_const_key_map;
+    case BUILD_STRING:
+      return op_build_string;
+    case BUILD_TUPLE_UNPACK:
+      return op_build_sequence_unpack<BUILD_TUPLE_UNPACK>;
+    case BUILD_TUPLE_UNPACK_WITH_CALL:
+      return op_build_sequence_unpack<BUILD_TUPLE_UNPACK_WITH_CALL>;
+    case BUILD_LIST_UNPACK:
+      return op_build_sequence_unpack<BUILD_LIST_UNPACK>;
+    case BUILD_SET_UNPACK:
+      return op_build_set_unpack;
+    case BUILD_MAP_UNPACK:
+      return op_build_map_unpack;
+    case BUILD_MAP_UNPACK_WITH_CALL:
+      return op_build_map_unpack_with_call;
+    case BUILD_SLICE:
+      return op_build_slice;
+    case LIST_APPEND:
+      return op_list_append;
+    case SET_ADD:
+      return op_set_add;
+    case MAP_ADD:
+      return op_map_add;
+    case FORMAT_VALUE:
+      return op_format_value;
+    case UNPACK_SEQUENCE:
+      return op_unpack_sequence;
+    case UNPACK_EX:
+      return op_unpack_ex;
+    case GET_ITER:
+      return op_get_iter;
+    case GET_YIELD_FROM_ITER:
+      return op_get_yield_from_iter;
+    case FOR_ITER:
+      return op_for_iter;
+    case IMPORT_NAME:
+      return op_import_name;
+    case IMPORT_FROM:
+      return op_import_from;
+    case RAISE_VARARGS:
+      return op_raise_varargs;
+    case SETUP_FINALLY:
+      return op_setup_finally;
+    case POP_BLOCK:
+      return op_pop_block;
+    case POP_EXCEPT:
+      return op_pop_except;
+    case END_FINALLY:
+      return op_end_finally;
+    case POP_FINALLY:
+      return op_pop_finally;
+    case SETUP_WITH:
+      return op_setup_with;
+    case WITH_CLEANUP_START:
+      return op_with_cleanup_start;
+    case WITH_CLEANUP_FINISH:
+      return op_with_cleanup_finish;
+    case SETUP_ASYNC_WITH:
+      return op_setup_async_with;
+    case BEFORE_ASYNC_WITH:
+      return op_before_async_with;
+    case GET_AWAITABLE:
+      return op_get_awaitable;
+    case YIELD_FROM:
+      return op_yield_from;
+    case YIELD_VALUE:
+      return op_async_gen_wrap;
+    case PRINT_EXPR:
+      return op_print_expr;
+    case LOAD_BUILD_CLASS:
+      return op_load_build_class;
+    case SETUP_ANNOTATIONS:
+      return op_setup_annotations;
+    case JUMP_IF_TRUE_OR_POP:
+      return op_jump_if_or_pop<true>;
+    case JUMP_IF_FALSE_OR_POP:
+      return op_jump_if_or_pop<false>;
+    // Left to the interpreter (deopt before the instruction): rare and control-flow heavy.
+    case IMPORT_STAR:
+    case CALL_FINALLY:
+    case GET_AITER:
+    case GET_ANEXT:
+    case END_ASYNC_FOR:
+      return op_dispatch_missing;
+    default:
+      return nullptr;
+  }
 }
 
 }  // namespace pyston_jit

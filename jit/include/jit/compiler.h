@@ -1,13 +1,13 @@
 // The baseline compiler: one pass over a code object's bytecode, emitting x86-64 with asmjit. The value
 // stack stays in the frame, so compiled code can hand a frame to the interpreter at any instruction.
 #pragma once
-#include "jit/python.h"
-#include "jit/runtime_helpers.h"
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "jit/python.h"
+#include "jit/runtime_helpers.h"
 
 namespace pyston_jit {
 
@@ -15,43 +15,43 @@ class CodeMemory;
 
 // Machine code for one code object. `entry(f, sp, target)` runs from `target` (one of the addresses from
 // entry_for) with the value-stack pointer `sp`, and returns the frame's result, or one of the deopt markers.
-using EntryFn = PyObject *(*)(PyFrameObject *f, PyObject **sp, const void *target);
+using EntryFn = PyObject* (*)(PyFrameObject* f, PyObject** sp, const void* target);
 constexpr uintptr_t kDeoptResume = 1;  // continue in the interpreter at f_lasti + 2
 constexpr uintptr_t kDeoptThrow = 2;   // an exception is set: the interpreter unwinds from f_lasti
 
 struct CompiledFunction {
-    EntryFn entry = nullptr;
-    size_t code_size = 0;
-    // Machine-code offset for each resumable code unit (start, after YIELD_VALUE, at YIELD_FROM), else -1.
-    std::vector<int32_t> resume_points;
-    CodeMemory *memory = nullptr;
-    std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
-    std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD
+  EntryFn entry = nullptr;
+  size_t code_size = 0;
+  // Machine-code offset for each resumable code unit (start, after YIELD_VALUE, at YIELD_FROM), else -1.
+  std::vector<int32_t> resume_points;
+  CodeMemory* memory = nullptr;
+  std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
+  std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD
 
-    // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
-    const void *entry_for(int lasti) const;
-    ~CompiledFunction();
+  // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
+  const void* entry_for(int lasti) const;
+  ~CompiledFunction();
 };
 
 struct CompileOptions {
-    bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
-    bool cache_globals = true;  // PYSTON_JIT_CACHE_GLOBALS: LOAD_GLOBAL guarded on dict version tags
-    bool cache_attrs = true;    // PYSTON_JIT_CACHE_ATTRS: LOAD_ATTR/LOAD_METHOD guarded on the type version
-    bool inline_compare = true; // PYSTON_JIT_INLINE_COMPARE: small-int compare fused with the branch, inline
+  bool want_listing = false;   // fill `listing` with the disassembly annotated with bytecode offsets
+  bool cache_globals = true;   // PYSTON_JIT_CACHE_GLOBALS: LOAD_GLOBAL guarded on dict version tags
+  bool cache_attrs = true;     // PYSTON_JIT_CACHE_ATTRS: LOAD_ATTR/LOAD_METHOD guarded on the type version
+  bool inline_compare = true;  // PYSTON_JIT_INLINE_COMPARE: small-int compare fused with the branch, inline
 };
 
 struct CompileOutcome {
-    std::unique_ptr<CompiledFunction> function;  // null when the code object could not be compiled
-    std::string failure;                         // why not
-    bool over_memory_cap = false;                // the reason was PYSTON_JIT_MAX_MEM
-    std::string listing;
+  std::unique_ptr<CompiledFunction> function;  // null when the code object could not be compiled
+  std::string failure;                         // why not
+  bool over_memory_cap = false;                // the reason was PYSTON_JIT_MAX_MEM
+  std::string listing;
 };
 
-CompileOutcome compile_code(PyCodeObject *co, CodeMemory &memory, const CompileOptions &options);
+CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileOptions& options);
 
 // True when the bytecode has a jump to an earlier instruction (a loop).
-bool has_backward_jump(PyCodeObject *co);
+bool has_backward_jump(PyCodeObject* co);
 
-extern const char *const kOpcodeNames[256];
+extern const char* const kOpcodeNames[256];
 
 }  // namespace pyston_jit

@@ -10,5 +10,5 @@
 // falls back to give the same layout.
 #undef HAVE_STD_ATOMIC
 #include <frameobject.h>
-#include <opcode.h>
 #include <internal/pycore_pystate.h>
+#include <opcode.h>

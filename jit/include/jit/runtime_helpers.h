@@ -1,49 +1,49 @@
 // Functions that compiled code calls for the bytecodes it does not emit inline. Each one implements one
 // CPython 3.8 opcode's semantics on the frame's own value stack, so a deopt can resume the frame exactly.
 #pragma once
-#include "jit/python.h"
-
 #include <cstdint>
+
+#include "jit/python.h"
 
 namespace pyston_jit {
 
 // Returned in rax:rdx. `sp` is always the value-stack pointer after the helper, also on failure (then it is
 // the stack the interpreter would have at its `error:` label). `status` is one of the values below.
 struct StackResult {
-    PyObject **sp;
-    intptr_t status;
+  PyObject** sp;
+  intptr_t status;
 };
 enum Status : intptr_t {
-    kOk = 0,           // fall through to the next instruction
-    kError = 1,        // an exception is set: deopt and let the interpreter unwind the block stack
-    kBranch = 2,       // (branch helpers) take the jump
-    kResumeAfter = 3,  // tracing/profiling was switched on: finish this frame in the interpreter
-    kResumeBefore = 4, // an uncommon case: run this instruction (and the rest of the frame) in the interpreter
+  kOk = 0,            // fall through to the next instruction
+  kError = 1,         // an exception is set: deopt and let the interpreter unwind the block stack
+  kBranch = 2,        // (branch helpers) take the jump
+  kResumeAfter = 3,   // tracing/profiling was switched on: finish this frame in the interpreter
+  kResumeBefore = 4,  // an uncommon case: run this instruction (and the rest of the frame) in the interpreter
 };
 
 // Helpers for opcodes with an argument take it as `oparg`; the others ignore it.
-using OpcodeHelper = StackResult (*)(PyFrameObject *f, PyObject **sp, int oparg);
+using OpcodeHelper = StackResult (*)(PyFrameObject* f, PyObject** sp, int oparg);
 
 // The helper for `opcode`, or nullptr when the compiler emits it inline or deopts at it.
 OpcodeHelper helper_for(int opcode);
 
 // One LOAD_GLOBAL site's cache: valid while both dicts' version tags are unchanged (tag 0 is never used).
 struct GlobalCache {
-    uint64_t globals_version = 0;
-    PyObject *builtins = nullptr;
-    uint64_t builtins_version = 0;
-    PyObject *value = nullptr;  // borrowed from whichever dict holds it
+  uint64_t globals_version = 0;
+  PyObject* builtins = nullptr;
+  uint64_t builtins_version = 0;
+  PyObject* value = nullptr;  // borrowed from whichever dict holds it
 };
 
 // One LOAD_ATTR / LOAD_METHOD site's cache, guarded on the exact type and its version tag (assigning
 // __class__ changes the type; changing the class or a base changes or invalidates the tag).
 struct AttrCache {
-    enum Kind : uint8_t { kEmpty, kInstanceDict, kSlot, kMethod };
-    PyTypeObject *type = nullptr;
-    unsigned int version = 0;
-    Kind kind = kEmpty;
-    Py_ssize_t slot_offset = 0;   // kSlot: where the __slots__ member lives in the object
-    PyObject *method = nullptr;   // kMethod: borrowed from the type's dict (the version guard keeps it there)
+  enum Kind : uint8_t { kEmpty, kInstanceDict, kSlot, kMethod };
+  PyTypeObject* type = nullptr;
+  unsigned int version = 0;
+  Kind kind = kEmpty;
+  Py_ssize_t slot_offset = 0;  // kSlot: where the __slots__ member lives in the object
+  PyObject* method = nullptr;  // kMethod: borrowed from the type's dict (the version guard keeps it there)
 };
 
 // PYSTON_JIT_FAST_ARITH: small-int and float fast paths in the arithmetic and comparison helpers.
@@ -51,14 +51,16 @@ extern bool g_fast_arith;
 
 // Non-uniform helpers called from inline code.
 extern "C" {
-int pyston_jit_truth_decref(PyObject *v);
-void pyston_jit_clear_stack(PyFrameObject *f, PyObject **sp);  // pops and releases down to f_valuestack  // 1, 0, or -1 with an exception set
-StackResult pyston_jit_load_global_cached(PyFrameObject *f, PyObject **sp, int oparg, GlobalCache *cache);
-StackResult pyston_jit_load_attr_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *cache);
-StackResult pyston_jit_load_method_cached(PyFrameObject *f, PyObject **sp, int oparg, AttrCache *cache);
-StackResult pyston_jit_unbound_local(PyFrameObject *f, PyObject **sp, int oparg);
+int pyston_jit_truth_decref(PyObject* v);
+void pyston_jit_clear_stack(
+    PyFrameObject* f,
+    PyObject** sp);  // pops and releases down to f_valuestack  // 1, 0, or -1 with an exception set
+StackResult pyston_jit_load_global_cached(PyFrameObject* f, PyObject** sp, int oparg, GlobalCache* cache);
+StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
+StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
+StackResult pyston_jit_unbound_local(PyFrameObject* f, PyObject** sp, int oparg);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
-int pyston_jit_eval_breaker(PyFrameObject *f);
+int pyston_jit_eval_breaker(PyFrameObject* f);
 }
 
 }  // namespace pyston_jit
