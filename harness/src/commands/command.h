@@ -30,5 +30,8 @@ using CommandRegistrar = void (*)(CLI::App& app, const CommonOptions& common, Co
 void add_compare_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);  // compare, run
 void add_results_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);  // show, list-runs
 void add_catalogue_commands(CLI::App& app, const CommonOptions& common, CommandAction& action); // list-benchmarks
+void add_gate_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);      // gate
+void add_noise_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);     // noise
+void add_provision_commands(CLI::App& app, const CommonOptions& common, CommandAction& action); // provision
 
 }  // namespace harness
