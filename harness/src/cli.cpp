@@ -16,6 +16,8 @@ constexpr CommandRegistrar kCommands[] = {
     add_compare_commands,
     add_results_commands,
     add_catalogue_commands,
+    add_history_commands,
+    add_pyperf_commands,
     add_gate_commands,
     add_noise_commands,
     add_provision_commands,
