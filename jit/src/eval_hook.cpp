@@ -200,6 +200,7 @@ bool enable() {
   if (!g_memory) {
     g_settings = Settings::from_environment();
     g_fast_arith = g_settings.fast_arith;
+    if (g_settings.cache_attrs) split_dict_layout_ok();
     g_memory = new CodeMemory(g_settings.max_memory);  // lives as long as the process: code may still run
     g_extra_index = _PyEval_RequestCodeExtraIndex(free_code_state);
     if (g_extra_index < 0) {
@@ -266,7 +267,8 @@ PyObject* stats_dict() {
        set("compiled_runs", PyLong_FromLong(g_stats.compiled_runs)) &&
        set("deopts", PyLong_FromLong(g_stats.deopts)) &&
        set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
-       set("threshold", PyLong_FromLong(g_settings.threshold));
+       set("threshold", PyLong_FromLong(g_settings.threshold)) &&
+       set("split_dict_caches", PyBool_FromLong(g_settings.cache_attrs && split_dict_layout_ok()));
   if (ok) {
     ok = PyDict_SetItemString(d, "deopts_by_opcode", by_opcode) == 0 &&
          PyDict_SetItemString(d, "fallbacks", fallbacks) == 0;

@@ -595,19 +595,82 @@ bool type_guard(const AttrCache* c, PyTypeObject* tp) {
          tp->tp_version_tag == c->version;
 }
 
-// The instance __dict__'s entry for `name` (borrowed), or nullptr (an exception may be set).
-PyObject* instance_dict_get(PyObject* owner, PyObject* name, bool* error) {
-  PyObject* dict = *(PyObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+// CPython 3.8's private dict-keys layout (Objects/dict-common.h), to find a key's slot in a split table.
+// split_dict_layout_ok() verifies it against a real split dict before any cache relies on it.
+struct DictKeysHeader {
+  Py_ssize_t dk_refcnt;
+  Py_ssize_t dk_size;
+  void* dk_lookup;
+  Py_ssize_t dk_usable;
+  Py_ssize_t dk_nentries;
+  char dk_indices[1];
+};
+struct DictKeyEntry {
+  Py_hash_t me_hash;
+  PyObject* me_key;
+  PyObject* me_value;
+};
+
+DictKeysHeader* keys_of(PyDictObject* d) { return (DictKeysHeader*)d->ma_keys; }
+
+// The entry index of `name` in split keys, or -1.
+Py_ssize_t split_index_of(DictKeysHeader* dk, PyObject* name) {
+  Py_ssize_t size = dk->dk_size;
+  int width = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffffLL ? 4 : 8;
+  auto* entries = (DictKeyEntry*)(dk->dk_indices + size * width);
+  Py_hash_t hash = ((PyASCIIObject*)name)->hash;
+  for (Py_ssize_t i = 0; i < dk->dk_nentries; i++) {
+    PyObject* key = entries[i].me_key;
+    if (key == name || (key && entries[i].me_hash == hash && PyUnicode_CheckExact(key) &&
+                        PyUnicode_Compare(key, name) == 0))
+      return i;
+  }
+  return -1;
+}
+
+bool g_split_ok = false;
+
+// The instance __dict__'s entry for `name` (borrowed), or nullptr (an exception may be set). Uses and
+// refreshes the cache's split-dict slot.
+PyObject* instance_dict_get(PyObject* owner, PyObject* name, bool* error, AttrCache* c) {
+  auto* dict = *(PyDictObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
   *error = false;
   if (!dict) return nullptr;
-  PyObject* v = _PyDict_GetItem_KnownHash(dict, name, ((PyASCIIObject*)name)->hash);
+  if (dict->ma_values && dict->ma_keys == c->split_keys && c->split_index >= 0) {
+    PyObject* v = dict->ma_values[c->split_index];
+    if (v) return v;
+  }
+  PyObject* v = _PyDict_GetItem_KnownHash((PyObject*)dict, name, ((PyASCIIObject*)name)->hash);
   if (!v && PyErr_Occurred()) *error = true;
+  if (v && dict->ma_values && g_split_ok) {
+    c->split_keys = dict->ma_keys;
+    c->split_index = split_index_of(keys_of(dict), name);
+  }
   return v;
+}
+
+// Whether the instance __dict__ has `name`, remembering split keys known not to contain it.
+bool instance_dict_has(PyObject* owner, PyObject* name, bool* error, AttrCache* c) {
+  auto* dict = *(PyDictObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+  *error = false;
+  if (!dict) return false;
+  if (dict->ma_values && dict->ma_keys == c->split_keys && keys_of(dict)->dk_nentries == c->split_nentries)
+    return false;  // split keys only grow by appending, so the name is still absent
+  PyObject* v = _PyDict_GetItem_KnownHash((PyObject*)dict, name, ((PyASCIIObject*)name)->hash);
+  if (!v && PyErr_Occurred()) *error = true;
+  if (!v && !*error && dict->ma_values && g_split_ok && split_index_of(keys_of(dict), name) < 0) {
+    c->split_keys = dict->ma_keys;
+    c->split_nentries = keys_of(dict)->dk_nentries;
+  }
+  return v != nullptr;
 }
 
 // After a generic lookup on a type with generic attribute access: remember how to find `name` next time.
 void fill_attr_cache(AttrCache* c, PyTypeObject* tp, PyObject* name, bool for_method) {
   c->kind = AttrCache::kEmpty;
+  c->split_keys = nullptr;
+  c->split_index = -1;
+  c->split_nentries = -1;
   if (tp->tp_getattro != PyObject_GenericGetAttr || !PyUnicode_CheckExact(name) ||
       ((PyASCIIObject*)name)->hash == -1)
     return;
@@ -637,6 +700,33 @@ void fill_attr_cache(AttrCache* c, PyTypeObject* tp, PyObject* name, bool for_me
 
 }  // namespace
 
+bool split_dict_layout_ok() {
+  static int checked = -1;
+  if (checked >= 0) return checked;
+  checked = 0;
+  PyObject* ns = PyDict_New();
+  PyObject* r = ns ? PyRun_String(
+                         "class _P:\n def __init__(s): s.alpha = 1; s.beta = 2\n_p = _P()\n_q = _P()\n",
+                         Py_file_input, ns, ns)
+                   : nullptr;
+  PyObject* p = r ? PyDict_GetItemString(ns, "_p") : nullptr;
+  PyObject** dictptr = p ? _PyObject_GetDictPtr(p) : nullptr;
+  if (dictptr && *dictptr && ((PyDictObject*)*dictptr)->ma_values) {
+    auto* d = (PyDictObject*)*dictptr;
+    PyObject* beta = PyUnicode_InternFromString("beta");
+    DictKeysHeader* dk = keys_of(d);
+    Py_ssize_t ix = beta ? split_index_of(dk, beta) : -1;
+    checked = dk->dk_nentries == 2 && dk->dk_size >= 2 && dk->dk_size <= 64 && ix == 1 &&
+              PyLong_Check(d->ma_values[1]) && PyLong_AsLong(d->ma_values[1]) == 2;
+    Py_XDECREF(beta);
+  }
+  Py_XDECREF(r);
+  Py_XDECREF(ns);
+  PyErr_Clear();
+  g_split_ok = checked;
+  return checked;
+}
+
 extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
   PyObject* owner = TOP();
   PyObject* name = name_at(f, oparg);
@@ -645,7 +735,7 @@ extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** 
   if (type_guard(c, tp)) {
     if (c->kind == AttrCache::kInstanceDict) {
       bool error;
-      res = instance_dict_get(owner, name, &error);
+      res = instance_dict_get(owner, name, &error, c);
       if (error) FAIL;
     } else if (c->kind == AttrCache::kSlot) {
       res = *(PyObject**)((char*)owner + c->slot_offset);
@@ -675,7 +765,7 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
   PyTypeObject* tp = Py_TYPE(obj);
   if (type_guard(c, tp) && c->kind == AttrCache::kMethod) {
     bool shadowed = false, error = false;
-    if (tp->tp_dictoffset > 0) shadowed = instance_dict_get(obj, name, &error) != nullptr;
+    if (tp->tp_dictoffset > 0) shadowed = instance_dict_has(obj, name, &error, c);
     if (error) FAIL;
     if (!shadowed) {
       Py_INCREF(c->method);

@@ -106,6 +106,50 @@ try:
 except AttributeError:
     pass
 
+# Split (shared-key) dicts: slots read straight from the shared layout must follow deletions, keys added
+# to the shared layout later, and instances of the same class that lack a key.
+class K:
+    def __init__(self):
+        self.p = 1
+        self.q = 2
+
+    def meth(self):
+        return "meth"
+
+
+def get_q(o):
+    return o.q
+
+
+def call_meth(o):
+    return o.meth()
+
+
+k1, k2 = K(), K()
+for _ in range(30):
+    check(get_q(k1) == 2 and get_q(k2) == 2 and call_meth(k1) == "meth")
+assert_compiled(get_q, call_meth)
+k2.q = "changed"
+check(get_q(k2) == "changed" and get_q(k1) == 2)
+del k2.q
+try:
+    get_q(k2)
+    check(False, "AttributeError expected")
+except AttributeError:
+    pass
+k3 = K()
+k3.meth = lambda: "shadow"
+check(call_meth(k3) == "shadow" and call_meth(k1) == "meth")
+k4 = K()
+check(call_meth(k4) == "meth")
+k4.meth = lambda: "shadow4"
+check(call_meth(k4) == "shadow4")
+del k4.meth
+check(call_meth(k4) == "meth")
+k5 = K()
+k5.__dict__["meth"] = lambda: "via dict"
+check(call_meth(k5) == "via dict" and get_q(k5) == 2)
+
 # Builtin methods and modules.
 def meths(lst, mod):
     lst.append(1)
