@@ -65,7 +65,16 @@ CodeState* state_for(PyCodeObject* co) {
   if (p) return static_cast<CodeState*>(p);
   auto* st = new CodeState;
   st->has_loop = has_backward_jump(co);
-  if (_PyCode_SetExtra((PyObject*)co, g_extra_index, st) < 0) {
+  // CPython 3.8 sizes a new co_extra array for every index registered so far, and code_dealloc then calls
+  // every registered free function, even for slots nobody set. So that other co_extra users' free functions
+  // are not called for the (many) code objects only we touched, size the array for our index alone; a later
+  // _PyCode_SetExtra by them grows it as usual.
+  PyInterpreterState* interp = _PyThreadState_GET()->interp;
+  Py_ssize_t users = interp->co_extra_user_count;
+  if (users > g_extra_index + 1) interp->co_extra_user_count = g_extra_index + 1;
+  int err = _PyCode_SetExtra((PyObject*)co, g_extra_index, st);
+  interp->co_extra_user_count = users;
+  if (err < 0) {
     PyErr_Clear();
     delete st;
     return nullptr;
