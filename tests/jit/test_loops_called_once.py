@@ -16,7 +16,30 @@ def called_once(n):
 check(called_once(100000) == sum(range(100000)))
 check(pyston_lite.is_compiled(called_once))
 import sys
-check(pyston_lite.is_compiled(sys._getframe().f_code))  # this module's code has loops? see below
+check(pyston_lite.is_compiled(sys._getframe().f_code))  # module code with a loop (below) compiles too
 for _k in range(3):
     pass
+
+
+# The one real mid-loop entry: a generator frame that the interpreter suspended inside a loop (after a
+# throw(), which runs in the interpreter) is resumed in compiled code at that yield.
+def looping_gen():
+    i = 0
+    while True:
+        try:
+            yield i
+        except ValueError:
+            i += 100
+        i += 1
+
+
+g = looping_gen()
+check([next(g) for _ in range(3)] == [0, 1, 2])
+check(pyston_lite.is_compiled(looping_gen))
+before = pyston_lite.stats()
+check(g.throw(ValueError) == 103)  # interpreter: handler, loop back, next yield
+check(next(g) == 104 and next(g) == 105)  # compiled again, entered mid-loop
+after = pyston_lite.stats()
+check(after["fallbacks"]["generator_throw"] == before["fallbacks"]["generator_throw"] + 1)
+check(after["compiled_runs"] >= before["compiled_runs"] + 2, (before["compiled_runs"], after["compiled_runs"]))
 print("ok")
