@@ -131,6 +131,7 @@ class FunctionCompiler {
   void emit_yield_from();
   void emit_begin_finally();
   void emit_load_global_cached();
+  void emit_load_deref();
   bool can_fuse_compare(size_t index) const;
   void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump);
   std::vector<bool> is_jump_target_;
@@ -403,6 +404,29 @@ void FunctionCompiler::emit_begin_finally() {
   a_.add(kSp, 8);
 }
 
+// A cell's contents inline; an empty cell takes the helper, which raises the right NameError.
+void FunctionCompiler::emit_load_deref() {
+  Label slow = a_.newLabel(), done = a_.newLabel();
+  a_.mov(x86::rax, x86::qword_ptr(kLocals, 8 * (co_->co_nlocals + ins_->oparg)));
+  a_.mov(x86::rax, x86::qword_ptr(x86::rax, int32_t(offsetof(PyCellObject, ob_ref))));
+  a_.test(x86::rax, x86::rax);
+  a_.jz(slow);
+  incref(x86::rax);
+  push(x86::rax);
+  a_.bind(done);
+  int oparg = ins_->oparg;
+  cold_.push_back([this, slow, oparg] {
+    a_.bind(slow);
+    a_.mov(x86::rdi, kFrame);
+    a_.mov(x86::rsi, kSp);
+    a_.mov(x86::edx, oparg);
+    call((const void*)helper_for(LOAD_DEREF));
+    a_.mov(kSp, x86::rax);
+    a_.mov(x86::edx, kError);
+    a_.jmp(status_exit_);
+  });
+}
+
 // The cached form: two version-tag compares and a load; the helper fills the cache on a miss.
 void FunctionCompiler::emit_load_global_cached() {
   GlobalCache* cache = &global_caches_[next_global_cache_++];
@@ -566,6 +590,8 @@ void FunctionCompiler::emit_instruction(const Instruction& ins) {
     case LOAD_GLOBAL:
       if (options_.cache_globals) return emit_load_global_cached();
       break;
+    case LOAD_DEREF:
+      return emit_load_deref();
     case LOAD_ATTR:
     case LOAD_METHOD:
       if (options_.cache_attrs) {

@@ -56,7 +56,17 @@ void free_code_state(void* p) {
   delete static_cast<CodeState*>(p);
 }
 
+// codeobject.c's private co_extra layout: read directly on the hot path (every frame evaluation).
+struct CodeExtraLayout {
+  Py_ssize_t ce_size;
+  void* ce_extras[1];
+};
+
 CodeState* state_for(PyCodeObject* co) {
+  if (auto* extra = static_cast<CodeExtraLayout*>(co->co_extra)) {
+    if (g_extra_index < extra->ce_size && extra->ce_extras[g_extra_index])
+      return static_cast<CodeState*>(extra->ce_extras[g_extra_index]);
+  }
   void* p = nullptr;
   if (_PyCode_GetExtra((PyObject*)co, g_extra_index, &p) < 0) {
     PyErr_Clear();

@@ -116,14 +116,48 @@ inline bool small_int(PyObject* o, long* v) {
   return true;
 }
 
-enum class Arith { kAdd, kSub, kMul, kFloorDiv, kMod, kTrueDiv, kOther };
+enum class Arith { kAdd, kSub, kMul, kFloorDiv, kMod, kTrueDiv, kSubscr, kOther };
+
+bool as_double(PyObject* o, double* d) {
+  long x;
+  if (Py_TYPE(o) == &PyFloat_Type) {
+    *d = PyFloat_AS_DOUBLE(o);
+    return true;
+  }
+  if (small_int(o, &x)) {
+    *d = double(x);
+    return true;
+  }
+  return false;
+}
+
+// list[i] / tuple[i] with a small int index in range (new reference), else nullptr.
+PyObject* fast_subscr(PyObject* container, PyObject* key) {
+  long i;
+  if (!small_int(key, &i)) return nullptr;
+  PyObject* v = nullptr;
+  if (PyList_CheckExact(container)) {
+    Py_ssize_t n = PyList_GET_SIZE(container);
+    if (i < 0) i += n;
+    if (i >= 0 && i < n) v = PyList_GET_ITEM(container, i);
+  } else if (PyTuple_CheckExact(container)) {
+    Py_ssize_t n = PyTuple_GET_SIZE(container);
+    if (i < 0) i += n;
+    if (i >= 0 && i < n) v = PyTuple_GET_ITEM(container, i);
+  }
+  Py_XINCREF(v);
+  return v;
+}
 
 // A new reference to `a op b` when both are small ints or both exact floats and the answer is easy; else
 // nullptr with no exception (the caller takes the generic path).
 PyObject* fast_arith(Arith op, PyObject* a, PyObject* b) {
+  if (op == Arith::kSubscr) return fast_subscr(a, b);
   long x, y;
   if (small_int(a, &x) && small_int(b, &y)) {
     switch (op) {
+      case Arith::kTrueDiv:  // both exactly representable: CPython's own fast path divides the doubles
+        return y == 0 ? nullptr : PyFloat_FromDouble(double(x) / double(y));
       case Arith::kAdd:
         return PyLong_FromLong(x + y);
       case Arith::kSub:
@@ -144,8 +178,9 @@ PyObject* fast_arith(Arith op, PyObject* a, PyObject* b) {
         return nullptr;
     }
   }
-  if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
-    double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
+  // A float with a float or a small int (exactly representable as a double, as CPython converts it).
+  double u, v;
+  if ((Py_TYPE(a) == &PyFloat_Type || Py_TYPE(b) == &PyFloat_Type) && as_double(a, &u) && as_double(b, &v)) {
     switch (op) {
       case Arith::kAdd:
         return PyFloat_FromDouble(u + v);
@@ -165,6 +200,7 @@ PyObject* fast_arith(Arith op, PyObject* a, PyObject* b) {
 // Py_True/Py_False (new reference) for a rich comparison of two small ints or two exact floats, else nullptr.
 PyObject* fast_compare(int op, PyObject* a, PyObject* b) {
   long x, y;
+  double u, v;
   int r;
   if (small_int(a, &x) && small_int(b, &y)) {
     r = op == Py_LT   ? x < y
@@ -173,8 +209,8 @@ PyObject* fast_compare(int op, PyObject* a, PyObject* b) {
         : op == Py_NE ? x != y
         : op == Py_GT ? x > y
                       : x >= y;
-  } else if (Py_TYPE(a) == &PyFloat_Type && Py_TYPE(b) == &PyFloat_Type) {
-    double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
+  } else if ((Py_TYPE(a) == &PyFloat_Type || Py_TYPE(b) == &PyFloat_Type) && as_double(a, &u) &&
+             as_double(b, &v)) {
     r = op == Py_LT   ? u < v
         : op == Py_LE ? u <= v
         : op == Py_EQ ? u == v
@@ -1747,7 +1783,7 @@ OpcodeHelper helper_for(int opcode) {
     case BINARY_SUBTRACT:
       return binary<PyNumber_Subtract, Arith::kSub>;
     case BINARY_SUBSCR:
-      return binary<PyObject_GetItem>;
+      return binary<PyObject_GetItem, Arith::kSubscr>;
     case BINARY_FLOOR_DIVIDE:
       return binary<PyNumber_FloorDivide, Arith::kFloorDiv>;
     case BINARY_TRUE_DIVIDE:

@@ -66,7 +66,7 @@ class MyInt(int):
         return "custom"
 
 
-cases = [(7, 3), (-7, 3), (7, -3), (-7, -3), (0, 5), (2**29, 2**29), (2**30 - 1, 2**30 - 1), (-(2**30) + 1, 3),
+cases = [(7, 3), (7, 2.5), (-3.5, 2), (1, 3.0), (2**29, 0.5), (2**40, 1.5), (5, float("inf")), (-7, 3), (7, -3), (-7, -3), (0, 5), (2**29, 2**29), (2**30 - 1, 2**30 - 1), (-(2**30) + 1, 3),
          (2**40, 3), (10**20, -7), (5, 2**35), (True, 2), (1.5, 0.5), (-2.5, 1.25), (1e308, 1e308)]
 for _ in range(20):
     for a, b in cases:
@@ -120,4 +120,40 @@ for _ in range(5):
         for b in values:
             check(branchy(a, b) == branch_reference(a, b), (a, b, branchy(a, b)))
 assert_compiled(branchy)
+
+
+def subscr(seq, i):
+    return seq[i]
+
+
+for _ in range(30):
+    for seq in ([1, 2, 3], (4, 5, 6), "abc", {0: "zero", -1: "m1"}):
+        for i in (0, 2, -1, -3, 3, -4, 2**40, True):
+            try:
+                want = seq[i]
+            except (IndexError, KeyError) as e:
+                want = type(e)
+            try:
+                got = subscr(seq, i)
+            except (IndexError, KeyError) as e:
+                got = type(e)
+            check(got == want, (seq, i, got, want))
+assert_compiled(subscr)
+check(truediv(7, 2) == 3.5 and truediv(-7, 2) == -3.5 and truediv(1, 3) == 1 / 3 and truediv(2**40, 3) == 2**40 / 3)
+check(truediv(1.0, 3) == 1.0 / 3 and truediv(3, 1.5) == 2.0)
+try:
+    truediv(1, 0)
+    check(False)
+except ZeroDivisionError:
+    pass
+
+
+def closure_reader(n):
+    def inner():
+        return n + 1
+    return inner()
+
+
+check(warm(closure_reader, 4) == 5)
+assert_compiled(closure_reader)
 print("ok")
