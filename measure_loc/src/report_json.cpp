@@ -33,6 +33,8 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"skipped_samples", profile.skipped},
                         {"requested_rate_hz", profile.requested_rate_hz},
                         {"seconds", profile.seconds},
+                        {"profiled_seconds", profile.profiled_seconds},
+                        {"profiler_cpu_seconds", profile.profiler_cpu_seconds},
                         {"exit_code", profile.exit_code},
                         {"coverage", coverage},
                         {"lines", lines}};

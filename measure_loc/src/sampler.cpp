@@ -3,6 +3,7 @@
 #include "sampler.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -78,6 +79,13 @@ class Phase {
   Clock::time_point started_at_, counting_at_;
 };
 
+double own_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 }  // namespace
 
 void request_stop() { g_stop = true; }
@@ -96,6 +104,8 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
   std::unordered_map<std::uint64_t, std::int64_t> counts;
   std::vector<SampledLine> lines;
   auto next = Clock::now();
+  auto started = next;
+  double cpu_at_start = own_cpu_seconds();
   std::optional<int> exit_code;
   std::int64_t retries = 0, retries_before_counting = 0;
   std::map<std::string, std::int64_t> pending_failures;
@@ -142,6 +152,8 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     profile.seconds = phase.counted_seconds(now);
   }
   if (!exit_code) exit_code = exited();
+  profile.profiler_cpu_seconds = own_cpu_seconds() - cpu_at_start;
+  profile.profiled_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   profile.exit_code = exit_code.value_or(0);
   profile.retried = retries - retries_before_counting;
   profile.lines = sorted_lines(counts, reader.filenames());

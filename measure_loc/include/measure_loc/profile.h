@@ -71,6 +71,8 @@ struct Profile {
   std::int64_t skipped = 0;      // samples before counting started (start-up, imports, warmup)
   double requested_rate_hz = 0;
   double seconds = 0;            // wall time while counting
+  double profiled_seconds = 0;   // wall time of the whole sampling loop (including before counting)
+  double profiler_cpu_seconds = 0;  // CPU time the sampling loop itself used over profiled_seconds
   int exit_code = 0;             // the target's, when we launched it (128+signal if it was killed)
 
   double failed_percent() const;
