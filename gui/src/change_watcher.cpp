@@ -1,0 +1,26 @@
+// gui/change_watcher.cpp: PRAGMA data_version polling plus file-system notifications.
+#include "change_watcher.h"
+
+#include <QFileInfo>
+
+namespace gui {
+
+ChangeWatcher::ChangeWatcher(const speedcenter::Database& db, int poll_ms, QObject* parent)
+    : QObject(parent), db_(db) {
+  version_ = db_.scalar_int("PRAGMA data_version");
+  QString path = QString::fromStdString(db_.path().string());
+  for (const QString& f : {path, path + "-wal"})
+    if (QFileInfo::exists(f)) files_.addPath(f);
+  connect(&files_, &QFileSystemWatcher::fileChanged, this, &ChangeWatcher::check);
+  connect(&timer_, &QTimer::timeout, this, &ChangeWatcher::check);
+  timer_.start(poll_ms);
+}
+
+void ChangeWatcher::check() {
+  std::int64_t v = db_.scalar_int("PRAGMA data_version");
+  if (v == version_) return;
+  version_ = v;
+  emit changed();
+}
+
+}  // namespace gui

@@ -1,0 +1,92 @@
+// gui/views/view.cpp: shared chart plumbing for the dashboard views.
+#include "views/view.h"
+
+#include <QAbstractBarSeries>
+#include <QBarSet>
+#include <QLegendMarker>
+#include <QValueAxis>
+#include <cmath>
+
+namespace gui {
+
+QStringList View::series_names() const {
+  QStringList names;
+  for (QChartView* view : chart_views_)
+    for (QAbstractSeries* s : view->chart()->series())
+      if (auto* bars = qobject_cast<QAbstractBarSeries*>(s)) {
+        for (QBarSet* set : bars->barSets()) names << set->label();
+      } else if (!s->property("decoration").toBool()) {
+        names << s->name();
+      }
+  return names;
+}
+
+QChartView* View::add_chart_view(QWidget* parent) {
+  auto* view = new QChartView(new QChart, parent);
+  view->setRenderHint(QPainter::Antialiasing);
+  view->setMinimumSize(320, 240);
+  chart_views_ << view;
+  return view;
+}
+
+QChart* View::reset_chart(QChartView* view, const QString& title) {
+  QChart* old = view->chart();
+  auto* chart = new QChart;
+  chart->setTitle(title);
+  chart->setAnimationOptions(QChart::NoAnimation);
+  chart->legend()->setAlignment(Qt::AlignBottom);
+  view->setChart(chart);
+  delete old;
+  return chart;
+}
+
+void View::show_empty(QChart* chart, const QString& why) {
+  chart->setTitle(chart->title() + " \u2014 " + why);
+}
+
+void View::mark_decoration(QAbstractSeries* series, QChart* chart) {
+  series->setProperty("decoration", true);
+  for (QLegendMarker* m : chart->legend()->markers(series)) m->setVisible(false);
+}
+
+void set_padded_range(QValueAxis* axis, double low, double high, double pad) {
+  if (!(high > low)) {
+    double m = std::abs(low) > 0 ? std::abs(low) * 0.1 : 1.0;
+    low -= m;
+    high += m;
+  }
+  double span = high - low;
+  axis->setRange(low - span * pad, high + span * pad);
+}
+
+double time_scale(double typical_seconds, QString& unit) {
+  double a = std::abs(typical_seconds);
+  if (a >= 1) {
+    unit = "s";
+    return 1;
+  }
+  if (a >= 1e-3) {
+    unit = "ms";
+    return 1e3;
+  }
+  unit = "\u00b5s";
+  return 1e6;
+}
+
+}  // namespace gui
+
+#include "speedcenter/dashboard_data.h"
+#include "speedcenter/history.h"
+
+namespace gui {
+
+QString choose_benchmark(const speedcenter::Database& db, const Filters& f, bool prefer_web) {
+  if (!f.benchmark.isEmpty()) return f.benchmark;
+  auto catalogue = speedcenter::read_catalogue(db);
+  if (prefer_web)
+    for (const auto& b : catalogue.web_benchmarks)
+      if (speedcenter::latest_run(db, f.machine.toStdString(), b)) return QString::fromStdString(b);
+  return catalogue.benchmarks.empty() ? QString() : QString::fromStdString(catalogue.benchmarks.front());
+}
+
+}  // namespace gui

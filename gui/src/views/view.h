@@ -1,0 +1,54 @@
+// gui/views/view.h: what every dashboard view shares: the filters it reads, a refresh from the database, the
+// charts it draws (for saving and for --list-series), and helpers to build Qt Charts consistently.
+#pragma once
+
+#include <QChart>
+#include <QChartView>
+#include <QString>
+#include <QStringList>
+#include <QValueAxis>
+#include <QWidget>
+
+#include "speedcenter/database.h"
+
+namespace gui {
+
+struct Filters {
+  QString machine, interpreter, benchmark, metric = "mean";
+};
+
+class View : public QWidget {
+  Q_OBJECT
+ public:
+  using QWidget::QWidget;
+  virtual QString name() const = 0;  // used by --view and the tab title
+  virtual void refresh(const speedcenter::Database& db, const Filters& filters) = 0;
+  // Names of the data series drawn (not decorations), for tests and --list-series.
+  QStringList series_names() const;
+  // Whether the last refresh found anything to draw.
+  bool has_data() const { return !series_names().isEmpty(); }
+
+ protected:
+  QChartView* add_chart_view(QWidget* parent);
+  // Replaces a chart view's chart with a fresh, empty one titled `title`.
+  QChart* reset_chart(QChartView* view, const QString& title);
+  // Shown inside the chart when there is nothing to draw, so an empty view explains itself.
+  void show_empty(QChart* chart, const QString& why);
+  // Marks a series as a decoration: drawn, but hidden from the legend and from series_names().
+  static void mark_decoration(QAbstractSeries* series, QChart* chart);
+
+  QList<QChartView*> chart_views_;
+};
+
+// Axis range with a margin, never collapsing to a point.
+void set_padded_range(QValueAxis* axis, double low, double high, double pad = 0.05);
+// "1.2 ms" style labels choose a unit from the data's magnitude; returns the factor and fills the suffix.
+double time_scale(double typical_seconds, QString& unit);
+
+}  // namespace gui
+
+namespace gui {
+// The benchmark a per-benchmark view shows: the filter's, else (prefer_web) the first web benchmark with
+// results, else the first benchmark with results. Empty when the database holds none.
+QString choose_benchmark(const speedcenter::Database& db, const Filters& filters, bool prefer_web);
+}  // namespace gui

@@ -1,0 +1,42 @@
+// speedcenter/synthetic_data.h: histories and large runs with known properties, written through the real schema,
+// for tests of the regression detector and for the dashboard's scale benchmark (a million samples).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "speedcenter/database.h"
+
+namespace speedcenter {
+
+struct SyntheticHistory {
+  std::string benchmark = "synthetic", interpreter = "cpython", machine = "synthetic-host";
+  int revisions = 12;
+  double base_seconds = 0.1;
+  double run_noise = 0.01;          // relative sd of a revision's mean from run to run
+  double within_run_noise = 0.005;  // relative sd of one iteration around its run's mean
+  int processes = 4, iterations = 5;
+  std::optional<int> step_at;       // first revision (0-based) after the step
+  double step = 0.05;               // relative change at step_at
+  unsigned seed = 1;
+};
+// One run per revision (labels r1..rN, commit dates one day apart); mean metrics with 95% CIs computed from
+// the written samples (process means, normal approximation). Returns the run ids in revision order.
+std::vector<std::int64_t> write_synthetic_history(const Database& db, const SyntheticHistory& spec);
+
+struct SyntheticWebRun {
+  std::string benchmark = "synthetic_web";
+  std::vector<std::string> interpreters = {"cpython-3.8", "cpython-3.11"};
+  std::int64_t samples_per_interpreter = 500000;
+  double seconds = 120;             // length of the run (t of the last sample)
+  unsigned seed = 7;
+};
+// One web run: latency samples with a warmup phase, a memory series per server and metrics; returns the run id.
+std::int64_t write_synthetic_web_run(const Database& db, const SyntheticWebRun& spec);
+
+// A measure_loc-style hot-line profile of `lines` lines with Zipf-like counts; returns the profile id.
+std::int64_t write_synthetic_hot_lines(const Database& db, const std::string& target, int lines);
+
+}  // namespace speedcenter

@@ -1,0 +1,13 @@
+#!/bin/sh
+# tests/gui/fill_db.sh BIN_DIR DB: the GUI tests' database: two revisions of `pyston-bench compare` (python3
+# against itself under -X dev, batch benchmarks), plus a synthetic web run (latency, warmup, memory series) and a
+# synthetic hot-line profile, because a real web run needs the flask environment and minutes.
+set -eu
+bin=$1 db=$2
+rm -f "$db" "$db-wal" "$db-shm"
+for rev in r1 r2; do
+  "$bin/pyston-bench" compare base=python3 "dev=python3 -X dev" -b nbody,float -p 2 -n 3 -w 1 --db "$db" \
+    --revision "$rev" >/dev/null
+done
+"$bin/speedcenter-synthetic-db" "$db" --web-samples 20000 --hot-lines 60 >/dev/null
+echo "filled $db"
