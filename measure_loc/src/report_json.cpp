@@ -35,6 +35,7 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"seconds", profile.seconds},
                         {"profiled_seconds", profile.profiled_seconds},
                         {"profiler_cpu_seconds", profile.profiler_cpu_seconds},
+                        {"realtime_sampler", profile.realtime},
                         {"exit_code", profile.exit_code},
                         {"coverage", coverage},
                         {"lines", lines}};

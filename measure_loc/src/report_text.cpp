@@ -32,8 +32,10 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
              profile.requested_rate_hz, profile.failed, profile.failed_percent(), profile.retried, profile.idle,
              profile.skipped, profile.python_version);
   if (profile.profiled_seconds > 0) {
-    fmt::print(out, "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core)\n", profile.profiler_cpu_seconds,
-               profile.profiled_seconds, 100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds);
+    fmt::print(out, "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority)\n",
+               profile.profiler_cpu_seconds, profile.profiled_seconds,
+               100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds,
+               profile.realtime ? "real-time" : "normal");
   }
   if (!profile.failure_reasons.empty()) {
     std::string reasons;

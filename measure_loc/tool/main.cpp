@@ -56,6 +56,9 @@ int run(int argc, char** argv) {
   app.add_option("--pid", pid, "attach to a running process until it exits or Ctrl-C");
   app.add_option("--rate", options.rate_hz, "mean sampling rate in Hz (exponential intervals)")
       ->check(CLI::Range(1.0, 200000.0));
+  bool normal_priority = false;
+  app.add_flag("--normal-priority", normal_priority,
+               "do not give the sampling loop real-time priority (it then wakes late on a busy machine)");
   app.add_flag("--all-threads", options.all_threads, "sample every thread, not only the GIL holder");
   app.add_option("--warmup", options.warmup_seconds, "seconds to skip after the program's module starts")
       ->check(CLI::NonNegativeNumber);
@@ -77,6 +80,7 @@ int run(int argc, char** argv) {
     std::cout << measure_loc::resolve_python(python).string() << "\n";
     return 0;
   }
+  options.realtime = !normal_priority;
   if (json && csv) throw measure_loc::Error("--json and --csv exclude each other");
 
   struct sigaction action {};

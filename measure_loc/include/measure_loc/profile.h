@@ -42,7 +42,8 @@ struct Options {
   // script or benchmark, not interpreter start-up and site imports); empty: at once.
   std::vector<std::string> start_files;
   std::uint64_t random_seed = 0;  // 0: seeded from the clock
-  double startup_timeout_seconds = 10;  // a launched program that shows no CPython runtime by then is not Python
+  double startup_timeout_seconds = 10;
+  bool realtime = true;  // run the sampling loop as SCHED_FIFO when permitted, so it wakes on time  // a launched program that shows no CPython runtime by then is not Python
 };
 
 // One sampled source line. line is -1 for samples on instructions that carry no line number.
@@ -73,6 +74,7 @@ struct Profile {
   double seconds = 0;            // wall time while counting
   double profiled_seconds = 0;   // wall time of the whole sampling loop (including before counting)
   double profiler_cpu_seconds = 0;  // CPU time the sampling loop itself used over profiled_seconds
+  bool realtime = false;            // the sampling loop ran with real-time priority
   int exit_code = 0;             // the target's, when we launched it (128+signal if it was killed)
 
   double failed_percent() const;
