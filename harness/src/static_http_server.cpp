@@ -91,7 +91,7 @@ void StaticHttpServer::serve(int fd) {
     }
     if (close) break;
     pending.erase(0, end + 4);
-    ++requests_;
+    if (++requests_ == stall_request_) std::this_thread::sleep_for(std::chrono::milliseconds(stall_delay_ms_));
     std::string answer = response(close);
     for (size_t sent = 0; sent < answer.size();) {
       ssize_t n = ::send(fd, answer.data() + sent, answer.size() - sent, MSG_NOSIGNAL);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cmath>
 #include <fmt/format.h>
+#include <fstream>
 #include <thread>
 
 #include "harness/environment_hook.h"
@@ -112,9 +113,18 @@ std::string with_tail(const std::string& message, const ChildProcess& child) {
   return why.empty() ? message : message + ": " + why;
 }
 
-bool tree_contains(pid_t root, pid_t pid) {
+// Whether `pid` is a live (not zombie) member of root's process tree: a killed gunicorn worker stays a zombie
+// until its master reaps it, and the master then forks a replacement under a new pid.
+bool alive_in_tree(pid_t root, pid_t pid) {
   auto tree = process_tree(root);
-  return std::find(tree.begin(), tree.end(), pid) != tree.end();
+  if (std::find(tree.begin(), tree.end(), pid) == tree.end()) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  size_t paren = line.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= line.size()) return false;
+  char state = line[paren + 2];
+  return state != 'Z' && state != 'X';
 }
 
 // The warmup split of one server's latency series (the seeds' "95% of peak", see stats::warmup_index).
@@ -296,7 +306,7 @@ class WebExecutor : public Executor {
     }
     driver.join();
     double cpu_after = child.running() ? tree_cpu_seconds(child.pid()) : NAN;
-    bool worker_alive = !child.running() || events.worker_pid == 0 || tree_contains(child.pid(), events.worker_pid);
+    bool worker_alive = !child.running() || events.worker_pid == 0 || alive_in_tree(child.pid(), events.worker_pid);
     bool server_alive = child.running();
     finish();
 

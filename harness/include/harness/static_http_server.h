@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <set>
 #include <mutex>
@@ -24,6 +25,11 @@ class StaticHttpServer {
   // Test hooks: change the answer, or answer with Connection: close.
   void set_response(std::string body, int status);
   void set_close_connections(bool close) { close_connections_ = close; }
+  // The `request`-th request (counting from 1) waits `delay` before it is answered: a stalled server.
+  void set_stall(long request, std::chrono::milliseconds delay) {
+    stall_delay_ms_ = delay.count();
+    stall_request_ = request;
+  }
 
  private:
   void accept_loop();
@@ -35,6 +41,8 @@ class StaticHttpServer {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> close_connections_{false};
   std::atomic<long> requests_{0};
+  std::atomic<long> stall_request_{0};
+  std::atomic<long> stall_delay_ms_{0};
   std::mutex mutex_;  // guards body_, status_, connection_fds_, active_
   std::condition_variable finished_;
   std::string body_;
