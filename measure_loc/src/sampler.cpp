@@ -129,9 +129,9 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     auto draw = [&] { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval(rng))); };
     next += draw();
     auto now = Clock::now();
-    // Slightly behind (short draws, slow reads): catch up to keep the rate; far behind (descheduled): start
-    // afresh rather than burst.
-    if (next < now - std::chrono::milliseconds(1)) next = now + draw();
+    // Behind schedule (a short draw, or we were descheduled): draw afresh from now. Catching up would take
+    // several samples at the same instant, which count one moment of the target many times.
+    if (next < now) next = now + draw();
     sleep_until(next);
     now = Clock::now();
     SampleStatus status = reader.sample(options.all_threads, lines);
