@@ -6,6 +6,8 @@
 
 #include "harness/environment_hook.h"
 #include "harness/error.h"
+#include "harness/instruction_count.h"
+#include "harness/perf_counters.h"
 #include "harness/process.h"
 
 namespace harness {
@@ -28,6 +30,7 @@ class BatchExecutor : public Executor {
   WorkerResult run_worker(const Benchmark& benchmark, const Interpreter& interpreter,
                           const Environment& environment, const RunOptions& options,
                           int process_index) override {
+    if (options.instructions) return count_instructions(*this, benchmark, interpreter, environment, options, process_index);
     WorkerResult result;
     result.process_index = process_index;
     long size = options.size > 0 ? options.size : benchmark.size;
@@ -50,6 +53,7 @@ class BatchExecutor : public Executor {
 
     bool done = false;
     std::string protocol_error, benchmark_error;
+    std::optional<CounterSession> counters;  // counts the measured iterations (from the last warmup's report on)
     ChildProcess::Watch watch;
     watch.sample_every = std::chrono::milliseconds(50);
     watch.on_memory = [&](double t, const TreeMemory& memory) {
@@ -77,10 +81,12 @@ class BatchExecutor : public Executor {
         sample.value = event.value("seconds", -1.0);
         if (!(sample.value > 0)) protocol_error = "iteration with a non-positive duration: '" + line + "'";
         result.samples.push_back(sample);
+        if (counters && sample.seq + 1 == options.warmups) counters->start();
       } else if (kind == "error") {
         benchmark_error = event.value("message", "unknown error");
       } else if (kind == "done") {
         done = true;
+        if (counters) counters->stop();
       } else if (kind != "start") {
         protocol_error = "unknown report event '" + kind + "'";
       }
@@ -88,8 +94,12 @@ class BatchExecutor : public Executor {
 
     try {
       ChildProcess child(process);
+      counters.emplace(options.events, std::vector<pid_t>{child.pid()});
+      if (options.warmups == 0) counters->start();
       bool finished = child.wait(std::chrono::duration<double>(options.timeout_seconds), watch);
       if (!finished) child.kill_tree();
+      counters->stop();
+      for (Metric& m : counters->metrics(options.iterations, "iteration")) result.metrics.push_back(std::move(m));
       result.exit_status = child.exit_status();
       result.wall_seconds = child.wall_seconds();
       result.cpu_seconds = child.cpu_seconds();

@@ -15,6 +15,7 @@
 
 #include "harness/environment_hook.h"
 #include "harness/error.h"
+#include "harness/perf_counters.h"
 #include "harness/process.h"
 #include "harness/stats.h"
 
@@ -290,6 +291,8 @@ class WebExecutor : public Executor {
       return timed_out || interrupted();
     };
     double cpu_before = tree_cpu_seconds(child.pid());
+    CounterSession counters(options.events, process_tree(child.pid()));  // the load phase, warmup requests too
+    counters.start();
     double load_offset = child.wall_seconds();
     LoadResult load;
     std::atomic<bool> load_done{false};
@@ -305,6 +308,7 @@ class WebExecutor : public Executor {
       if (child.wait(std::chrono::milliseconds(50), watch)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     driver.join();
+    counters.stop();
     double cpu_after = child.running() ? tree_cpu_seconds(child.pid()) : NAN;
     bool worker_alive = !child.running() || events.worker_pid == 0 || alive_in_tree(child.pid(), events.worker_pid);
     bool server_alive = child.running();
@@ -321,6 +325,7 @@ class WebExecutor : public Executor {
     else result.ok = true;
     if (!result.ok) return;
     record(result, load, workload, load_offset, ready_at, (cpu_after - cpu_before) / static_cast<double>(load.records.size()));
+    for (Metric& c : counters.metrics(static_cast<double>(load.records.size()), "request")) result.metrics.push_back(std::move(c));
   }
 
   void record(WorkerResult& result, const LoadResult& load, const WebWorkload& workload, double load_offset,

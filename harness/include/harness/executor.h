@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/benchmark.h"
 #include "harness/interpreter.h"
@@ -22,6 +23,8 @@ struct RunOptions {
   int concurrency = 1;         // web: parallel connections
   double rate = 0;             // web: open-loop requests/s (0 = closed loop)
   bool verbose = false;
+  std::vector<std::string> events; // hardware/libpfm4 events to count (software events always are)
+  bool instructions = false;       // deterministic mode: exact instruction counts under cachegrind
 };
 
 // Environment variables to add when starting a process, e.g. PYTHONPATH of a provisioned environment.

@@ -6,6 +6,7 @@
 #include "harness/analysis.h"
 #include "harness/benchmark.h"
 #include "harness/error.h"
+#include "harness/perf_counters.h"
 #include "harness/process.h"
 #include "harness/progress_line.h"
 #include "harness/result_store.h"
@@ -24,6 +25,8 @@ struct CompareOptions {
   bool fast = false, rigorous = false;
   std::string revision, repo;
   std::vector<std::string> benchmark_dirs;
+  std::string events;             // --events, libpfm4 names
+  bool processes_given = false;   // --instructions measures 1 process unless -p says otherwise
 };
 
 RunOptions effective_options(const CompareOptions& opts) {
@@ -36,6 +39,8 @@ RunOptions effective_options(const CompareOptions& opts) {
     options.processes = 12;
     options.iterations = 6;
   }
+  options.events = parse_event_list(opts.events);
+  if (options.instructions && !opts.processes_given && !opts.rigorous) options.processes = 1;
   if (options.processes < 1 || options.iterations < 1 || options.warmups < 0)
     throw HarnessError("--processes and --iterations must be at least 1, --warmups at least 0");
   return options;
@@ -71,7 +76,11 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
   nlohmann::json stored_options = {{"processes", options.processes}, {"iterations", options.iterations},
                                    {"warmups", options.warmups},     {"size", options.size},
                                    {"timeout", options.timeout_seconds}, {"benchmarks", opts.benchmarks}};
+  stored_options.update({{"events", options.events}, {"instructions", options.instructions}});
   std::int64_t run_id = store.begin_run(interpreters, common.command_line, stored_options, revision);
+  record_pmu_capability(db, run_id);
+  if (!options.events.empty() && !pmu_capability().available)
+    progress.note("hardware counters unavailable: " + pmu_capability().reason + "; storing software events only");
   progress.note("run " + std::to_string(run_id) + ": " + std::to_string(benchmarks.size()) + " benchmarks x " +
                 std::to_string(interpreters.size()) + " interpreters x " + std::to_string(options.processes) +
                 " processes, database " + db.path().string());
@@ -106,7 +115,9 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
 
 void add_run_options(CLI::App* sub, CompareOptions& o) {
   sub->add_option("-b,--benchmarks", o.benchmarks, "benchmarks or suites, comma-separated (default: micro)");
-  sub->add_option("-p,--processes", o.run.processes, "worker processes per benchmark and interpreter")->capture_default_str();
+  sub->add_option("-p,--processes", o.run.processes, "worker processes per benchmark and interpreter")
+      ->capture_default_str()
+      ->each([&o](const std::string&) { o.processes_given = true; });
   sub->add_option("-n,--iterations", o.run.iterations, "measured iterations per process")->capture_default_str();
   sub->add_option("-w,--warmups", o.run.warmups, "unmeasured iterations per process first")->capture_default_str();
   sub->add_option("--size", o.run.size, "work per iteration (default: each benchmark's own)");
@@ -119,6 +130,9 @@ void add_run_options(CLI::App* sub, CompareOptions& o) {
   sub->add_option("--revision", o.revision, "label this run with a revision (e.g. a version or commit)");
   sub->add_option("--repo", o.repo, "git work tree whose HEAD is the revision being measured");
   sub->add_option("--benchmark-dir", o.benchmark_dirs, "extra folder of workloads (subfolders with manifest.json)");
+  sub->add_option("--events", o.events, "hardware counters too, libpfm4 names (cycles,instructions,branch-misses,...)");
+  sub->add_flag("--instructions", o.run.instructions,
+                "deterministic mode: exact instructions per iteration under valgrind (1 process unless -p)");
   sub->add_flag("-v,--verbose", o.run.verbose);
 }
 
