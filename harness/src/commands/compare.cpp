@@ -6,6 +6,7 @@
 #include "harness/analysis.h"
 #include "harness/benchmark.h"
 #include "harness/error.h"
+#include "harness/hot_lines.h"
 #include "harness/perf_counters.h"
 #include "harness/process.h"
 #include "harness/progress_line.h"
@@ -25,6 +26,8 @@ struct CompareOptions {
   bool fast = false, rigorous = false;
   std::string revision, repo;
   std::vector<std::string> benchmark_dirs;
+  bool hot_lines = false;
+  double hot_lines_rate = 10000;
   std::string events;             // --events, libpfm4 names
   bool processes_given = false;   // --instructions measures 1 process unless -p says otherwise
 };
@@ -65,6 +68,11 @@ std::vector<Interpreter> probe_all(const std::vector<std::string>& texts, Progre
 
 int compare(const CompareOptions& opts, const CommonOptions& common) {
   RunOptions options = effective_options(opts);
+#ifndef PB_HAVE_MEASURE_LOC
+  if (opts.hot_lines)
+    throw HarnessError("--hot-lines needs measure_loc, which this build does not include",
+                       "build with the default PB_COMPONENTS (./setup.sh)");
+#endif
   std::vector<Benchmark> benchmarks = select_benchmarks(full_catalogue(opts.benchmark_dirs), opts.benchmarks);
   ProgressLine progress;
   std::vector<Interpreter> interpreters = probe_all(opts.interpreters, progress);
@@ -110,6 +118,13 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
   }
   store.finish_run(any_failed ? "failed" : "complete");
   print_run(db, run_id, common.json);
+#ifdef PB_HAVE_MEASURE_LOC
+  if (opts.hot_lines) {
+    HotLinesOptions hot{opts.hot_lines_rate, options.iterations};
+    if (!measure_hot_lines(db, run_id, benchmarks, interpreters, hot, progress, common.json ? std::cerr : std::cout))
+      any_failed = true;
+  }
+#endif
   return any_failed ? kExitFailed : kExitOk;
 }
 
@@ -133,6 +148,8 @@ void add_run_options(CLI::App* sub, CompareOptions& o) {
   sub->add_option("--events", o.events, "hardware counters too, libpfm4 names (cycles,instructions,branch-misses,...)");
   sub->add_flag("--instructions", o.run.instructions,
                 "deterministic mode: exact instructions per iteration under valgrind (1 process unless -p)");
+  sub->add_flag("--hot-lines", o.hot_lines, "also profile each batch benchmark with measure_loc (99%-hot-lines)");
+  sub->add_option("--hot-lines-rate", o.hot_lines_rate, "measure_loc sampling rate in Hz")->capture_default_str();
   sub->add_flag("-v,--verbose", o.run.verbose);
 }
 
