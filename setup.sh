@@ -33,8 +33,12 @@ fi
 
 step "CPython 3.8 (the JIT's host and the baseline)"
 py38=""
-for candidate in "$(command -v python3.8 || true)" /root/.pyenv/versions/3.8*/bin/python3.8; do
-  if [ -n "$candidate" ] && [ -x "$candidate" ]; then py38=$candidate; break; fi
+# pyenv's shims are skipped: they answer for whichever version is selected, not necessarily 3.8.
+for candidate in $(type -ap python3.8 | grep -v /shims/) "${PYENV_ROOT:-/root/.pyenv}"/versions/3.8*/bin/python3.8; do
+  if [ -x "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 8)' 2>/dev/null; then
+    py38=$candidate
+    break
+  fi
 done
 if [ -z "$py38" ]; then
   echo "error: python3.8 not found on PATH or in /root/.pyenv/versions/3.8*/bin" >&2
