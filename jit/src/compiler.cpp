@@ -161,9 +161,9 @@ void FunctionCompiler::jump_to(int target_offset) {
     return;
   }
   Label slow = a_.newLabel();
-  a_.mov(x86::rax, imm(&_PyRuntime.ceval.eval_breaker));
-  a_.mov(x86::eax, x86::dword_ptr(x86::rax));
-  a_.test(x86::eax, x86::eax);
+  a_.mov(x86::rax, imm(&_PyRuntime.ceval));
+  a_.mov(x86::ecx, x86::dword_ptr(x86::rax, int32_t(offsetof(_ceval_runtime_state, eval_breaker))));
+  a_.or_(x86::ecx, x86::dword_ptr(x86::rax, int32_t(offsetof(_ceval_runtime_state, signals_pending))));
   a_.jnz(slow);
   a_.jmp(target);
   int offset = ins_->offset();

@@ -69,7 +69,11 @@ void format_unbound_cell(PyCodeObject* co, int oparg) {
 // profiler was installed meanwhile, the rest of the frame runs in the interpreter so it sees line and c_call
 // events.
 StackResult after_call(PyFrameObject* f, PyObject** sp) {
-  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) {
+  // signals_pending too: CPython recomputes eval_breaker non-atomically (COMPUTE_EVAL_BREAKER), so a signal
+  // arriving in that window leaves it 0 with a signal pending; the interpreter gets away with it because
+  // its blocking calls check signals on EINTR, but test_signal's stress tests then lose a signal.
+  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker) ||
+      _Py_atomic_load_relaxed(&_PyRuntime.ceval.signals_pending)) {
     auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
     int next = _Py_OPCODE(code[f->f_lasti / 2 + 1]);
     if (next != SETUP_FINALLY && next != SETUP_WITH && next != BEFORE_ASYNC_WITH && next != YIELD_FROM &&
