@@ -1,9 +1,11 @@
 """Target slowdown caused by measure_loc, measured side by side.
 
-Runs one micro benchmark through macrobenchmarks/pb_worker.py without the profiler, under measure_loc at 1 kHz
-and under measure_loc at 10 kHz, interleaved round by round so machine noise hits all three alike. The target
-times its own iterations (the worker protocol), so the profiler's start-up and report are not counted.
-Prints the median iteration time of each mode, the slowdown ratios and the profiler's failed-sample rate.
+Runs one micro benchmark (through overhead_target.py) without the profiler, under measure_loc at 1 kHz and
+under measure_loc at 10 kHz, interleaved round by round so machine noise hits all three alike. The target
+times its own iterations, wall and CPU, so the profiler's start-up and report are not counted. Prints the
+median iteration times of each mode, the slowdown ratios, the profiler's own CPU use and its failed-sample
+rate. On a machine with more runnable work than cores the wall ratio is mostly scheduling noise; the CPU
+ratio still shows interference through caches and memory.
 
     python3 measure_loc/bench/overhead.py [--python python3.12] [--benchmark fannkuch] [--rounds 5]
 """
@@ -20,19 +22,12 @@ SOURCE = os.path.dirname(os.path.dirname(HERE))
 
 
 def iteration_seconds(stdout):
-    seconds = []
-    for line in stdout.splitlines():
-        if line.startswith("{"):
-            event = json.loads(line)
-            if event.get("event") == "iteration" and not event.get("warmup"):
-                seconds.append(event["seconds"])
-    return seconds
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
 
 
 def run(args, rate):
-    worker = [os.path.join(SOURCE, "macrobenchmarks", "pb_worker.py"), "--benchmark",
-              os.path.join(SOURCE, "macrobenchmarks", "micro", args.benchmark + ".py"),
-              "--warmups", "1", "--iterations", str(args.iterations), "--report-fd", "1"]
+    worker = [os.path.join(HERE, "overhead_target.py"),
+              os.path.join(SOURCE, "macrobenchmarks", "micro", args.benchmark + ".py"), str(args.iterations)]
     report = None
     if rate is None:
         command = [args.python_path] + worker
@@ -46,7 +41,8 @@ def run(args, rate):
         with open(report) as f:
             profile = json.load(f)
         os.unlink(report)
-        failed = (profile["failed_samples"], profile["samples"] + profile["failed_samples"] + profile["idle_samples"])
+        failed = (profile["failed_samples"], profile["samples"] + profile["failed_samples"] + profile["idle_samples"],
+                  profile["profiler_cpu_seconds"], profile["profiled_seconds"], profile["samples"] / profile["seconds"])
     return iteration_seconds(done.stdout), failed
 
 
@@ -63,23 +59,30 @@ def main():
                                       stdout=subprocess.PIPE, universal_newlines=True).stdout.strip() or args.python
     modes = [("none", None), ("1 kHz", 1000), ("10 kHz", 10000)]
     times = {name: [] for name, _ in modes}
-    failures = {name: [0, 0] for name, _ in modes}
+    failures = {name: [0, 0, 0.0, 0.0, []] for name, _ in modes}
     for round_ in range(args.rounds):
         for name, rate in modes:
             seconds, failed = run(args, rate)
             times[name].extend(seconds)
             if failed:
-                failures[name][0] += failed[0]
-                failures[name][1] += failed[1]
+                for i in range(4):
+                    failures[name][i] += failed[i]
+                failures[name][4].append(failed[4])
         sys.stderr.write("round %d/%d done\n" % (round_ + 1, args.rounds))
-    base = statistics.median(times["none"])
+    base_wall = statistics.median(t["wall"] for t in times["none"])
+    base_cpu = statistics.median(t["cpu"] for t in times["none"])
     print("%s on %s, %d rounds x %d iterations, interleaved" % (args.benchmark, args.python_path, args.rounds,
                                                                   args.iterations))
     for name, _ in modes:
-        median = statistics.median(times[name])
-        failed, attempts = failures[name]
-        rate = " failed samples %d/%d (%.3f%%)" % (failed, attempts, 100.0 * failed / attempts) if attempts else ""
-        print("%-7s median %.4f s  slowdown %.3fx%s" % (name, median, median / base, rate))
+        wall = statistics.median(t["wall"] for t in times[name])
+        cpu = statistics.median(t["cpu"] for t in times[name])
+        failed, attempts, profiler_cpu, profiled, rates = failures[name]
+        extra = ""
+        if attempts:
+            extra = "  samples/s %.0f, profiler CPU %.1f%% of a core, failed %d/%d (%.3f%%)" % (
+                statistics.median(rates), 100.0 * profiler_cpu / profiled, failed, attempts, 100.0 * failed / attempts)
+        print("%-7s wall %.4f s (%.3fx)  cpu %.4f s (%.3fx)%s" % (name, wall, wall / base_wall, cpu, cpu / base_cpu,
+                                                                 extra))
 
 
 if __name__ == "__main__":
