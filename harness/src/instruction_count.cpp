@@ -68,6 +68,8 @@ WorkerResult count_instructions(Executor& batch, const Benchmark& benchmark, con
   inner.timeout_seconds = options.timeout_seconds * kValgrindSlowdown;
   Environment env = environment;
   env["PYTHONHASHSEED"] = "0";
+  // Both counted runs must import the same way: a .pyc written (or made stale) between them would count.
+  env["PYTHONDONTWRITEBYTECODE"] = "1";
   fs::path dir = fresh_directory(process_index);
 
   std::optional<double> counts[2];

@@ -34,7 +34,8 @@ struct NoiseRow {
 std::int64_t measure_aa(const NoiseOptions& o, const RunOptions& options, const CommonOptions& common,
                         speedcenter::Database& db, ProgressLine& progress) {
   std::vector<Interpreter> interpreters = {probe_interpreter(parse_interpreter_spec("A=" + o.interpreter)),
-                                           probe_interpreter(parse_interpreter_spec("B=" + o.interpreter))};
+                                           // The store keys results by interpreter command: B must differ; -X is ignored.
+                                           probe_interpreter(parse_interpreter_spec("B=" + o.interpreter + " -X pb_aa"))};
   std::vector<Benchmark> benchmarks = select_benchmarks(full_catalogue(o.benchmark_dirs), o.benchmarks);
   ResultStore store(db);
   nlohmann::json stored = {{"processes", options.processes}, {"iterations", options.iterations},

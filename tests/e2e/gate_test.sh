@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end test of counters, the deterministic mode and `pyston-bench gate` with the gate fixture (an integer
+# loop sized by --size): hardware counters noted "unavailable" (no PMU here) while software events are stored;
+# two --instructions runs give identical counts; 5% more work fails the gate (exit 1), A/A passes (exit 0) in
+# instruction and time mode; bad references exit 2. Usage: gate_test.sh BUILD_BIN_DIR
+set -u
+bin=${1:?usage: gate_test.sh BUILD_BIN_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /tmp/pb-e2e-gate.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+db="$work/results.db"
+extra="$here/../harness/fixtures/macrobenchmarks"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+q() { sqlite3 "$db" "$1"; }
+pb() { "$bin/pyston-bench" --db "$db" "$@"; }
+run() { pb run python3.8 -b gate_work --benchmark-dir "$extra" "$@"; }
+gate() { pb gate "$@" >"$work/gate.txt" 2>&1; local rc=$?; cat "$work/gate.txt"; return $rc; }
+
+echo "== counters: software events stored, hardware events noted when there is no PMU"
+run -p 2 -n 2 --size 50000 --events cycles,instructions,branch-misses >/dev/null 2>"$work/err.txt" || fail "run with --events"
+notes=$(grep -c "hardware counters unavailable" "$work/err.txt")
+pmu=$(q "select pmu_available from machines")
+if [ "$pmu" = "0" ]; then
+  [ "$notes" = "1" ] && pass "said once: $(grep 'hardware counters unavailable' "$work/err.txt")" || fail "unavailable said $notes times"
+  [ "$(q "select count(*) from metrics where name in ('perf.cycles','perf.instructions','perf.branch-misses','perf.ipc') and value is null and note like 'unavailable: %'")" = "4" ] \
+    && pass "hardware metrics stored as null with 'unavailable: <reason>'" || fail "hardware metrics not noted"
+else
+  [ "$(q "select count(*) from metrics where name = 'perf.cycles' and value > 0")" = "1" ] && pass "cycles counted (PMU)" || fail "no cycles with a PMU"
+fi
+[ "$(q "select count(*) from metrics where name = 'perf.task-clock' and value > 0 and unit = 's/iteration'")" = "1" ] \
+  && pass "task-clock per iteration stored" || fail "no task-clock"
+[ "$(q "select count(*) from metrics where name in ('perf.page-faults','perf.context-switches') and value >= 0")" = "2" ] \
+  && pass "page faults and context switches stored" || fail "software events missing"
+
+echo "== deterministic mode: identical counts, 5% more work fails, A/A passes"
+run --instructions -w 1 --size 30000 --revision base1 >/dev/null 2>&1 || fail "--instructions run 1"
+run --instructions -w 1 --size 30000 --revision base2 >/dev/null 2>&1 || fail "--instructions run 2"
+run --instructions -w 1 --size 31500 --revision more >/dev/null 2>&1 || fail "--instructions run with 5% more work"
+counts=$(q "select group_concat(value, ' ') from metrics where name = 'instructions'")
+set -- $counts
+[ $# -eq 3 ] && [ "$1" = "$2" ] && pass "two runs, same count: $1" || fail "counts differ: $counts"
+gate --baseline base1 --candidate base2 --metric instructions; rc=$?
+[ $rc -eq 0 ] && pass "A/A instruction gate passes" || fail "A/A instruction gate exited $rc"
+gate --baseline base1 --candidate more --metric instructions; rc=$?
+[ $rc -eq 1 ] && grep -q "REGRESSION" "$work/gate.txt" && pass "5% more work fails the gate" || fail "5% more work: exit $rc"
+gate --baseline base1 --candidate more --metric instructions --threshold 6%; rc=$?
+[ $rc -eq 0 ] && pass "within a 6% threshold it passes" || fail "6% threshold: exit $rc"
+printf '[instructions]\ngate_work = "10%%"\n' >"$work/gate.toml"
+gate --baseline base1 --candidate more --metric instructions --config "$work/gate.toml"; rc=$?
+[ $rc -eq 0 ] && pass "per-benchmark threshold from the config file" || fail "config threshold: exit $rc"
+pb gate --candidate base1 --save-baseline "$work/baseline.json" >/dev/null || fail "--save-baseline"
+gate --baseline "$work/baseline.json" --candidate more --metric instructions; rc=$?
+[ $rc -eq 1 ] && pass "a committed baseline file gates too" || fail "baseline file: exit $rc"
+
+echo "== time mode: A/A in one interleaved run passes"
+pb compare a=python3.8 "b=python3.8 -X pb_aa" -b gate_work --benchmark-dir "$extra" -p 6 -n 5 -w 1 >/dev/null 2>&1 || fail "A/A compare"
+id=$(q "select max(id) from runs")
+gate --baseline "$id:a" --candidate "$id:b" --metric time --threshold 10%; rc=$?
+[ $rc -eq 0 ] && pass "A/A time gate passes at 10%" || fail "A/A time gate exited $rc"
+
+echo "== errors exit 2"
+gate --baseline 999 --candidate base1 --metric instructions; rc=$?
+[ $rc -eq 2 ] && pass "unknown run: exit 2" || fail "unknown run: exit $rc"
+gate --baseline "$id" --candidate base1; rc=$?
+[ $rc -eq 2 ] && grep -q "name one" "$work/gate.txt" && pass "ambiguous run: exit 2 with a hint" || fail "ambiguous run: exit $rc"
+
+echo "$failures failure(s)"
+[ $failures -eq 0 ]

@@ -1,0 +1,124 @@
+// Tests the gate's judgement (harness/src/gate.cpp): thresholds from the command line and TOML files, the
+// verdict rule (regression only when the whole CI is beyond the threshold), and each metric's comparison.
+#include "harness/gate.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "harness/error.h"
+#include "test_support.h"
+
+namespace harness {
+namespace {
+
+// `processes` groups of `n` values around `mean` with relative noise `spread`.
+stats::Groups noisy(double mean, double spread, int processes, int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> d(mean, mean * spread);
+  stats::Groups groups(processes);
+  for (auto& g : groups)
+    for (int i = 0; i < n; ++i) g.push_back(d(rng));
+  return groups;
+}
+
+GateSample sample(stats::Groups groups) {
+  GateSample s;
+  s.groups = std::move(groups);
+  return s;
+}
+
+GateSample exact(double value) {
+  GateSample s;
+  s.exact = value;
+  return s;
+}
+
+TEST(GateTest, ThresholdsAreParsedAsPercentages) {
+  EXPECT_DOUBLE_EQ(parse_threshold("3%"), 0.03);
+  EXPECT_DOUBLE_EQ(parse_threshold("0.5%"), 0.005);
+  EXPECT_DOUBLE_EQ(parse_threshold("5"), 0.05);
+  EXPECT_THROW(parse_threshold("three"), HarnessError);
+  EXPECT_THROW(parse_threshold("-1%"), HarnessError);
+  EXPECT_THROW(parse_threshold("3%%"), HarnessError);
+}
+
+TEST(GateTest, VerdictNeedsTheWholeIntervalBeyondTheThreshold) {
+  EXPECT_EQ(judge({0.031, 0.06}, 0.03), Verdict::regression);
+  EXPECT_EQ(judge({0.02, 0.04}, 0.03), Verdict::inconclusive);
+  EXPECT_EQ(judge({-0.01, 0.03}, 0.03), Verdict::pass);
+  EXPECT_EQ(judge({-0.20, -0.10}, 0.03), Verdict::pass);  // faster is never a regression
+}
+
+TEST(GateTest, ExactCountsAreComparedWithoutSpread) {
+  GateRow more = evaluate("b", GateMetric::instructions, exact(1e9), exact(1.05e9), 0.03);
+  EXPECT_EQ(more.verdict, Verdict::regression);
+  EXPECT_NEAR(more.change, 0.05, 1e-12);
+  EXPECT_EQ(more.ci.low, more.ci.high);
+  EXPECT_EQ(evaluate("b", GateMetric::instructions, exact(1e9), exact(1e9), 0.03).verdict, Verdict::pass);
+  EXPECT_EQ(evaluate("b", GateMetric::instructions, exact(1e9), exact(1.029e9), 0.03).verdict, Verdict::pass);
+}
+
+TEST(GateTest, TimeRegressionBeyondTheNoiseFails) {
+  auto base = sample(noisy(1.0, 0.01, 6, 5, 1)), slower = sample(noisy(1.10, 0.01, 6, 5, 2));
+  GateRow row = evaluate("b", GateMetric::time, base, slower, 0.03);
+  EXPECT_EQ(row.verdict, Verdict::regression);
+  EXPECT_NEAR(row.change, 0.10, 0.02);
+  EXPECT_GT(row.ci.low, 0.03);
+}
+
+TEST(GateTest, AATimeComparisonWithinTheNoisePasses) {
+  for (unsigned seed = 0; seed < 20; ++seed) {
+    GateRow row = evaluate("b", GateMetric::time, sample(noisy(1.0, 0.01, 6, 5, seed)),
+                           sample(noisy(1.0, 0.01, 6, 5, seed + 100)), 0.03);
+    EXPECT_EQ(row.verdict, Verdict::pass) << "seed " << seed << ": " << row.change;
+  }
+}
+
+TEST(GateTest, NoisyDataStraddlingTheThresholdIsInconclusive) {
+  GateRow row = evaluate("b", GateMetric::time, sample(noisy(1.0, 0.15, 3, 3, 7)), sample(noisy(1.03, 0.15, 3, 3, 8)),
+                         0.03);
+  EXPECT_EQ(row.verdict, Verdict::inconclusive) << row.ci.low << " " << row.ci.high;
+}
+
+TEST(GateTest, P99ComparesTheTail) {
+  stats::Groups base = noisy(1.0, 0.01, 6, 200, 3), candidate = base;
+  for (auto& g : candidate)
+    for (size_t i = 0; i < g.size(); i += 50) g[i] *= 3;  // 2% of requests three times slower
+  GateRow row = evaluate("b", GateMetric::p99, sample(base), sample(candidate), 0.03);
+  EXPECT_EQ(row.verdict, Verdict::regression);
+  EXPECT_EQ(evaluate("b", GateMetric::time, sample(base), sample(base), 0.03).verdict, Verdict::pass);
+}
+
+TEST(GateTest, MissingOrFailedResultsAreInconclusive) {
+  GateSample failed;
+  failed.error = "failed: exit status 1";
+  GateRow row = evaluate("b", GateMetric::time, sample(noisy(1, 0.01, 3, 3, 1)), failed, 0.03);
+  EXPECT_EQ(row.verdict, Verdict::inconclusive);
+  EXPECT_NE(row.note.find("exit status 1"), std::string::npos);
+  GateReport report;
+  report.rows = {row};
+  EXPECT_EQ(report.exit_code(), 2);
+  report.rows.push_back(evaluate("c", GateMetric::instructions, exact(1), exact(2), 0.03));
+  EXPECT_EQ(report.exit_code(), 1);
+  EXPECT_EQ(GateReport{}.exit_code(), 2);  // nothing compared is not a pass
+}
+
+TEST(GateTest, ConfigGivesPerBenchmarkAndPerMetricThresholds) {
+  auto dir = testing::temp_dir("gate-config");
+  std::ofstream(dir / "gate.toml") << "threshold = \"4%\"\n[instructions]\nthreshold = \"1%\"\nnbody = \"2.5%\"\n"
+                                      "[time]\nchaos = 10\n";
+  GateThresholds t = load_gate_thresholds(dir / "gate.toml", 0.03);
+  EXPECT_DOUBLE_EQ(t.for_benchmark(GateMetric::instructions, "nbody"), 0.025);
+  EXPECT_DOUBLE_EQ(t.for_benchmark(GateMetric::instructions, "float"), 0.01);
+  EXPECT_DOUBLE_EQ(t.for_benchmark(GateMetric::time, "chaos"), 0.10);
+  EXPECT_DOUBLE_EQ(t.for_benchmark(GateMetric::time, "float"), 0.04);
+  std::ofstream(dir / "typo.toml") << "[instrucions]\nnbody = \"2%\"\n";
+  EXPECT_THROW(load_gate_thresholds(dir / "typo.toml", 0.03), HarnessError);
+  std::ofstream(dir / "broken.toml") << "[time\n";
+  EXPECT_THROW(load_gate_thresholds(dir / "broken.toml", 0.03), HarnessError);
+}
+
+}  // namespace
+}  // namespace harness
