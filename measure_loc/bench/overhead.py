@@ -34,7 +34,7 @@ def run(args, rate):
     else:
         report = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         command = [args.measure_loc, "--python", args.python_path, "--rate", str(rate), "--json", "-o", report,
-                   "--start-at", args.benchmark + ".py"] + worker
+                   "--start-at", args.benchmark + ".py"] + (["--normal-priority"] if args.normal_priority else []) + worker
     done = subprocess.run(command, stdout=subprocess.PIPE, universal_newlines=True, check=True)
     failed = None
     if report:
@@ -52,6 +52,7 @@ def main():
     parser.add_argument("--benchmark", default="fannkuch")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--normal-priority", action="store_true", help="pass --normal-priority to measure_loc")
     parser.add_argument("--measure-loc", dest="measure_loc",
                         default=os.path.join(SOURCE, "build-loc", "bin", "measure_loc"))
     args = parser.parse_args()
