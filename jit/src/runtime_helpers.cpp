@@ -4,6 +4,8 @@
 
 #include <structmember.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 // Exported by libpython 3.8 but not declared in its headers.
@@ -653,11 +655,15 @@ struct DictKeyEntry {
 
 DictKeysHeader* keys_of(PyDictObject* d) { return (DictKeysHeader*)d->ma_keys; }
 
-// The entry index of `name` in split keys, or -1.
-Py_ssize_t split_index_of(DictKeysHeader* dk, PyObject* name) {
+DictKeyEntry* entries_of(DictKeysHeader* dk) {
   Py_ssize_t size = dk->dk_size;
   int width = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffffLL ? 4 : 8;
-  auto* entries = (DictKeyEntry*)(dk->dk_indices + size * width);
+  return (DictKeyEntry*)(dk->dk_indices + size * width);
+}
+
+// The entry index of `name` in split keys, or -1.
+Py_ssize_t split_index_of(DictKeysHeader* dk, PyObject* name) {
+  DictKeyEntry* entries = entries_of(dk);
   Py_hash_t hash = ((PyASCIIObject*)name)->hash;
   for (Py_ssize_t i = 0; i < dk->dk_nentries; i++) {
     PyObject* key = entries[i].me_key;
@@ -676,9 +682,15 @@ PyObject* instance_dict_get(PyObject* owner, PyObject* name, bool* error, AttrCa
   auto* dict = *(PyDictObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
   *error = false;
   if (!dict) return nullptr;
-  if (dict->ma_values && dict->ma_keys == c->split_keys && c->split_index >= 0) {
-    PyObject* v = dict->ma_values[c->split_index];
-    if (v) return v;
+  // The keys object seen last may have been freed and another allocated at its address (a class's shared
+  // keys are replaced when instances insert attributes in another order), so the slot's key is checked too.
+  if (dict->ma_values && dict->ma_keys == c->split_keys) {
+    DictKeysHeader* dk = keys_of(dict);
+    Py_ssize_t ix = c->split_index;
+    if (ix >= 0 && ix < dk->dk_nentries && entries_of(dk)[ix].me_key == name) {
+      PyObject* v = dict->ma_values[ix];
+      if (v) return v;
+    }
   }
   PyObject* v = _PyDict_GetItem_KnownHash((PyObject*)dict, name, ((PyASCIIObject*)name)->hash);
   if (!v && PyErr_Occurred()) *error = true;
@@ -689,19 +701,16 @@ PyObject* instance_dict_get(PyObject* owner, PyObject* name, bool* error, AttrCa
   return v;
 }
 
-// Whether the instance __dict__ has `name`, remembering split keys known not to contain it.
+// Whether the instance __dict__ has `name`.
 bool instance_dict_has(PyObject* owner, PyObject* name, bool* error, AttrCache* c) {
   auto* dict = *(PyDictObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
   *error = false;
   if (!dict) return false;
-  if (dict->ma_values && dict->ma_keys == c->split_keys && keys_of(dict)->dk_nentries == c->split_nentries)
-    return false;  // split keys only grow by appending, so the name is still absent
+  // No shortcut through the shared keys here: without a keys version, "same address, same size" does not
+  // prove it is the same keys object (see instance_dict_get).
+  (void)c;
   PyObject* v = _PyDict_GetItem_KnownHash((PyObject*)dict, name, ((PyASCIIObject*)name)->hash);
   if (!v && PyErr_Occurred()) *error = true;
-  if (!v && !*error && dict->ma_values && g_split_ok && split_index_of(keys_of(dict), name) < 0) {
-    c->split_keys = dict->ma_keys;
-    c->split_nentries = keys_of(dict)->dk_nentries;
-  }
   return v != nullptr;
 }
 
@@ -710,7 +719,6 @@ void fill_attr_cache(AttrCache* c, PyTypeObject* tp, PyObject* name, bool for_me
   c->kind = AttrCache::kEmpty;
   c->split_keys = nullptr;
   c->split_index = -1;
-  c->split_nentries = -1;
   if (tp->tp_getattro != PyObject_GenericGetAttr || !PyUnicode_CheckExact(name) ||
       ((PyASCIIObject*)name)->hash == -1)
     return;
@@ -781,6 +789,24 @@ extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** 
       res = *(PyObject**)((char*)owner + c->slot_offset);
     }
     if (res) {
+      if (getenv("PYSTON_JIT_VERIFY_CACHES")) {
+        PyObject* check = PyObject_GetAttr(owner, name);
+        if (check != res) {
+          auto* d = *(PyDictObject**)((char*)owner + tp->tp_dictoffset);
+          fprintf(stderr, "attr cache mismatch: %s.%s kind=%d split=%zd now=%zd values=%p keys=%p cached=%p\n",
+                  tp->tp_name, PyUnicode_AsUTF8(name), int(c->kind), c->split_index,
+                  d && d->ma_values ? split_index_of(keys_of(d), name) : -2, (void*)(d ? d->ma_values : nullptr),
+                  d ? (void*)d->ma_keys : nullptr, c->split_keys);
+          PyObject_Print((PyObject*)d, stderr, 0);
+          fprintf(stderr, "\nres=");
+          PyObject_Print(res, stderr, 0);
+          fprintf(stderr, " check=");
+          PyObject_Print(check, stderr, 0);
+          fprintf(stderr, "\n");
+          abort();
+        }
+        Py_XDECREF(check);
+      }
       Py_INCREF(res);
       TOP() = res;
       Py_DECREF(owner);
@@ -807,6 +833,15 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
     bool shadowed = false, error = false;
     if (tp->tp_dictoffset > 0) shadowed = instance_dict_has(obj, name, &error, c);
     if (error) FAIL;
+    if (!shadowed && getenv("PYSTON_JIT_VERIFY_CACHES")) {
+      PyObject* meth = nullptr;
+      int found = _PyObject_GetMethod(obj, name, &meth);
+      if (!found || meth != c->method) {
+        fprintf(stderr, "method cache mismatch: %s.%s\n", tp->tp_name, PyUnicode_AsUTF8(name));
+        abort();
+      }
+      Py_XDECREF(meth);
+    }
     if (!shadowed) {
       Py_INCREF(c->method);
       TOP() = c->method;

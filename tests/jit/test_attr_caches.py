@@ -150,6 +150,23 @@ k5 = K()
 k5.__dict__["meth"] = lambda: "via dict"
 check(call_meth(k5) == "via dict" and get_q(k5) == 2)
 
+# A class's shared keys are replaced (and the old ones freed) when instances insert attributes in another
+# order; a new keys object can reuse the address with the attribute at another slot.
+class R:
+    def __init__(self, order):
+        for name in order:
+            setattr(self, name, "value of " + name)
+
+
+def get_c(o):
+    return o.c
+
+
+warm(get_c, R("abc"))
+for i in range(300):
+    r = R(("cab", "abc", "bca")[i % 3])
+    check(get_c(r) == "value of c", (i, get_c(r)))
+
 # Builtin methods and modules.
 def meths(lst, mod):
     lst.append(1)

@@ -44,11 +44,9 @@ struct AttrCache {
   Kind kind = kEmpty;
   Py_ssize_t slot_offset = 0;  // kSlot: where the __slots__ member lives in the object
   PyObject* method = nullptr;  // kMethod: borrowed from the type's dict (the version guard keeps it there)
-  // Split (shared-key) instance dicts: the shared keys seen last, the attribute's slot in their values
-  // (kInstanceDict), or how many entries they had when the method name was not among them (kMethod).
+  // Split (shared-key) instance dicts (kInstanceDict): the shared keys seen last and the attribute's slot.
   void* split_keys = nullptr;
   Py_ssize_t split_index = -1;
-  Py_ssize_t split_nentries = -1;
 };
 
 // Checks (once) that CPython's private dict-keys layout is the one the split-dict caches assume.
