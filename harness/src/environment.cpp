@@ -331,8 +331,8 @@ void check_imports(const Interpreter& interpreter, const ProvisionedEnvironment&
     std::string tail = result.out.size() > 2000 ? result.out.substr(result.out.size() - 2000) : result.out;
     throw HarnessError(fmt::format("the environment for {} does not work under {} ({}): {}", request.purpose,
                                    interpreter.label, interpreter.version, tail),
-                       "the Debian packages may need a newer Python than this interpreter; see " +
-                           env.dir.string());
+                       "check the manifest's \"imports\" (modules must import without further setup) and whether "
+                       "these Debian packages support this Python version; the environment is " + env.dir.string());
   }
 }
 

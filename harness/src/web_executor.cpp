@@ -283,8 +283,8 @@ class WebExecutor : public Executor {
     load_options.requests = options.requests > 0 ? options.requests : workload.requests;
     load_options.concurrency = std::max(1, options.concurrency);
     load_options.rate = options.rate;
-    auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                       std::chrono::duration<double>(options.timeout_seconds));
+    double timeout = std::max(options.timeout_seconds, workload.timeout);
+    auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
     std::atomic<bool> timed_out{false};
     load_options.should_stop = [&] {
       if (Clock::now() > deadline) timed_out = true;
@@ -319,7 +319,7 @@ class WebExecutor : public Executor {
     if (interrupted()) result.error = "interrupted";
     else if (!server_alive) result.error = fmt::format("server died mid-run ({}) {}: {}{}", exit_text(result.exit_status), progress, load.error, last_line(result.stderr_tail).empty() ? "" : "; stderr: " + last_line(result.stderr_tail));
     else if (!worker_alive) result.error = fmt::format("server worker process {} died mid-run {} (its master replaced it): {}", events.worker_pid, progress, load.error);
-    else if (timed_out) result.error = fmt::format("timeout: {} s were not enough ({})", options.timeout_seconds, progress);
+    else if (timed_out) result.error = fmt::format("timeout: {} s were not enough ({})", timeout, progress);
     else if (!load.ok) result.error = load.error;
     else if (!events.protocol_error.empty()) result.error = events.protocol_error;
     else result.ok = true;
@@ -364,6 +364,7 @@ WebWorkload web_workload(const Benchmark& benchmark) {
     w.warmup_requests = j.value("warmup_requests", w.warmup_requests);
     w.ready_timeout = j.value("ready_timeout", w.ready_timeout);
     w.setup_timeout = j.value("setup_timeout", w.setup_timeout);
+    w.timeout = j.value("timeout", w.timeout);
     for (const auto& step : j.value("session", nlohmann::json::array())) w.session.push_back(parse_page(step));
     for (const auto& page : j.value("pages", nlohmann::json::array())) w.pages.push_back(parse_page(page));
   } catch (const nlohmann::json::exception& e) {

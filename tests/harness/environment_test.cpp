@@ -107,5 +107,24 @@ TEST_F(EnvironmentTest, ImportFailureIsReportedWithTheInterpretersOutput) {
   }
 }
 
+// Every workload in macrobenchmarks/ that needs packages gets a working environment (its "imports" import).
+TEST_F(EnvironmentTest, EveryRealWorkloadProvisionsUnderPython38) {
+  Interpreter py38 = testing::python38();
+  int provisioned = 0;
+  for (const auto& benchmark : load_catalogue(std::filesystem::path(PB_SOURCE_DIR) / "macrobenchmarks")) {
+    if (benchmark.packages.empty()) continue;
+    EXPECT_NO_THROW({
+      try {
+        provision_environment(py38, environment_request(benchmark));
+      } catch (const HarnessError& e) {
+        ADD_FAILURE() << benchmark.name << ": " << e.what();
+        throw;
+      }
+    });
+    ++provisioned;
+  }
+  EXPECT_GE(provisioned, 7);  // flask, django, pylint and the library workloads
+}
+
 }  // namespace
 }  // namespace harness

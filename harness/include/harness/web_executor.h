@@ -19,6 +19,8 @@ struct WebWorkload {
   long warmup_requests = 0;         // always counted as warmup, whatever the detection says
   double ready_timeout = 60;        // seconds for the server to answer its first request
   double setup_timeout = 600;       // seconds for setup (migrations, seeding)
+  double timeout = 600;             // seconds per server process at least (RunOptions::timeout_seconds may raise
+                                    // it): a web run's length is set by its requests, not by the batch default
   std::vector<PageCheck> session;   // per connection, before the measured requests (e.g. log in)
   std::vector<PageCheck> pages;     // cycled through
 };
