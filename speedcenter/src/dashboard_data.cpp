@@ -1,5 +1,5 @@
-// speedcenter/dashboard_data.cpp: the dashboard's data, aggregated in SQL (GROUP BY buckets, window-function
-// strides) so no view pulls a million raw samples into the GUI.
+// speedcenter/dashboard_data.cpp: the dashboard's data, aggregated before it reaches the GUI: metrics and
+// memory buckets in SQL, sample distributions and warmup buckets in one streaming pass over a result's rows.
 #include "speedcenter/dashboard_data.h"
 
 #include <algorithm>
@@ -100,6 +100,16 @@ RatioTable ratios_against(const ComparisonData& data, size_t baseline) {
   return table;
 }
 
+std::int64_t latest_comparison_run(const Database& db, const std::string& machine) {
+  auto st = db.prepare(
+      "SELECT r.id FROM runs r JOIN machines m ON m.id = r.machine_id WHERE (?1 = '' OR m.hostname = ?1)"
+      " AND (SELECT count(*) FROM run_interpreters ri WHERE ri.run_id = r.id) >= 2"
+      " AND EXISTS (SELECT 1 FROM results res WHERE res.run_id = r.id AND res.status = 'ok')"
+      " ORDER BY r.id DESC LIMIT 1");
+  st.bind(1, machine);
+  return st.step() ? st.column_int(0) : 0;
+}
+
 std::int64_t latest_run(const Database& db, const std::string& machine, const std::string& benchmark) {
   auto st = db.prepare(
       "SELECT r.id FROM runs r JOIN machines m ON m.id = r.machine_id WHERE (?1 = '' OR m.hostname = ?1)"
@@ -121,44 +131,36 @@ std::vector<ResultRef> run_results(const Database& db, std::int64_t run_id, cons
   return out;
 }
 
+// One streaming pass over the result's rows (the samples_by_result index): no SQL sort or GROUP BY, which
+// SQLite would answer with an external sort of every row. Sorting the values in memory is far cheaper.
 Distribution sample_distribution(const Database& db, std::int64_t result_id, int bins, int curve_points) {
   Distribution d;
   d.sample_kind = sample_kind(db, result_id);
-  auto count = db.prepare("SELECT count(*), min(value) FROM samples WHERE result_id = ? AND kind = ? AND warmup = 0");
-  count.bind(1, result_id).bind(2, d.sample_kind);
-  count.step();
-  d.samples = count.column_int(0);
-  if (d.samples == 0) return d;
-  double low = count.column_double(1);
-
-  // Every k-th value in sorted order: the percentile curve without shipping every sample out of SQLite.
-  std::int64_t stride = std::max<std::int64_t>(1, d.samples / std::max(1, curve_points));
-  auto curve = db.prepare(
-      "SELECT rn, value FROM (SELECT value, row_number() OVER (ORDER BY value) - 1 AS rn FROM samples"
-      " WHERE result_id = ?1 AND kind = ?2 AND warmup = 0) WHERE rn % ?3 = 0 OR rn = ?4 - 1 OR rn = ?5");
-  std::int64_t p995 = static_cast<std::int64_t>(std::floor(0.995 * static_cast<double>(d.samples - 1)));
-  curve.bind(1, result_id).bind(2, d.sample_kind).bind(3, stride).bind(4, d.samples).bind(5, p995);
-  double high = low;
-  while (curve.step()) {
-    std::int64_t rn = curve.column_int(0);
-    double pct = d.samples > 1 ? 100.0 * static_cast<double>(rn) / static_cast<double>(d.samples - 1) : 100.0;
-    d.percentiles.emplace_back(pct, curve.column_double(1));
-    if (rn == p995) high = curve.column_double(1);
-  }
+  std::vector<double> values;
+  auto st = db.prepare("SELECT value FROM samples WHERE result_id = ? AND kind = ? AND warmup = 0");
+  st.bind(1, result_id).bind(2, d.sample_kind);
+  while (st.step()) values.push_back(st.column_double(0));
+  d.samples = static_cast<std::int64_t>(values.size());
+  if (values.empty()) return d;
+  std::sort(values.begin(), values.end());
+  if (bins <= 0) bins = static_cast<int>(std::clamp<std::int64_t>(d.samples / 8, 5, 60));
+  size_t n = values.size();
+  size_t stride = std::max<size_t>(1, n / static_cast<size_t>(std::max(1, curve_points)));
+  for (size_t i = 0; i < n; i += stride)
+    d.percentiles.emplace_back(n > 1 ? 100.0 * static_cast<double>(i) / static_cast<double>(n - 1) : 100.0, values[i]);
+  if ((n - 1) % stride) d.percentiles.emplace_back(100.0, values[n - 1]);
   // The histogram spans min..p99.5 so a few outliers do not squash it; the last bin holds the tail.
+  double low = values.front();
+  double high = values[static_cast<size_t>(std::floor(0.995 * static_cast<double>(n - 1)))];
   double width = high > low ? (high - low) / bins : 1.0;
   d.counts.assign(static_cast<size_t>(bins), 0);
   for (int i = 0; i < bins; ++i) {
     d.bin_low.push_back(low + i * width);
     d.bin_high.push_back(low + (i + 1) * width);
   }
-  auto hist = db.prepare(
-      "SELECT min(CAST((value - ?3) / ?4 AS INTEGER), ?5), count(*) FROM samples"
-      " WHERE result_id = ?1 AND kind = ?2 AND warmup = 0 GROUP BY 1");
-  hist.bind(1, result_id).bind(2, d.sample_kind).bind(3, low).bind(4, width).bind(5, bins - 1);
-  while (hist.step()) {
-    auto bin = std::clamp<std::int64_t>(hist.column_int(0), 0, bins - 1);
-    d.counts[static_cast<size_t>(bin)] += hist.column_int(1);
+  for (double v : values) {
+    auto bin = std::clamp<std::int64_t>(static_cast<std::int64_t>((v - low) / width), 0, bins - 1);
+    ++d.counts[static_cast<size_t>(bin)];
   }
   return d;
 }
@@ -166,23 +168,39 @@ Distribution sample_distribution(const Database& db, std::int64_t result_id, int
 WarmupCurve warmup_curve(const Database& db, std::int64_t result_id, int max_points) {
   WarmupCurve curve;
   std::string kind = sample_kind(db, result_id);
-  auto range = db.prepare("SELECT min(coalesce(t, seq)), max(coalesce(t, seq)) FROM samples WHERE result_id = ? AND kind = ?");
-  range.bind(1, result_id).bind(2, kind);
-  if (!range.step() || range.is_null(0)) return curve;
-  double lo = range.column_double(0), hi = range.column_double(1);
+  struct Row {
+    double t, value;
+  };
+  std::vector<Row> rows;
+  std::map<std::int64_t, double> warmup_end_of_worker;
+  auto st = db.prepare("SELECT coalesce(t, seq), value, warmup, worker_id FROM samples WHERE result_id = ? AND kind = ?");
+  st.bind(1, result_id).bind(2, kind);
+  while (st.step()) {
+    rows.push_back({st.column_double(0), st.column_double(1)});
+    if (st.column_int(2)) {
+      double& end = warmup_end_of_worker[st.column_int(3)];
+      end = std::max(end, rows.back().t);
+    }
+  }
+  if (rows.empty()) return curve;
+  auto [lo_it, hi_it] = std::minmax_element(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.t < b.t; });
+  double lo = lo_it->t, hi = hi_it->t;
   double width = hi > lo ? (hi - lo) / max_points : 1.0;
-  auto buckets = db.prepare(
-      "SELECT avg(coalesce(t, seq)), avg(value) FROM samples WHERE result_id = ?1 AND kind = ?2"
-      " GROUP BY CAST((coalesce(t, seq) - ?3) / ?4 AS INTEGER) ORDER BY 1");
-  buckets.bind(1, result_id).bind(2, kind).bind(3, lo).bind(4, width);
-  while (buckets.step()) curve.points.push_back({buckets.column_double(0), buckets.column_double(1)});
-
-  auto end = db.prepare(
-      "SELECT avg(e) FROM (SELECT max(coalesce(t, seq)) AS e FROM samples WHERE result_id = ? AND kind = ?"
-      " AND warmup = 1 GROUP BY worker_id)");
-  end.bind(1, result_id).bind(2, kind);
-  if (end.step()) curve.warmup_end = end.column_optional_double(0);
-  if (!curve.warmup_end) {
+  std::vector<double> sum_t(static_cast<size_t>(max_points)), sum_v(static_cast<size_t>(max_points));
+  std::vector<std::int64_t> count(static_cast<size_t>(max_points));
+  for (const Row& r : rows) {
+    auto b = static_cast<size_t>(std::clamp<std::int64_t>(static_cast<std::int64_t>((r.t - lo) / width), 0, max_points - 1));
+    sum_t[b] += r.t;
+    sum_v[b] += r.value;
+    ++count[b];
+  }
+  for (size_t b = 0; b < count.size(); ++b)
+    if (count[b]) curve.points.push_back({sum_t[b] / static_cast<double>(count[b]), sum_v[b] / static_cast<double>(count[b])});
+  if (!warmup_end_of_worker.empty()) {
+    double total = 0;
+    for (const auto& [worker, end] : warmup_end_of_worker) total += end;
+    curve.warmup_end = total / static_cast<double>(warmup_end_of_worker.size());
+  } else {
     auto metric = db.prepare("SELECT value FROM metrics WHERE result_id = ? AND name = 'warmup_seconds'");
     metric.bind(1, result_id);
     if (metric.step()) curve.warmup_end = metric.column_optional_double(0);
@@ -202,9 +220,9 @@ std::vector<TimePoint> memory_curve(const Database& db, std::int64_t result_id, 
   double width = hi > lo ? (hi - lo) / max_points : 1.0;
   // The peak of each bucket, so downsampling never hides a spike.
   auto st = db.prepare(
-      "SELECT avg(t), max(rss_bytes) FROM memory_series WHERE worker_id = ? GROUP BY CAST((t - ?) / ? AS INTEGER)"
-      " ORDER BY 1");
-  st.bind(1, id).bind(2, lo).bind(3, width);
+      "SELECT avg(t), max(rss_bytes) FROM memory_series WHERE worker_id = ?1"
+      " GROUP BY min(CAST((t - ?2) / ?3 AS INTEGER), ?4) ORDER BY 1");
+  st.bind(1, id).bind(2, lo).bind(3, width).bind(4, max_points - 1);
   while (st.step()) out.push_back({st.column_double(0), st.column_double(1)});
   return out;
 }

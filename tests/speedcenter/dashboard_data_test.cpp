@@ -48,7 +48,7 @@ TEST(DashboardData, DistributionAndPercentilesFromSql) {
   EXPECT_EQ(d.samples, 18000);  // the first 10% of the run is warmup
   EXPECT_EQ(std::accumulate(d.counts.begin(), d.counts.end(), std::int64_t{0}), d.samples);
   ASSERT_GE(d.percentiles.size(), 200u);
-  EXPECT_LE(d.percentiles.size(), 203u);
+  EXPECT_LE(d.percentiles.size(), 202u);
   for (size_t i = 1; i < d.percentiles.size(); ++i) {
     EXPECT_GE(d.percentiles[i].first, d.percentiles[i - 1].first);
     EXPECT_GE(d.percentiles[i].second, d.percentiles[i - 1].second);
@@ -66,13 +66,14 @@ TEST(DashboardData, WarmupCurveIsBucketedAndMarksTheWarmupEnd) {
   std::int64_t run = speedcenter::write_synthetic_web_run(t.db(), web);
   auto results = speedcenter::run_results(t.db(), run, web.benchmark);
   auto curve = speedcenter::warmup_curve(t.db(), results[0].result_id, 100);
-  EXPECT_LE(curve.points.size(), 101u);
+  EXPECT_LE(curve.points.size(), 100u);
   EXPECT_GE(curve.points.size(), 90u);
   ASSERT_TRUE(curve.warmup_end);
   EXPECT_NEAR(*curve.warmup_end, 12.0, 0.1);
-  EXPECT_GT(curve.points.front().value, 2 * curve.points.back().value) << "warmup is slower";
+  // Buckets of ~180 samples: the first (3x slower while warming up) against one from the steady state.
+  EXPECT_GT(curve.points.front().value, 2 * curve.points[curve.points.size() / 2].value) << "warmup is slower";
   auto memory = speedcenter::memory_curve(t.db(), results[1].result_id, 50);
-  EXPECT_LE(memory.size(), 51u);
+  EXPECT_LE(memory.size(), 50u);
   EXPECT_GT(memory.back().value, memory.front().value);
 }
 

@@ -18,7 +18,7 @@ using nlohmann::json;
 // Shaped like `python3 -m pyperf timeit ... -o bench.json` output of pyperf 2.x (two benchmarks, a
 // calibration run with warmups only, values that are not short decimals).
 json pyperf_document() {
-  return json::parse(R"({
+  return json::parse(R"json({
     "version": "1.0",
     "metadata": {"python_implementation": "cpython", "python_version": "3.11.7 (64-bit) revision fa7a6f2303",
                  "python_executable": "/usr/bin/python3.11", "hostname": "bench-host",
@@ -41,7 +41,7 @@ json pyperf_document() {
          {"metadata": {"date": "2026-01-05 10:01:00.0"}, "warmups": [[4, 0.0123]], "values": [0.0121, 0.01215, 0.0122]},
          {"metadata": {"date": "2026-01-05 10:01:01.0"}, "warmups": [[4, 0.0124]], "values": [0.01211, 0.01209, 0.0123456789012345]}
        ]}
-    ]})");
+    ]})json");
 }
 
 TEST(PyperfJson, RoundTripsThroughTheStoreUnchanged) {

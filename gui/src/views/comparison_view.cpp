@@ -21,7 +21,7 @@ ComparisonView::ComparisonView(QWidget* parent) : View(parent) {
 }
 
 void ComparisonView::refresh(const speedcenter::Database& db, const Filters& f) {
-  std::int64_t run = speedcenter::latest_run(db, f.machine.toStdString());
+  std::int64_t run = speedcenter::latest_comparison_run(db, f.machine.toStdString());
   auto data = speedcenter::comparison_data(db, run, f.metric.toStdString());
   size_t baseline = 0;
   for (size_t i = 0; i < data.interpreters.size(); ++i)

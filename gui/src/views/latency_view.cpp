@@ -35,9 +35,7 @@ void LatencyView::refresh(const speedcenter::Database& db, const Filters& f) {
   std::vector<std::pair<std::string, speedcenter::Distribution>> dists;
   double typical = 0;
   for (const auto& r : results) {
-    auto first = speedcenter::sample_distribution(db, r.result_id, 2, 2);
-    int bins = static_cast<int>(std::clamp<std::int64_t>(first.samples / 8, 5, 60));
-    auto d = speedcenter::sample_distribution(db, r.result_id, bins, 300);
+    auto d = speedcenter::sample_distribution(db, r.result_id, 0, 300);
     if (d.samples == 0) continue;
     if (typical == 0 && !d.percentiles.empty()) typical = d.percentiles[d.percentiles.size() / 2].second;
     dists.emplace_back(r.interpreter, std::move(d));

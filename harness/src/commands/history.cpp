@@ -1,5 +1,6 @@
 // harness/commands/history.cpp: `history`, `regressions` and `export-csv`: the speed center's views of the store
 // from the command line (the analysis itself lives in speedcenter/history.h and regression.h).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -19,6 +20,7 @@ namespace {
 struct HistoryOptions {
   speedcenter::HistoryQuery query;
   double min_step_percent = 2.0;
+  size_t min_revisions = 2;
   bool check = false;
   std::string output;
   std::int64_t run_id = 0;
@@ -54,6 +56,7 @@ void add_filters(CLI::App* cmd, HistoryOptions& o, bool benchmark_required) {
 speedcenter::StepOptions step_options(const HistoryOptions& o) {
   speedcenter::StepOptions s;
   s.min_step = o.min_step_percent / 100.0;
+  s.min_segment = std::max<size_t>(1, o.min_revisions);
   return s;
 }
 
@@ -149,6 +152,9 @@ void add_history_commands(CLI::App& app, const CommonOptions& common, CommandAct
   auto* r = app.add_subcommand("regressions", "steps in the history whose 95% CIs separate (see speedcenter/regression.h)");
   add_filters(r, regressions, false);
   r->add_option("--min-step", regressions.min_step_percent, "smallest change reported, percent")->capture_default_str();
+  r->add_option("--min-revisions", regressions.min_revisions,
+                 "revisions needed on each side of a step (1 also reports a change in the newest revision alone)")
+      ->capture_default_str();
   r->add_flag("--check", regressions.check, "exit 1 when a regression is found (for CI)");
   r->callback([&common, &action] { action = [&common] { return print_regressions(common, regressions); }; });
 

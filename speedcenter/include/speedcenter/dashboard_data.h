@@ -1,4 +1,4 @@
-// speedcenter/dashboard_data.h: what the dashboard views draw, aggregated in SQL and downsampled for display, so
+// speedcenter/dashboard_data.h: what the dashboard views draw, aggregated and downsampled for display, so
 // the GUI stays responsive on databases with millions of samples and the numbers are testable without Qt.
 #pragma once
 
@@ -38,6 +38,8 @@ RatioTable ratios_against(const ComparisonData& data, size_t baseline);
 
 // The newest run on `machine` (any when empty) holding `benchmark` (any when empty); 0 when none.
 std::int64_t latest_run(const Database& db, const std::string& machine = {}, const std::string& benchmark = {});
+// The newest run on `machine` comparing at least two interpreters; 0 when none.
+std::int64_t latest_comparison_run(const Database& db, const std::string& machine = {});
 // Results of a run for one benchmark, in interpreter order.
 struct ResultRef {
   std::int64_t result_id = 0;
@@ -53,7 +55,8 @@ struct Distribution {
   std::vector<std::pair<double, double>> percentiles;  // (percentile 0..100, value)
   std::int64_t samples = 0;
 };
-Distribution sample_distribution(const Database& db, std::int64_t result_id, int bins = 40, int curve_points = 200);
+// bins <= 0 chooses from the sample count (5..60).
+Distribution sample_distribution(const Database& db, std::int64_t result_id, int bins = 0, int curve_points = 200);
 
 // --- Warmup: sample value against time since the worker started, bucketed to at most max_points.
 struct TimePoint {

@@ -9,7 +9,8 @@
 //  3. The split of a segment is where the weighted squared error of the two halves is smallest. It is a
 //     step only when (a) the 95% CIs of the two halves' means do not overlap and (b) the relative change
 //     |m_after - m_before| / m_before is at least `min_step` (default 2%).
-//  4. Accepted splits are searched again on both sides (recursively), so several steps are found.
+//  4. Each side of a split holds at least `min_segment` points (default 2), so one outlying run at the end of
+//     the history is not a step; accepted splits are searched again on both sides, so several steps are found.
 // A step's CI is (m_after - m_before) +- 1.96 * sqrt(se_before^2 + se_after^2), relative to m_before.
 #pragma once
 
@@ -24,7 +25,9 @@ namespace speedcenter {
 struct StepOptions {
   double min_step = 0.02;         // smallest relative change reported
   double z = 1.96;                // CI width of segment means (95%)
-  size_t min_segment = 1;         // points on each side of a step
+  // Revisions on each side of a step. With 1, a single outlying run at either end of the history is reported
+  // as a step too often; with 2 a step in the newest revision is reported once a second revision confirms it.
+  size_t min_segment = 2;
 };
 
 struct Series {
