@@ -54,11 +54,16 @@ pb gate --candidate base1 --save-baseline "$work/baseline.json" >/dev/null || fa
 gate --baseline "$work/baseline.json" --candidate more --metric instructions; rc=$?
 [ $rc -eq 1 ] && pass "a committed baseline file gates too" || fail "baseline file: exit $rc"
 
-echo "== time mode: A/A in one interleaved run passes"
+echo "== time mode: A/A in one interleaved run is never called a regression"
+# Wall-clock noise on a shared 2-core machine is +-20% or more, so the verdict may be "inconclusive" (exit 2);
+# what must hold is that noise is never reported as a regression, and that the row carries a change and a CI.
 pb compare a=python3.8 "b=python3.8 -X pb_aa" -b gate_work --benchmark-dir "$extra" -p 6 -n 5 -w 1 >/dev/null 2>&1 || fail "A/A compare"
 id=$(q "select max(id) from runs")
 gate --baseline "$id:a" --candidate "$id:b" --metric time --threshold 10%; rc=$?
-[ $rc -eq 0 ] && pass "A/A time gate passes at 10%" || fail "A/A time gate exited $rc"
+[ $rc -ne 1 ] && grep -Eq "gate_work +[-+][0-9.]+% +\[[-+][0-9.]+%, [-+][0-9.]+%\]" "$work/gate.txt" \
+  && pass "A/A time gate: exit $rc, no false regression" || fail "A/A time gate exited $rc"
+gate --baseline "$id:a" --candidate "$id:b" --metric rss --threshold 50%; rc=$?
+[ $rc -eq 0 ] && pass "A/A peak RSS within 50%" || fail "A/A rss gate exited $rc"
 
 echo "== errors exit 2"
 gate --baseline 999 --candidate base1 --metric instructions; rc=$?

@@ -77,8 +77,12 @@ TEST(GateTest, AATimeComparisonWithinTheNoisePasses) {
 }
 
 TEST(GateTest, NoisyDataStraddlingTheThresholdIsInconclusive) {
-  GateRow row = evaluate("b", GateMetric::time, sample(noisy(1.0, 0.15, 3, 3, 7)), sample(noisy(1.03, 0.15, 3, 3, 8)),
-                         0.03);
+  // The candidate is the baseline made exactly 3% slower: the estimate sits on the threshold, the CI around it.
+  stats::Groups base = noisy(1.0, 0.15, 4, 3, 7), candidate = base;
+  for (auto& g : candidate)
+    for (double& v : g) v *= 1.03;
+  GateRow row = evaluate("b", GateMetric::time, sample(base), sample(candidate), 0.03);
+  EXPECT_NEAR(row.change, 0.03, 1e-9);
   EXPECT_EQ(row.verdict, Verdict::inconclusive) << row.ci.low << " " << row.ci.high;
 }
 

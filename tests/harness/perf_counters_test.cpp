@@ -58,13 +58,14 @@ TEST(PerfCountersTest, CountsOnlyBetweenStartAndStop) {
   started.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   stop(pid);
-  const Metric* idle = find(never_started.metrics(1, "run"), "perf.task-clock");
-  const Metric* busy = find(started.metrics(1, "run"), "perf.task-clock");
+  std::vector<Metric> idle_metrics = never_started.metrics(1, "run"), busy_metrics = started.metrics(1, "run");
+  const Metric* idle = find(idle_metrics, "perf.task-clock");
+  const Metric* busy = find(busy_metrics, "perf.task-clock");
   ASSERT_TRUE(idle && busy);
   ASSERT_TRUE(idle->value && busy->value) << idle->note << busy->note;
   EXPECT_EQ(*idle->value, 0);
-  EXPECT_GT(*busy->value, 0.05);   // seconds of CPU in a 200 ms window (shared machine: not all of it)
-  EXPECT_LT(*busy->value, 0.29);   // and nothing from the 100 ms after stop()
+  EXPECT_GT(*busy->value, 0.001);  // seconds of CPU in a 200 ms window (a loaded machine may give it little)
+  EXPECT_LT(*busy->value, 0.21);   // and nothing from the 100 ms after stop()
   EXPECT_EQ(busy->unit, "s/run");
 }
 
