@@ -72,6 +72,12 @@ WorkerResult count_instructions(Executor& batch, const Benchmark& benchmark, con
   env["PYTHONDONTWRITEBYTECODE"] = "1";
   fs::path dir = fresh_directory(process_index);
 
+  // A native run first writes any missing or stale .pyc, so both counted runs import the same way (they write
+  // none themselves: a .pyc compiled in one of them would be counted as work).
+  RunOptions prime = inner;
+  prime.warmups = prime.iterations = 0;
+  batch.run_worker(benchmark, interpreter, environment, prime, process_index);
+
   std::optional<double> counts[2];
   WorkerResult result;
   for (int extra = 1; extra <= 2; ++extra) {
