@@ -84,7 +84,8 @@ std::optional<ElfSymbols> ElfSymbols::load(const std::filesystem::path& path) {
   for (const Elf64_Shdr& sh : sections) {
     if ((sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB) || sh.sh_link >= sections.size()) continue;
     const Elf64_Shdr& strings = sections[sh.sh_link];
-    if (!file.contains(sh.sh_offset, sh.sh_size) || !file.contains(strings.sh_offset, strings.sh_size)) continue;
+    if (!file.contains(sh.sh_offset, sh.sh_size) || !file.contains(strings.sh_offset, strings.sh_size))
+      continue;
     const char* names = reinterpret_cast<const char*>(file.data() + strings.sh_offset);
     for (std::uint64_t off = 0; off + sizeof(Elf64_Sym) <= sh.sh_size; off += sizeof(Elf64_Sym)) {
       Elf64_Sym sym;

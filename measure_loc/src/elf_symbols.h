@@ -1,4 +1,5 @@
-// elf_symbols.h: dynamic-symbol lookup in ELF files on disk and the mapped files of a process (/proc/PID/maps).
+// elf_symbols.h: dynamic-symbol lookup in ELF files on disk and the mapped files of a process
+// (/proc/PID/maps).
 #pragma once
 
 #include <sys/types.h>
@@ -12,7 +13,8 @@
 
 namespace measure_loc {
 
-// The dynamic (.dynsym) and, when present, static (.symtab) symbols of one ELF file: name -> file virtual address.
+// The dynamic (.dynsym) and, when present, static (.symtab) symbols of one ELF file: name -> file virtual
+// address.
 class ElfSymbols {
  public:
   // Returns nullopt if the file is not a readable 64-bit ELF.

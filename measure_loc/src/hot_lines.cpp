@@ -17,7 +17,8 @@ std::vector<Coverage> Profile::coverage(const std::vector<double>& targets) cons
     Coverage c{target, 0, 0};
     std::int64_t cumulative = 0;
     for (const LineCount& line : lines) {
-      if (samples == 0 || 100.0 * static_cast<double>(cumulative) / static_cast<double>(samples) >= target) break;
+      if (samples == 0 || 100.0 * static_cast<double>(cumulative) / static_cast<double>(samples) >= target)
+        break;
       cumulative += line.count;
       ++c.lines;
     }

@@ -40,7 +40,9 @@ int exit_code_of(int status) {
   return 1;
 }
 
-bool executable(const fs::path& path) { return ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path); }
+bool executable(const fs::path& path) {
+  return ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path);
+}
 
 // A pyenv shim is a shell script that execs the real interpreter; follow it to avoid profiling bash.
 fs::path unshim(const fs::path& path) {
@@ -88,8 +90,8 @@ pid_t spawn(const std::vector<std::string>& argv) {
 PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std::string& program,
                                double timeout_seconds) {
   std::set<std::string> not_python;
-  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                     std::chrono::duration<double>(timeout_seconds));
+  auto deadline = Clock::now() +
+                  std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_seconds));
   std::optional<PythonRuntime> runtime;
   while (true) {
     int status = 0;
@@ -112,8 +114,9 @@ PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std
     if (Clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
-      throw Error(program + " is not a Python program: no CPython runtime (_PyRuntime) in it or its libraries",
-                  "use --python with a CPython 3.8-3.13 interpreter (or pyston)", kExitNotPython);
+      throw Error(
+          program + " is not a Python program: no CPython runtime (_PyRuntime) in it or its libraries",
+          "use --python with a CPython 3.8-3.13 interpreter (or pyston)", kExitNotPython);
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
@@ -133,7 +136,8 @@ bool process_gone(pid_t pid) {
 
 fs::path resolve_python(const std::string& name) {
   if (name.find('/') != std::string::npos) {
-    if (!executable(name)) throw Error("no interpreter at " + name, "check the path given to --python", kExitUsage);
+    if (!executable(name))
+      throw Error("no interpreter at " + name, "check the path given to --python", kExitUsage);
     return unshim(fs::absolute(name));
   }
   if (const char* path = std::getenv("PATH")) {
@@ -148,7 +152,8 @@ fs::path resolve_python(const std::string& name) {
   }
   std::error_code ec;
   std::vector<fs::path> versions;
-  for (const auto& version : fs::directory_iterator("/root/.pyenv/versions", ec)) versions.push_back(version.path());
+  for (const auto& version : fs::directory_iterator("/root/.pyenv/versions", ec))
+    versions.push_back(version.path());
   std::sort(versions.begin(), versions.end(), std::greater<>());
   for (const fs::path& version : versions) {
     if (executable(version / "bin" / name)) return version / "bin" / name;
@@ -185,22 +190,28 @@ Profile profile_pid(pid_t pid, const Options& options) {
   ProcessMemory memory(pid);
   std::optional<PythonRuntime> runtime = find_python_runtime(memory);
   if (!runtime) {
-    throw Error("process " + std::to_string(pid) + " is not a Python program: no _PyRuntime in its executable or libraries",
+    throw Error("process " + std::to_string(pid) +
+                    " is not a Python program: no _PyRuntime in its executable or libraries",
                 "attach to a CPython 3.8-3.13 (or pyston) process", kExitNotPython);
   }
   std::uint64_t probe = 0;
-  if (!memory.read_pointer(runtime->runtime_address, probe) && !memory.read_pointer(runtime->runtime_address + 8, probe)) {
+  if (!memory.read_pointer(runtime->runtime_address, probe) &&
+      !memory.read_pointer(runtime->runtime_address + 8, probe)) {
     if (memory.last_error() == EPERM || memory.last_error() == EACCES) {
       throw Error("may not read the memory of process " + std::to_string(pid),
-                  "run as the target's user or root; check /proc/sys/kernel/yama/ptrace_scope", kExitPermission);
+                  "run as the target's user or root; check /proc/sys/kernel/yama/ptrace_scope",
+                  kExitPermission);
     }
     throw Error("cannot read process " + std::to_string(pid) + ": " + std::strerror(memory.last_error()), "",
                 kExitTargetFailed);
   }
   if (!runtime_initialized(memory, *runtime)) {
-    throw Error("process " + std::to_string(pid) + " has not initialised Python yet", "try again", kExitTargetFailed);
+    throw Error("process " + std::to_string(pid) + " has not initialised Python yet", "try again",
+                kExitTargetFailed);
   }
-  auto exited = [pid]() -> std::optional<int> { return process_gone(pid) ? std::optional<int>(0) : std::nullopt; };
+  auto exited = [pid]() -> std::optional<int> {
+    return process_gone(pid) ? std::optional<int>(0) : std::nullopt;
+  };
   Options attach = options;
   attach.start_files.clear();
   Profile profile = sample_until_exit(memory, *runtime, attach, exited);

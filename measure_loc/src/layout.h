@@ -14,12 +14,13 @@ namespace measure_loc {
 
 // What a frame's instruction field holds.
 enum class InstructionPosition {
-  LastiBytes,       // 3.8, 3.9: f_lasti, a byte offset
-  LastiCodeUnits,   // 3.10: f_lasti, in 2-byte code units
-  Pointer,          // 3.11+: pointer into the code object's co_code_adaptive
+  LastiBytes,      // 3.8, 3.9: f_lasti, a byte offset
+  LastiCodeUnits,  // 3.10: f_lasti, in 2-byte code units
+  Pointer,         // 3.11+: pointer into the code object's co_code_adaptive
 };
 
-// Offsets in bytes; -1 means the field does not exist in this version. Field order is the probe's output order.
+// Offsets in bytes; -1 means the field does not exist in this version. Field order is the probe's output
+// order.
 struct Layout {
   std::int64_t major, minor;
   std::int64_t runtime_interpreters_head;
@@ -32,7 +33,8 @@ struct Layout {
   std::int64_t tstate_frame_indirect;  // offset of current_frame inside that CFrame, else -1
   std::int64_t frame_size, frame_back, frame_owner, frame_owner_cstack, frame_code, frame_instruction;
   InstructionPosition instruction;
-  std::int64_t code_size, code_firstlineno, code_filename, code_name, code_linetable, code_bytes, code_adaptive;
+  std::int64_t code_size, code_firstlineno, code_filename, code_name, code_linetable, code_bytes,
+      code_adaptive;
   LineTableFormat line_table;
   std::int64_t object_type, var_object_size, bytes_data;
   std::int64_t unicode_length, unicode_state, unicode_ascii_size, unicode_compact_size;

@@ -110,7 +110,8 @@ int range_line(std::span<const std::uint8_t> table, int firstlineno, int offset,
 
 }  // namespace
 
-int line_for_offset(LineTableFormat format, std::span<const std::uint8_t> table, int firstlineno, int offset) {
+int line_for_offset(LineTableFormat format, std::span<const std::uint8_t> table, int firstlineno,
+                    int offset) {
   switch (format) {
     case LineTableFormat::Lnotab:
       return lnotab_line(table, firstlineno, offset);

@@ -1,5 +1,5 @@
-// python_runtime.cpp: version detection (Py_Version, else the library name, else which API symbols exist) and,
-// on 3.13+, cross-checking the generated layout against the target's own _Py_DebugOffsets.
+// python_runtime.cpp: version detection (Py_Version, else the library name, else which API symbols exist)
+// and, on 3.13+, cross-checking the generated layout against the target's own _Py_DebugOffsets.
 #include "python_runtime.h"
 
 #include <cstring>
@@ -45,13 +45,15 @@ void apply_debug_offsets(const ProcessMemory& memory, std::uint64_t runtime, Lay
     std::uint64_t runtime_size, finalizing, interpreters_head;
     std::uint64_t interp_size, id, next, threads_head, gc, imports_modules, sysdict, builtins, ceval_gil,
         gil_runtime_state, gil_enabled, gil_locked, gil_holder;
-    std::uint64_t tstate_size, prev, tnext, interp, current_frame, thread_id, native_thread_id, datastack, status;
+    std::uint64_t tstate_size, prev, tnext, interp, current_frame, thread_id, native_thread_id, datastack,
+        status;
     std::uint64_t frame_size, previous, executable, instr_ptr, localsplus, owner;
     std::uint64_t code_size, filename, name, qualname, linetable, firstlineno, argcount, lpnames, lpkinds,
         co_code_adaptive;
   } offsets;
   if (!memory.read_value(runtime, offsets) || std::memcmp(offsets.cookie, "xdebugpy", 8) != 0) return;
-  if (int((offsets.version >> 24) & 0xff) != layout.major || int((offsets.version >> 16) & 0xff) != layout.minor) {
+  if (int((offsets.version >> 24) & 0xff) != layout.major ||
+      int((offsets.version >> 16) & 0xff) != layout.minor) {
     return;
   }
   auto set = [](std::int64_t& field, std::uint64_t value) { field = static_cast<std::int64_t>(value); };
@@ -86,7 +88,8 @@ std::string missing_hint() {
 
 }  // namespace
 
-std::optional<PythonRuntime> find_python_runtime(const ProcessMemory& memory, std::set<std::string>* not_python) {
+std::optional<PythonRuntime> find_python_runtime(const ProcessMemory& memory,
+                                                 std::set<std::string>* not_python) {
   for (const MappedFile& file : mapped_files(memory.pid())) {
     if (not_python && not_python->count(file.path.string())) continue;
     std::optional<ElfSymbols> symbols = ElfSymbols::load(file.path);
@@ -104,7 +107,8 @@ std::optional<PythonRuntime> find_python_runtime(const ProcessMemory& memory, st
     Version version = detect_version(memory, *symbols, bias, file.path);
     std::optional<Layout> layout = find_layout(version.major, version.minor);
     if (!layout) {
-      throw Error("the target runs Python " + std::to_string(version.major) + "." + std::to_string(version.minor) +
+      throw Error("the target runs Python " + std::to_string(version.major) + "." +
+                      std::to_string(version.minor) +
                       ", which this build of measure_loc has no struct layout for",
                   missing_hint(), kExitNoLayout);
     }

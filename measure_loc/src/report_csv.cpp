@@ -25,8 +25,8 @@ void write_csv(const Profile& profile, std::ostream& out) {
   for (const LineCount& line : profile.lines) {
     cumulative += line.count;
     fmt::print(out, "{},{},{},{},{:.4f},{:.4f}\n", ++rank, csv_field(line.filename),
-               line.line >= 0 ? std::to_string(line.line) : std::string(), line.count, 100.0 * line.count / total,
-               100.0 * cumulative / total);
+               line.line >= 0 ? std::to_string(line.line) : std::string(), line.count,
+               100.0 * line.count / total, 100.0 * cumulative / total);
   }
 }
 

@@ -8,7 +8,8 @@ namespace measure_loc {
 void write_json(const Profile& profile, std::ostream& out) {
   nlohmann::json coverage = nlohmann::json::array();
   for (const Coverage& c : profile.coverage()) {
-    coverage.push_back({{"target_percent", c.target_percent}, {"lines", c.lines}, {"reached_percent", c.reached_percent}});
+    coverage.push_back(
+        {{"target_percent", c.target_percent}, {"lines", c.lines}, {"reached_percent", c.reached_percent}});
   }
   nlohmann::json lines = nlohmann::json::array();
   std::int64_t cumulative = 0;

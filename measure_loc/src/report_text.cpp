@@ -1,5 +1,5 @@
-// report_text.cpp: the seeds' format: the hottest lines with count, %, rank and cumulative %, then how many lines
-// reach 50/75/90/99%, the sample count and the failed-sample rate.
+// report_text.cpp: the seeds' format: the hottest lines with count, %, rank and cumulative %, then how many
+// lines reach 50/75/90/99%, the sample count and the failed-sample rate.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -23,14 +23,15 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
                100.0 * cumulative / total, line_label(line));
   }
   for (const Coverage& c : profile.coverage()) {
-    fmt::print(out, "Picked {} lines out of {} to reach {:.2f}% (target {:g}%)\n", c.lines, profile.lines.size(),
-               c.reached_percent, c.target_percent);
+    fmt::print(out, "Picked {} lines out of {} to reach {:.2f}% (target {:g}%)\n", c.lines,
+               profile.lines.size(), c.reached_percent, c.target_percent);
   }
-  fmt::print(out, "{} samples in {:.2f} s ({:.0f}/s, requested {:g} Hz), {} failed ({:.3f}%; {} first attempts "
+  fmt::print(out,
+             "{} samples in {:.2f} s ({:.0f}/s, requested {:g} Hz), {} failed ({:.3f}%; {} first attempts "
              "retried), {} idle, {} before counting started; Python {}\n",
              profile.samples, profile.seconds, profile.seconds > 0 ? profile.samples / profile.seconds : 0.0,
-             profile.requested_rate_hz, profile.failed, profile.failed_percent(), profile.retried, profile.idle,
-             profile.skipped, profile.python_version);
+             profile.requested_rate_hz, profile.failed, profile.failed_percent(), profile.retried,
+             profile.idle, profile.skipped, profile.python_version);
   if (profile.profiled_seconds > 0) {
     fmt::print(out, "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority)\n",
                profile.profiler_cpu_seconds, profile.profiled_seconds,

@@ -97,20 +97,25 @@ void restore_normal_scheduling() {
 double own_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_THREAD, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace
 
-void request_stop() { g_stop = true; }
+void request_stop() {
+  g_stop = true;
+}
 
 Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runtime, const Options& options,
                           const TargetExited& exited) {
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // 10 kHz needs better than the default 50 us wake-up slack
   bool realtime = options.realtime && try_realtime();
-  std::mt19937_64 rng(options.random_seed ? options.random_seed
-                                          : static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()));
+  std::mt19937_64 rng(options.random_seed
+                          ? options.random_seed
+                          : static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()));
   std::exponential_distribution<double> interval(options.rate_hz);
   StackReader reader(memory, runtime);
   Phase phase(options);
@@ -126,7 +131,9 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
   std::int64_t retries = 0, retries_before_counting = 0;
   std::map<std::string, std::int64_t> pending_failures;
   for (std::uint64_t n = 0; !g_stop; ++n) {
-    auto draw = [&] { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval(rng))); };
+    auto draw = [&] {
+      return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval(rng)));
+    };
     next += draw();
     auto now = Clock::now();
     // Behind schedule (a short draw, or we were descheduled): draw afresh from now. Catching up would take

@@ -1,5 +1,5 @@
-// stack_reader.cpp: the per-sample reads. Every pointer comes from a process that keeps running, so each step is
-// validated (object types, sizes, offsets in range) and a failure is reported, never guessed around.
+// stack_reader.cpp: the per-sample reads. Every pointer comes from a process that keeps running, so each step
+// is validated (object types, sizes, offsets in range) and a failure is reported, never guessed around.
 #include "stack_reader.h"
 
 #include <algorithm>
@@ -22,10 +22,13 @@ T field(const std::vector<std::uint8_t>& bytes, std::int64_t offset) {
   return value;
 }
 
-std::int64_t max_offset(std::initializer_list<std::int64_t> offsets) { return std::max(offsets); }
+std::int64_t max_offset(std::initializer_list<std::int64_t> offsets) {
+  return std::max(offsets);
+}
 
 bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -63,7 +66,8 @@ bool StackReader::gil_holder(std::uint64_t& tstate) {
     return memory_.read_pointer(runtime_.runtime_address + layout_.runtime_tstate_current, tstate);
   }
   std::uint64_t interp = 0, gil = 0;
-  if (!interpreter(interp) || !memory_.read_pointer(interp + layout_.interp_gil, gil) || gil == 0) return false;
+  if (!interpreter(interp) || !memory_.read_pointer(interp + layout_.interp_gil, gil) || gil == 0)
+    return false;
   std::int64_t begin = std::min(layout_.gil_locked, layout_.gil_last_holder);
   std::int64_t end = std::max(layout_.gil_locked + 4, layout_.gil_last_holder + 8);
   scratch_.resize(static_cast<std::size_t>(end - begin));
@@ -75,7 +79,8 @@ bool StackReader::gil_holder(std::uint64_t& tstate) {
 
 bool StackReader::thread_list(std::vector<std::uint64_t>& tstates) {
   std::uint64_t interp = 0, tstate = 0;
-  if (!interpreter(interp) || !memory_.read_pointer(interp + layout_.interp_threads_head, tstate)) return false;
+  if (!interpreter(interp) || !memory_.read_pointer(interp + layout_.interp_threads_head, tstate))
+    return false;
   for (int i = 0; tstate != 0 && i < 4096; ++i) {
     tstates.push_back(tstate);
     if (!memory_.read_pointer(tstate + layout_.tstate_next, tstate)) return false;
@@ -93,8 +98,9 @@ bool StackReader::leaf_frame(std::uint64_t tstate, std::uint64_t& frame) {
 
 bool StackReader::read_frame(std::uint64_t frame, std::uint64_t& code, std::int64_t& instruction,
                              std::uint64_t& back, bool& is_shim) {
-  std::int64_t end = max_offset({layout_.frame_back, layout_.frame_code, layout_.frame_instruction,
-                                 layout_.frame_owner}) + 8;
+  std::int64_t end =
+      max_offset({layout_.frame_back, layout_.frame_code, layout_.frame_instruction, layout_.frame_owner}) +
+      8;
   scratch_.resize(static_cast<std::size_t>(end));
   if (!memory_.read(frame, scratch_.data(), scratch_.size())) return false;
   code = field<std::uint64_t>(scratch_, layout_.frame_code);
@@ -131,8 +137,8 @@ bool StackReader::read_string(std::uint64_t unicode, std::string& out) {
   unsigned kind = (state >> 2) & 7;
   bool compact = (state >> 5) & 1, ascii = (state >> 6) & 1;
   if (!compact || length < 0 || length > kMaxFilename || (kind != 1 && kind != 2 && kind != 4)) return false;
-  std::uint64_t data = unicode + static_cast<std::uint64_t>(ascii ? layout_.unicode_ascii_size
-                                                                  : layout_.unicode_compact_size);
+  std::uint64_t data =
+      unicode + static_cast<std::uint64_t>(ascii ? layout_.unicode_ascii_size : layout_.unicode_compact_size);
   std::vector<std::uint8_t> raw(static_cast<std::size_t>(length * kind));
   if (!raw.empty() && !memory_.read(data, raw.data(), raw.size())) return false;
   out.clear();
@@ -173,7 +179,8 @@ bool StackReader::load_code(std::uint64_t, const std::vector<std::uint8_t>& head
   info.name_ptr = field<std::uint64_t>(header, layout_.code_name);
   info.firstlineno = field<int>(header, layout_.code_firstlineno);
   std::string filename;
-  if (!read_bytes(info.linetable_ptr, info.linetable) || !read_string(info.filename_ptr, filename)) return false;
+  if (!read_bytes(info.linetable_ptr, info.linetable) || !read_string(info.filename_ptr, filename))
+    return false;
   if (layout_.code_bytes >= 0) {
     std::uint64_t co_code = field<std::uint64_t>(header, layout_.code_bytes);
     if (!memory_.read_value(co_code + layout_.var_object_size, info.code_bytes)) return false;
@@ -187,7 +194,8 @@ const CodeInfo* StackReader::code_info(std::uint64_t code_address) {
   if (!memory_.read(code_address, header.data(), header.size())) return nullptr;
   if (field<std::uint64_t>(header, layout_.object_type) != runtime_.code_type_address) return nullptr;
   auto it = codes_.find(code_address);
-  bool fresh = it == codes_.end() || it->second.linetable_ptr != field<std::uint64_t>(header, layout_.code_linetable) ||
+  bool fresh = it == codes_.end() ||
+               it->second.linetable_ptr != field<std::uint64_t>(header, layout_.code_linetable) ||
                it->second.filename_ptr != field<std::uint64_t>(header, layout_.code_filename) ||
                it->second.name_ptr != field<std::uint64_t>(header, layout_.code_name) ||
                it->second.firstlineno != field<int>(header, layout_.code_firstlineno);
@@ -196,7 +204,8 @@ const CodeInfo* StackReader::code_info(std::uint64_t code_address) {
     if (!load_code(code_address, header, info)) return nullptr;
     it = codes_.insert_or_assign(code_address, std::move(info)).first;
   }
-  if (layout_.code_bytes < 0) it->second.code_bytes = field<std::int64_t>(header, layout_.var_object_size) * 2;
+  if (layout_.code_bytes < 0)
+    it->second.code_bytes = field<std::int64_t>(header, layout_.var_object_size) * 2;
   return &it->second;
 }
 
@@ -214,7 +223,8 @@ bool StackReader::frame_line(std::uint64_t frame, SampledLine& out) {
     if (!info) return fail(FailureReason::CodeObject);
     if (instruction < -2 || instruction >= info->code_bytes) return fail(FailureReason::Offset);
     out.filename_id = info->filename_id;
-    out.line = line_for_offset(layout_.line_table, info->linetable, info->firstlineno, static_cast<int>(instruction));
+    out.line = line_for_offset(layout_.line_table, info->linetable, info->firstlineno,
+                               static_cast<int>(instruction));
     return true;
   }
   return fail(FailureReason::Frame);

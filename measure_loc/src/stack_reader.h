@@ -1,5 +1,5 @@
-// stack_reader.h: one sample of a running CPython: find the thread holding the GIL (or every thread), read its
-// leaf Python frame and code object, validate them, and turn the instruction position into a line.
+// stack_reader.h: one sample of a running CPython: find the thread holding the GIL (or every thread), read
+// its leaf Python frame and code object, validate them, and turn the instruction position into a line.
 #pragma once
 
 #include <cstdint>

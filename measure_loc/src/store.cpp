@@ -19,7 +19,8 @@ std::string utc_now() {
 
 }  // namespace
 
-std::int64_t store_profile(const speedcenter::Database& db, const Profile& profile, const StoreContext& context) {
+std::int64_t store_profile(const speedcenter::Database& db, const Profile& profile,
+                           const StoreContext& context) {
   speedcenter::Transaction transaction(db);
   std::vector<Coverage> coverage = profile.coverage({50, 75, 90, 99});
   db.prepare(

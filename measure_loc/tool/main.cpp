@@ -33,7 +33,8 @@ std::vector<std::string> target_command(const std::string& python, const std::st
     options.start_files = {path + ".py", path + "/__main__.py"};
     target = "-m " + module;
   } else {
-    if (rest.empty()) throw measure_loc::Error("no script given", "usage: measure_loc [options] script.py [args]");
+    if (rest.empty())
+      throw measure_loc::Error("no script given", "usage: measure_loc [options] script.py [args]");
     options.start_files = {std::filesystem::path(rest[0]).filename().string()};
     target = rest[0];
   }
@@ -42,8 +43,9 @@ std::vector<std::string> target_command(const std::string& python, const std::st
 }
 
 int run(int argc, char** argv) {
-  CLI::App app{"measure_loc: out-of-process sampling profiler reporting the lines that cover 99% of a Python "
-               "program's time.\nUsage: measure_loc [options] script.py [args] | -m module [args] | --pid PID"};
+  CLI::App app{
+      "measure_loc: out-of-process sampling profiler reporting the lines that cover 99% of a Python "
+      "program's time.\nUsage: measure_loc [options] script.py [args] | -m module [args] | --pid PID"};
   app.prefix_command();
   measure_loc::Options options;
   std::string python = "python3", module, db_path, output;
@@ -101,8 +103,9 @@ int run(int argc, char** argv) {
   std::ofstream file;
   if (!output.empty()) file.open(output);
   std::ostream& out = output.empty() ? std::cout : file;
-  auto format = json ? measure_loc::ReportFormat::Json
-                     : csv ? measure_loc::ReportFormat::Csv : measure_loc::ReportFormat::Text;
+  auto format = json  ? measure_loc::ReportFormat::Json
+                : csv ? measure_loc::ReportFormat::Csv
+                      : measure_loc::ReportFormat::Text;
   measure_loc::write_report(format, profile, out, top);
   if (profile.samples == 0) {
     std::cerr << "warning: no samples were counted (the program's own module never ran, or ended before the "
@@ -111,8 +114,8 @@ int run(int argc, char** argv) {
   if (!db_path.empty()) {
     try {
       speedcenter::Database db(db_path);
-      std::cerr << "stored as hot_line_profiles id " << measure_loc::store_profile(db, profile) << " in " << db_path
-                << "\n";
+      std::cerr << "stored as hot_line_profiles id " << measure_loc::store_profile(db, profile) << " in "
+                << db_path << "\n";
     } catch (const speedcenter::StoreError& e) {
       std::cerr << "error: " << e.what() << "\n";
       if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";

@@ -1,6 +1,8 @@
 // line_table_test.cpp: measure_loc's line-table decoders against CPython's own PyCode_Addr2Line, over every
 // instruction offset of standard-library code, for every Python version this build has a layout for.
 // CI checks every 8th stdlib file; MEASURE_LOC_FULL_STDLIB=1 checks the whole standard library.
+#include "measure_loc/line_table.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "layout.h"
-#include "measure_loc/line_table.h"
 #include "test_pythons.h"
 
 namespace measure_loc {
@@ -27,7 +28,8 @@ struct Tally {
   std::string first_mismatch;
 };
 
-void compare_code_object(const Layout& layout, const std::string& header, const std::string& expected, Tally& t) {
+void compare_code_object(const Layout& layout, const std::string& header, const std::string& expected,
+                         Tally& t) {
   std::istringstream h(header);
   std::string tag, hex;
   int firstlineno = 0, size = 0;
@@ -83,8 +85,7 @@ TEST_P(LineTableTest, MatchesPyCodeAddr2LineOverStdlib) {
               tally.code_objects, tally.offsets, tally.mismatches);
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, LineTableTest, ::testing::ValuesIn(layout_versions()),
-                         version_test_name);
+INSTANTIATE_TEST_SUITE_P(Versions, LineTableTest, ::testing::ValuesIn(layout_versions()), version_test_name);
 
 }  // namespace
 }  // namespace measure_loc

@@ -1,6 +1,8 @@
 // profile_test.cpp: profiling real interpreters (src/launcher.cpp, sampler.cpp, stack_reader.cpp): measured
 // shares of a program with known per-line time shares on every installed version and under pyston, the
 // start condition, exit-code pass-through and the errors a user meets.
+#include "measure_loc/profile.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,7 +11,6 @@
 #include <map>
 
 #include "layout.h"
-#include "measure_loc/profile.h"
 #include "test_pythons.h"
 
 namespace measure_loc {
@@ -69,8 +70,7 @@ TEST_P(ProfileTest, MeasuresKnownLineShares) {
   expect_known_shares(python);
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, ProfileTest, ::testing::ValuesIn(layout_versions()),
-                         version_test_name);
+INSTANTIATE_TEST_SUITE_P(Versions, ProfileTest, ::testing::ValuesIn(layout_versions()), version_test_name);
 
 TEST(Profile, MeasuresKnownLineSharesUnderPyston) {
   const char* from_env = std::getenv("MEASURE_LOC_PYSTON");

@@ -1,8 +1,8 @@
 // store_test.cpp: saving a profile into a real SQLite results database (src/store.cpp).
+#include "measure_loc/store.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include "measure_loc/store.h"
 
 namespace measure_loc {
 namespace {
@@ -20,7 +20,8 @@ TEST(Store, WritesTheProfileAndEveryLine) {
     p.failed = 2;
     p.requested_rate_hz = 10000;
     std::int64_t id = store_profile(db, p);
-    auto row = db.prepare("SELECT target, samples, failed_samples, lines_50, lines_99 FROM hot_line_profiles WHERE id=?");
+    auto row = db.prepare(
+        "SELECT target, samples, failed_samples, lines_50, lines_99 FROM hot_line_profiles WHERE id=?");
     row.bind(1, id);
     ASSERT_TRUE(row.step());
     EXPECT_EQ(row.column_text(0), "fannkuch.py");

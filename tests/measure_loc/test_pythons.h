@@ -1,12 +1,12 @@
 // test_pythons.h: which interpreter to test each Python version with (the pyenv install for that version).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "layout.h"
 

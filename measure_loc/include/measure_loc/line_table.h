@@ -1,5 +1,5 @@
-// measure_loc/line_table.h: CPython's code-offset -> line mapping for each line-table format, giving exactly what
-// the target's own PyCode_Addr2Line would give.
+// measure_loc/line_table.h: CPython's code-offset -> line mapping for each line-table format, giving exactly
+// what the target's own PyCode_Addr2Line would give.
 #pragma once
 
 #include <cstdint>

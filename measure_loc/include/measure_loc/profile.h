@@ -1,5 +1,6 @@
-// measure_loc/profile.h: the hot-lines profiler's public interface: profile a command or a running process from
-// outside (process_vm_readv, the target is never stopped) and get every sampled (file, line) with its count.
+// measure_loc/profile.h: the hot-lines profiler's public interface: profile a command or a running process
+// from outside (process_vm_readv, the target is never stopped) and get every sampled (file, line) with its
+// count.
 #pragma once
 
 #include <sys/types.h>
@@ -29,21 +30,22 @@ class Error : public std::runtime_error {
 
 // Exit codes used by Error (the target's own exit code is passed through when it ran).
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitNotPython = 3;       // no CPython runtime found in the target
-inline constexpr int kExitNoLayout = 4;        // a CPython version this build has no layout for
-inline constexpr int kExitTargetFailed = 5;    // the target exited before Python started, or could not start
-inline constexpr int kExitPermission = 6;      // we may not read the target's memory
+inline constexpr int kExitNotPython = 3;     // no CPython runtime found in the target
+inline constexpr int kExitNoLayout = 4;      // a CPython version this build has no layout for
+inline constexpr int kExitTargetFailed = 5;  // the target exited before Python started, or could not start
+inline constexpr int kExitPermission = 6;    // we may not read the target's memory
 
 struct Options {
-  double rate_hz = 10000;        // mean sampling rate; intervals are exponentially distributed
-  bool all_threads = false;      // sample every thread with a Python frame, not only the GIL holder
-  double warmup_seconds = 0;     // samples skipped after counting starts
+  double rate_hz = 10000;     // mean sampling rate; intervals are exponentially distributed
+  bool all_threads = false;   // sample every thread with a Python frame, not only the GIL holder
+  double warmup_seconds = 0;  // samples skipped after counting starts
   // Start counting once code from a file whose name ends with one of these is on the stack (the target's own
   // script or benchmark, not interpreter start-up and site imports); empty: at once.
   std::vector<std::string> start_files;
   std::uint64_t random_seed = 0;  // 0: seeded from the clock
   double startup_timeout_seconds = 10;
-  bool realtime = true;  // run the sampling loop as SCHED_FIFO when permitted, so it wakes on time  // a launched program that shows no CPython runtime by then is not Python
+  bool realtime = true;  // run the sampling loop as SCHED_FIFO when permitted, so it wakes on time  // a
+                         // launched program that shows no CPython runtime by then is not Python
 };
 
 // One sampled source line. line is -1 for samples on instructions that carry no line number.
@@ -61,21 +63,21 @@ struct Coverage {
 };
 
 struct Profile {
-  std::string target;          // script, module or pid as given
-  std::string python_version;  // "3.12"
+  std::string target;            // script, module or pid as given
+  std::string python_version;    // "3.12"
   std::vector<LineCount> lines;  // every sampled line, hottest first (ties broken by file, line)
   std::int64_t samples = 0;      // counted samples (after the start condition and warmup)
   std::int64_t failed = 0;       // samples that did not validate even when retried at once, while counting
   std::int64_t retried = 0;      // samples whose first attempt failed (torn reads), while counting
   std::map<std::string, std::int64_t> failure_reasons;  // which step failed: "frame", "code object", ...
-  std::int64_t idle = 0;         // no thread held the GIL (the target was waiting), while counting
-  std::int64_t skipped = 0;      // samples before counting started (start-up, imports, warmup)
+  std::int64_t idle = 0;     // no thread held the GIL (the target was waiting), while counting
+  std::int64_t skipped = 0;  // samples before counting started (start-up, imports, warmup)
   double requested_rate_hz = 0;
-  double seconds = 0;            // wall time while counting
-  double profiled_seconds = 0;   // wall time of the whole sampling loop (including before counting)
+  double seconds = 0;               // wall time while counting
+  double profiled_seconds = 0;      // wall time of the whole sampling loop (including before counting)
   double profiler_cpu_seconds = 0;  // CPU time the sampling loop itself used over profiled_seconds
   bool realtime = false;            // the sampling loop ran with real-time priority
-  int exit_code = 0;             // the target's, when we launched it (128+signal if it was killed)
+  int exit_code = 0;                // the target's, when we launched it (128+signal if it was killed)
 
   double failed_percent() const;
   std::vector<Coverage> coverage(const std::vector<double>& targets = {50, 75, 90, 99}) const;

@@ -16,6 +16,7 @@ struct StoreContext {
 };
 
 // Inserts the profile and every line (line -1 = no line) in one transaction; returns the profile's id.
-std::int64_t store_profile(const speedcenter::Database& db, const Profile& profile, const StoreContext& context = {});
+std::int64_t store_profile(const speedcenter::Database& db, const Profile& profile,
+                           const StoreContext& context = {});
 
 }  // namespace measure_loc
