@@ -5,9 +5,10 @@
 set -eu
 bin=$1 db=$2
 rm -f "$db" "$db-wal" "$db-shm"
+# The synthetic runs first: the Comparison view shows the newest run comparing two interpreters, the compare run.
+"$bin/speedcenter-synthetic-db" "$db" --web-samples 20000 --hot-lines 60 >/dev/null
 for rev in r1 r2; do
   "$bin/pyston-bench" compare base=python3 "dev=python3 -X dev" -b nbody,float -p 2 -n 3 -w 1 --db "$db" \
     --revision "$rev" >/dev/null
 done
-"$bin/speedcenter-synthetic-db" "$db" --web-samples 20000 --hot-lines 60 >/dev/null
 echo "filled $db"
