@@ -60,7 +60,8 @@ std::string exit_text(std::optional<int> status) {
 // What the server said on its report pipe (pb_server.py's protocol).
 struct ServerEvents {
   std::optional<int> port;
-  pid_t worker_pid = 0;
+  pid_t worker_pid = 0;     // of the first worker
+  int replacements = 0;     // workers that came up after the first
   bool done = false;
   std::string error;           // an "error" event's message
   std::string protocol_error;  // garbage on the pipe
@@ -76,7 +77,9 @@ void on_server_line(ServerEvents& events, const std::string& line) {
   }
   if (!event.is_object() || event.value("pb", 0) != 1) return;
   std::string kind = event.value("event", "");
-  if (kind == "ready") {
+  if (kind == "ready" && events.port) {
+    ++events.replacements;  // a second worker came up: gunicorn replaced one that died
+  } else if (kind == "ready") {
     events.port = event.value("port", 0);
     events.worker_pid = event.value("pid", 0);
   } else if (kind == "error") {
@@ -311,6 +314,13 @@ class WebExecutor : public Executor {
     counters.stop();
     double cpu_after = child.running() ? tree_cpu_seconds(child.pid()) : NAN;
     bool worker_alive = !child.running() || events.worker_pid == 0 || alive_in_tree(child.pid(), events.worker_pid);
+    // A killed worker closes its sockets before it turns into a zombie: after a failed load, give it a moment.
+    for (int i = 0; i < 50 && !load.ok && worker_alive && child.running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      worker_alive = alive_in_tree(child.pid(), events.worker_pid);
+    }
+    child.wait(std::chrono::milliseconds(1), watch);  // a replacement worker's ready line, if any
+    worker_alive = worker_alive && events.replacements == 0;
     bool server_alive = child.running();
     finish();
 

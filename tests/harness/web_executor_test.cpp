@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "harness/error.h"
 #include "test_support.h"
@@ -14,7 +15,7 @@
 namespace harness {
 namespace {
 
-// Server processes whose command line mentions `needle` (the per-test data directory): must be none after a run.
+// Live (not zombie) processes whose command line mentions `needle` (the per-test data directory).
 int processes_mentioning(const std::string& needle) {
   int found = 0;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
@@ -22,7 +23,12 @@ int processes_mentioning(const std::string& needle) {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     std::ifstream in(entry.path() / "cmdline");
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(needle) != std::string::npos) ++found;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t paren = line.rfind(')');
+    bool zombie = paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
+    if (!zombie && cmdline.find(needle) != std::string::npos) ++found;
   }
   return found;
 }
@@ -57,9 +63,14 @@ class WebExecutorTest : public ::testing::Test {
     return executor_->run_worker(benchmark, *interpreter_, env, options, 0);
   }
   void TearDown() override {
-    if (!data_dir_.empty()) {
-      EXPECT_EQ(processes_mentioning(data_dir_), 0) << "a server process outlived its run";
+    if (data_dir_.empty()) return;
+    // SIGKILLed grandchildren may take a moment to be reaped by init; a real orphan stays.
+    int left = processes_mentioning(data_dir_);
+    for (int i = 0; i < 150 && left > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      left = processes_mentioning(data_dir_);
     }
+    EXPECT_EQ(left, 0) << "a server process outlived its run";
   }
 
   static Interpreter* interpreter_;
