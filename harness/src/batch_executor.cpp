@@ -2,6 +2,7 @@
 // into samples, failing the worker on a crash, a timeout, a failed self-check or garbage on the report pipe.
 #include "harness/batch_executor.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "harness/environment_hook.h"
@@ -96,7 +97,9 @@ class BatchExecutor : public Executor {
       ChildProcess child(process);
       counters.emplace(options.events, std::vector<pid_t>{child.pid()});
       if (options.warmups == 0) counters->start();
-      bool finished = child.wait(std::chrono::duration<double>(options.timeout_seconds), watch);
+      // A workload whose iterations are long (pylint) may declare a larger per-process "timeout" in its manifest.
+      double timeout = std::max(options.timeout_seconds, benchmark.manifest.value("timeout", 0.0));
+      bool finished = child.wait(std::chrono::duration<double>(timeout), watch);
       if (!finished) child.kill_tree();
       counters->stop();
       for (Metric& m : counters->metrics(options.iterations, "iteration")) result.metrics.push_back(std::move(m));
@@ -109,7 +112,7 @@ class BatchExecutor : public Executor {
       if (interrupted()) {
         result.error = "interrupted";
       } else if (!finished) {
-        result.error = "timeout: no exit after " + std::to_string(static_cast<int>(options.timeout_seconds)) +
+        result.error = "timeout: no exit after " + std::to_string(static_cast<int>(timeout)) +
                        " s (killed)";
       } else if (!benchmark_error.empty()) {
         result.error = "benchmark raised: " + benchmark_error;
