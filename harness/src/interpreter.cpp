@@ -56,6 +56,8 @@ info = {
     "platform": sys.platform,
 }
 mod = sys.modules.get("pyston_lite")
+if mod is None and "pyston_lite" in sys.builtin_module_names:
+    import pyston_lite as mod  # the pyston launcher has it built in (and enabled)
 if mod is not None:
     info["pyston_lite"] = bool(mod.is_enabled())
     info["pyston_version"] = getattr(mod, "__version__", "")
