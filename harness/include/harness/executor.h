@@ -22,7 +22,6 @@ struct RunOptions {
   int requests = 0;            // web: requests per server process (0 = manifest default)
   int concurrency = 1;         // web: parallel connections
   double rate = 0;             // web: open-loop requests/s (0 = closed loop)
-  bool verbose = false;
   std::vector<std::string> events; // hardware/libpfm4 events to count (software events always are)
   bool instructions = false;       // deterministic mode: exact instruction counts under cachegrind
 };

@@ -150,7 +150,6 @@ void add_run_options(CLI::App* sub, CompareOptions& o) {
                 "deterministic mode: exact instructions per iteration under valgrind (1 process unless -p)");
   sub->add_flag("--hot-lines", o.hot_lines, "also profile each batch benchmark with measure_loc (99%-hot-lines)");
   sub->add_option("--hot-lines-rate", o.hot_lines_rate, "measure_loc sampling rate in Hz")->capture_default_str();
-  sub->add_flag("-v,--verbose", o.run.verbose);
 }
 
 }  // namespace
