@@ -134,6 +134,8 @@ class FunctionCompiler {
   void emit_load_deref();
   bool can_fuse_compare(size_t index) const;
   void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump);
+  void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump);
+  void emit_identity_compare();
   std::vector<bool> is_jump_target_;
 };
 
@@ -466,7 +468,8 @@ void FunctionCompiler::emit_load_global_cached() {
 bool FunctionCompiler::can_fuse_compare(size_t index) const {
   if (!options_.inline_compare || index + 1 >= instructions_.size()) return false;
   const Instruction &cmp = instructions_[index], &next = instructions_[index + 1];
-  return cmp.opcode == COMPARE_OP && cmp.oparg <= Py_GE && cmp.start == cmp.unit &&
+  return cmp.opcode == COMPARE_OP && (cmp.oparg <= Py_GE || cmp.oparg == PyCmp_IS || cmp.oparg == PyCmp_IS_NOT) &&
+         cmp.start == cmp.unit &&
          (next.opcode == POP_JUMP_IF_FALSE || next.opcode == POP_JUMP_IF_TRUE) && next.start == next.unit &&
          !is_jump_target_[next.unit];
 }
@@ -474,6 +477,7 @@ bool FunctionCompiler::can_fuse_compare(size_t index) const {
 // Two small ints (one digit at most) compare inline and branch without making a bool; anything else takes
 // the generic COMPARE_OP helper and the generic conditional jump.
 void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const Instruction& jump) {
+  if (compare.oparg == PyCmp_IS || compare.oparg == PyCmp_IS_NOT) return emit_fused_identity_jump(compare, jump);
   Label slow = a_.newLabel(), next = a_.newLabel(), take = a_.newLabel();
   const x86::Gp left = x86::rdi, right = x86::rsi;
   const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
@@ -543,6 +547,50 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
   a_.bind(next);
 }
 
+// `a is b` / `a is not b` and the jump: a pointer compare, two decrefs, a branch.
+void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, const Instruction& jump) {
+  Label take = a_.newLabel(), next = a_.newLabel();
+  ins_ = &compare;
+  store_lasti(compare.offset());  // a decref below may run __del__
+  a_.sub(kSp, 16);
+  a_.mov(x86::rdi, stack_slot(0));
+  a_.cmp(x86::rdi, stack_slot(1));
+  a_.sete(x86::r15b);
+  decref(x86::rdi);
+  a_.mov(x86::rdi, stack_slot(1));
+  decref(x86::rdi);
+  a_.test(x86::r15b, x86::r15b);
+  bool jump_if_same = (compare.oparg == PyCmp_IS) == (jump.opcode == POP_JUMP_IF_TRUE);
+  if (jump_if_same)
+    a_.jnz(take);
+  else
+    a_.jz(take);
+  a_.jmp(next);
+  a_.bind(take);
+  ins_ = &jump;
+  jump_to(jump.oparg);
+  a_.bind(unit_labels_[jump.unit]);  // nothing jumps here (checked), but the label must be bound
+  a_.bind(next);
+}
+
+// `is` / `is not` without a jump after it: True or False from a pointer compare.
+void FunctionCompiler::emit_identity_compare() {
+  a_.sub(kSp, 8);
+  a_.mov(x86::rdi, stack_slot(-1));
+  a_.mov(x86::rax, imm(Py_True));
+  a_.mov(x86::rcx, imm(Py_False));
+  a_.cmp(x86::rdi, stack_slot(0));
+  if (ins_->oparg == PyCmp_IS)
+    a_.cmovne(x86::rax, x86::rcx);
+  else
+    a_.cmove(x86::rax, x86::rcx);
+  incref(x86::rax);
+  a_.mov(stack_slot(-1), x86::rax);
+  decref(x86::rdi);
+  a_.mov(x86::rdi, stack_slot(0));
+  decref(x86::rdi);
+}
+
 void FunctionCompiler::emit_instruction(const Instruction& ins) {
   ins_ = &ins;
   switch (ins.opcode) {
@@ -592,11 +640,18 @@ void FunctionCompiler::emit_instruction(const Instruction& ins) {
       break;
     case LOAD_DEREF:
       return emit_load_deref();
+    case COMPARE_OP:
+      if (options_.inline_compare && (ins.oparg == PyCmp_IS || ins.oparg == PyCmp_IS_NOT))
+        return emit_identity_compare();
+      break;
     case LOAD_ATTR:
     case LOAD_METHOD:
+    case STORE_ATTR:
       if (options_.cache_attrs) {
         a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
-        auto helper = ins.opcode == LOAD_ATTR ? pyston_jit_load_attr_cached : pyston_jit_load_method_cached;
+        auto helper = ins.opcode == LOAD_ATTR     ? pyston_jit_load_attr_cached
+                      : ins.opcode == LOAD_METHOD ? pyston_jit_load_method_cached
+                                                  : pyston_jit_store_attr_cached;
         return emit_helper_call((OpcodeHelper)(void*)helper, ins.oparg, false, 0, false);
       }
       break;
@@ -700,7 +755,7 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   x86::Assembler a(&holder);
   int n_globals = count_opcode(co, LOAD_GLOBAL);
   std::unique_ptr<GlobalCache[]> global_caches(n_globals ? new GlobalCache[n_globals] : nullptr);
-  int n_attrs = count_opcode(co, LOAD_ATTR) + count_opcode(co, LOAD_METHOD);
+  int n_attrs = count_opcode(co, LOAD_ATTR) + count_opcode(co, LOAD_METHOD) + count_opcode(co, STORE_ATTR);
   std::unique_ptr<AttrCache[]> attr_caches(n_attrs ? new AttrCache[n_attrs] : nullptr);
   FunctionCompiler compiler(co, a, holder, options, global_caches.get(), attr_caches.get());
   if (!compiler.emit(&out.failure) || !errors.message.empty()) {

@@ -122,7 +122,7 @@ inline bool small_int(PyObject* o, long* v) {
   return true;
 }
 
-enum class Arith { kAdd, kSub, kMul, kFloorDiv, kMod, kTrueDiv, kSubscr, kOther };
+enum class Arith { kAdd, kSub, kMul, kFloorDiv, kMod, kTrueDiv, kSubscr, kAnd, kOr, kXor, kLshift, kRshift, kOther };
 
 bool as_double(PyObject* o, double* d) {
   long x;
@@ -180,6 +180,16 @@ PyObject* fast_arith(Arith op, PyObject* a, PyObject* b) {
         }
         return PyLong_FromLong(op == Arith::kMod ? r : q);
       }
+      case Arith::kAnd:  // two's complement on longs is what Python's infinite-precision ints do
+        return PyLong_FromLong(x & y);
+      case Arith::kOr:
+        return PyLong_FromLong(x | y);
+      case Arith::kXor:
+        return PyLong_FromLong(x ^ y);
+      case Arith::kLshift:  // |x| < 2**30, so up to 32 places fits in a long
+        return y < 0 || y > 32 ? nullptr : PyLong_FromLong(x * (1L << y));
+      case Arith::kRshift:  // arithmetic shift rounds towards -inf, as Python's does
+        return y < 0 ? nullptr : PyLong_FromLong(x >> (y > 63 ? 63 : y));
       default:
         return nullptr;
     }
@@ -632,9 +642,39 @@ StackResult op_delete_attr(PyFrameObject* f, PyObject** sp, int oparg) {
 
 // ---- attribute caches (PYSTON_JIT_CACHE_ATTRS) --------------------------------------------------------
 
-bool type_guard(const AttrCache* c, PyTypeObject* tp) {
-  return c->type == tp && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) &&
-         tp->tp_version_tag == c->version;
+using Entry = AttrCacheEntry;
+
+bool type_guard(const Entry& e, PyTypeObject* tp) {
+  return e.type == tp && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag == e.version;
+}
+
+PyObject* module_dict_of(PyObject* module) {
+  return *(PyObject**)((char*)module + PyModule_Type.tp_dictoffset);
+}
+
+// The entry that applies to `owner`, or nullptr. An entry for the right type with a stale version tag is a
+// miss (and is what the refill replaces).
+Entry* find_entry(AttrCache* c, PyObject* owner) {
+  PyTypeObject* tp = Py_TYPE(owner);
+  for (Entry& e : c->entries) {
+    if (e.type != tp) continue;
+    if (e.kind == Entry::kModule)
+      return module_dict_of(owner) == e.module_dict &&
+                     ((PyDictObject*)e.module_dict)->ma_version_tag == e.dict_version
+                 ? &e
+                 : nullptr;
+    return type_guard(e, tp) ? &e : nullptr;
+  }
+  return nullptr;
+}
+
+// Where a refill for `tp` goes: the type's own (stale) entry, else a free one, else each in turn.
+Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp) {
+  for (Entry& e : c->entries)
+    if (e.type == tp) return &e;
+  for (Entry& e : c->entries)
+    if (!e.type) return &e;
+  return &c->entries[c->next_victim++ % AttrCache::kEntries];
 }
 
 // CPython 3.8's private dict-keys layout (Objects/dict-common.h), to find a key's slot in a split table.
@@ -676,75 +716,142 @@ Py_ssize_t split_index_of(DictKeysHeader* dk, PyObject* name) {
 
 bool g_split_ok = false;
 
+PyDictObject* instance_dict_of(PyObject* owner) {
+  return *(PyDictObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+}
+
+// The slot of `name` in a split instance dict, if the entry's remembered shared keys are this dict's. The
+// keys object seen last may have been freed and another allocated at its address (a class's shared keys
+// are replaced when instances insert attributes in another order), so the slot's key is checked too.
+PyObject** split_slot(PyDictObject* dict, PyObject* name, const Entry& e) {
+  if (!dict->ma_values || dict->ma_keys != e.split_keys) return nullptr;
+  DictKeysHeader* dk = keys_of(dict);
+  Py_ssize_t ix = e.split_index;
+  if (ix < 0 || ix >= dk->dk_nentries || entries_of(dk)[ix].me_key != name) return nullptr;
+  return &dict->ma_values[ix];
+}
+
+void remember_split_slot(PyDictObject* dict, PyObject* name, Entry* e) {
+  if (dict && dict->ma_values && g_split_ok) {
+    e->split_keys = dict->ma_keys;
+    e->split_index = split_index_of(keys_of(dict), name);
+  }
+}
+
 // The instance __dict__'s entry for `name` (borrowed), or nullptr (an exception may be set). Uses and
-// refreshes the cache's split-dict slot.
-PyObject* instance_dict_get(PyObject* owner, PyObject* name, bool* error, AttrCache* c) {
-  auto* dict = *(PyDictObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+// refreshes the entry's split-dict slot.
+PyObject* instance_dict_get(PyObject* owner, PyObject* name, bool* error, Entry* e) {
+  PyDictObject* dict = instance_dict_of(owner);
   *error = false;
   if (!dict) return nullptr;
-  // The keys object seen last may have been freed and another allocated at its address (a class's shared
-  // keys are replaced when instances insert attributes in another order), so the slot's key is checked too.
-  if (dict->ma_values && dict->ma_keys == c->split_keys) {
-    DictKeysHeader* dk = keys_of(dict);
-    Py_ssize_t ix = c->split_index;
-    if (ix >= 0 && ix < dk->dk_nentries && entries_of(dk)[ix].me_key == name) {
-      PyObject* v = dict->ma_values[ix];
-      if (v) return v;
-    }
+  if (PyObject** slot = split_slot(dict, name, *e)) {
+    if (*slot) return *slot;
   }
   PyObject* v = _PyDict_GetItem_KnownHash((PyObject*)dict, name, ((PyASCIIObject*)name)->hash);
   if (!v && PyErr_Occurred()) *error = true;
-  if (v && dict->ma_values && g_split_ok) {
-    c->split_keys = dict->ma_keys;
-    c->split_index = split_index_of(keys_of(dict), name);
-  }
+  if (v) remember_split_slot(dict, name, e);
   return v;
 }
 
-// Whether the instance __dict__ has `name`.
-bool instance_dict_has(PyObject* owner, PyObject* name, bool* error, AttrCache* c) {
-  auto* dict = *(PyDictObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+// Whether the instance __dict__ has `name`. No shortcut through the shared keys here: without a keys
+// version, "same address, same size" does not prove it is the same keys object (see split_slot).
+bool instance_dict_has(PyObject* owner, PyObject* name, bool* error) {
+  PyDictObject* dict = instance_dict_of(owner);
   *error = false;
   if (!dict) return false;
-  // No shortcut through the shared keys here: without a keys version, "same address, same size" does not
-  // prove it is the same keys object (see instance_dict_get).
-  (void)c;
   PyObject* v = _PyDict_GetItem_KnownHash((PyObject*)dict, name, ((PyASCIIObject*)name)->hash);
   if (!v && PyErr_Occurred()) *error = true;
   return v != nullptr;
 }
 
-// After a generic lookup on a type with generic attribute access: remember how to find `name` next time.
-void fill_attr_cache(AttrCache* c, PyTypeObject* tp, PyObject* name, bool for_method) {
-  c->kind = AttrCache::kEmpty;
-  c->split_keys = nullptr;
-  c->split_index = -1;
-  if (tp->tp_getattro != PyObject_GenericGetAttr || !PyUnicode_CheckExact(name) ||
-      ((PyASCIIObject*)name)->hash == -1)
+bool cacheable_name(PyObject* name) {
+  return PyUnicode_CheckExact(name) && ((PyASCIIObject*)name)->hash != -1;
+}
+
+// After a generic lookup of a module attribute: remember the value while the module's dict is unchanged.
+// The module type has no data descriptors by that name (checked), and it is immutable.
+void fill_module_entry(AttrCache* c, PyObject* module, PyObject* name) {
+  PyObject* dict = module_dict_of(module);
+  if (!dict || !PyDict_CheckExact(dict) || !cacheable_name(name) || _PyType_Lookup(&PyModule_Type, name))
     return;
+  PyObject* v = _PyDict_GetItem_KnownHash(dict, name, ((PyASCIIObject*)name)->hash);
+  if (!v) {
+    PyErr_Clear();
+    return;
+  }
+  Entry* e = entry_to_fill(c, &PyModule_Type);
+  *e = Entry{};
+  e->type = &PyModule_Type;
+  e->kind = Entry::kModule;
+  e->module_dict = dict;
+  e->dict_version = ((PyDictObject*)dict)->ma_version_tag;
+  e->value = v;
+}
+
+// After a generic lookup on a type with generic attribute access: remember how to find `name` next time.
+void fill_attr_cache(AttrCache* c, PyObject* owner, PyObject* name, bool for_method) {
+  PyTypeObject* tp = Py_TYPE(owner);
+  if (tp == &PyModule_Type) return fill_module_entry(c, owner, name);
+  if (tp->tp_getattro != PyObject_GenericGetAttr || !cacheable_name(name)) return;
   PyObject* descr = _PyType_Lookup(tp, name);  // also assigns the version tag
   if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
-  c->type = tp;
-  c->version = tp->tp_version_tag;
+  Entry* e = entry_to_fill(c, tp);
+  *e = Entry{};
+  e->type = tp;
+  e->version = tp->tp_version_tag;
   if (for_method) {
     if (descr &&
         (PyFunction_Check(descr) || PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) &&
         tp->tp_dictoffset >= 0) {
-      c->kind = AttrCache::kMethod;
-      c->method = descr;
+      e->kind = Entry::kMethod;
+      e->method = descr;
     }
     return;
   }
   if (!descr && tp->tp_dictoffset > 0) {
-    c->kind = AttrCache::kInstanceDict;
+    e->kind = Entry::kInstanceDict;
+    remember_split_slot(instance_dict_of(owner), name, e);
   } else if (descr && Py_TYPE(descr) == &PyMemberDescr_Type) {
     PyMemberDef* m = ((PyMemberDescrObject*)descr)->d_member;
-    if (m->type == T_OBJECT_EX) {
-      c->kind = AttrCache::kSlot;
-      c->slot_offset = m->offset;
+    if (m->type == T_OBJECT_EX && m->flags == 0) {
+      e->kind = Entry::kSlot;
+      e->slot_offset = m->offset;
     }
   }
 }
+
+// After a generic store: an existing split-dict slot or a __slots__ member can be assigned directly next
+// time. Only when the type has nothing by that name (no descriptor to call) or a plain writable member.
+void fill_store_cache(AttrCache* c, PyObject* owner, PyObject* name) {
+  PyTypeObject* tp = Py_TYPE(owner);
+  if (tp->tp_setattro != PyObject_GenericSetAttr || !cacheable_name(name)) return;
+  PyObject* descr = _PyType_Lookup(tp, name);
+  if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
+  if (!descr && tp->tp_dictoffset > 0) {
+    PyDictObject* dict = instance_dict_of(owner);
+    if (!dict || !dict->ma_values || !g_split_ok) return;
+    Entry* e = entry_to_fill(c, tp);
+    *e = Entry{};
+    e->type = tp;
+    e->version = tp->tp_version_tag;
+    e->kind = Entry::kInstanceDict;
+    remember_split_slot(dict, name, e);
+  } else if (descr && Py_TYPE(descr) == &PyMemberDescr_Type) {
+    PyMemberDef* m = ((PyMemberDescrObject*)descr)->d_member;
+    if (m->type != T_OBJECT_EX || m->flags != 0) return;
+    Entry* e = entry_to_fill(c, tp);
+    *e = Entry{};
+    e->type = tp;
+    e->version = tp->tp_version_tag;
+    e->kind = Entry::kSlot;
+    e->slot_offset = m->offset;
+  }
+}
+
+// A dict modified behind dictobject.c's back still needs a new version tag, or a LOAD_GLOBAL cache guarding
+// on it (a split dict can be an exec() namespace) would not notice. CPython's counter is private; ours
+// counts down from the top of the range, which CPython's (counting up from 0) never reaches.
+uint64_t g_next_dict_version = ~uint64_t(0);
 
 }  // namespace
 
@@ -779,46 +886,47 @@ bool split_dict_layout_ok() {
   return checked;
 }
 
+static void verify_attr_hit(PyObject* owner, PyObject* name, PyObject* res) {
+  PyObject* check = PyObject_GetAttr(owner, name);
+  if (check != res) {
+    fprintf(stderr, "attr cache mismatch: %s.%s\n", Py_TYPE(owner)->tp_name, PyUnicode_AsUTF8(name));
+    abort();
+  }
+  Py_XDECREF(check);
+}
+
+// The cached value of owner.name (borrowed), or nullptr for a miss; *error on an exception.
+static PyObject* cached_attr(AttrCache* c, PyObject* owner, PyObject* name, bool* error) {
+  *error = false;
+  Entry* e = find_entry(c, owner);
+  if (!e) return nullptr;
+  switch (e->kind) {
+    case Entry::kInstanceDict:
+      return instance_dict_get(owner, name, error, e);
+    case Entry::kSlot:
+      return *(PyObject**)((char*)owner + e->slot_offset);
+    case Entry::kModule:
+      return e->value;
+    default:
+      return nullptr;
+  }
+}
+
 extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
   PyObject* owner = TOP();
   PyObject* name = name_at(f, oparg);
-  PyTypeObject* tp = Py_TYPE(owner);
-  PyObject* res = nullptr;
-  if (type_guard(c, tp)) {
-    if (c->kind == AttrCache::kInstanceDict) {
-      bool error;
-      res = instance_dict_get(owner, name, &error, c);
-      if (error) FAIL;
-    } else if (c->kind == AttrCache::kSlot) {
-      res = *(PyObject**)((char*)owner + c->slot_offset);
-    }
-    if (res) {
-      if (kVerifyCaches) {
-        PyObject* check = PyObject_GetAttr(owner, name);
-        if (check != res) {
-          auto* d = *(PyDictObject**)((char*)owner + tp->tp_dictoffset);
-          fprintf(stderr, "attr cache mismatch: %s.%s kind=%d split=%zd now=%zd values=%p keys=%p cached=%p\n",
-                  tp->tp_name, PyUnicode_AsUTF8(name), int(c->kind), c->split_index,
-                  d && d->ma_values ? split_index_of(keys_of(d), name) : -2, (void*)(d ? d->ma_values : nullptr),
-                  d ? (void*)d->ma_keys : nullptr, c->split_keys);
-          PyObject_Print((PyObject*)d, stderr, 0);
-          fprintf(stderr, "\nres=");
-          PyObject_Print(res, stderr, 0);
-          fprintf(stderr, " check=");
-          PyObject_Print(check, stderr, 0);
-          fprintf(stderr, "\n");
-          abort();
-        }
-        Py_XDECREF(check);
-      }
-      Py_INCREF(res);
-      TOP() = res;
-      Py_DECREF(owner);
-      OK;
-    }
+  bool error;
+  PyObject* res = cached_attr(c, owner, name, &error);
+  if (error) FAIL;
+  if (res) {
+    if (kVerifyCaches) verify_attr_hit(owner, name, res);
+    Py_INCREF(res);
+    TOP() = res;
+    Py_DECREF(owner);
+    OK;
   }
   res = PyObject_GetAttr(owner, name);
-  if (res) fill_attr_cache(c, tp, name, false);
+  if (res) fill_attr_cache(c, owner, name, false);
   Py_DECREF(owner);
   if (!res) {
     --sp;
@@ -832,39 +940,81 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
                                                      AttrCache* c) {
   PyObject* obj = TOP();
   PyObject* name = name_at(f, oparg);
-  PyTypeObject* tp = Py_TYPE(obj);
-  if (type_guard(c, tp) && c->kind == AttrCache::kMethod) {
-    bool shadowed = false, error = false;
-    if (tp->tp_dictoffset > 0) shadowed = instance_dict_has(obj, name, &error, c);
-    if (error) FAIL;
-    if (!shadowed && kVerifyCaches) {
-      PyObject* meth = nullptr;
-      int found = _PyObject_GetMethod(obj, name, &meth);
-      if (!found || meth != c->method) {
-        fprintf(stderr, "method cache mismatch: %s.%s\n", tp->tp_name, PyUnicode_AsUTF8(name));
-        abort();
-      }
-      Py_XDECREF(meth);
-    }
-    if (!shadowed) {
-      Py_INCREF(c->method);
-      TOP() = c->method;
-      PUSH(obj);
+  if (Entry* e = find_entry(c, obj)) {
+    if (e->kind == Entry::kModule) {  // a plain attribute: NULL, then the callable
+      Py_INCREF(e->value);
+      TOP() = nullptr;
+      Py_DECREF(obj);
+      PUSH(e->value);
       OK;
+    }
+    if (e->kind == Entry::kMethod) {
+      bool error = false, shadowed = false;
+      if (Py_TYPE(obj)->tp_dictoffset > 0) shadowed = instance_dict_has(obj, name, &error);
+      if (error) FAIL;
+      if (!shadowed && kVerifyCaches) {
+        PyObject* meth = nullptr;
+        int found = _PyObject_GetMethod(obj, name, &meth);
+        if (!found || meth != e->method) {
+          fprintf(stderr, "method cache mismatch: %s.%s\n", Py_TYPE(obj)->tp_name, PyUnicode_AsUTF8(name));
+          abort();
+        }
+        Py_XDECREF(meth);
+      }
+      if (!shadowed) {
+        Py_INCREF(e->method);
+        TOP() = e->method;
+        PUSH(obj);
+        OK;
+      }
     }
   }
   PyObject* meth = nullptr;
   int found = _PyObject_GetMethod(obj, name, &meth);
   if (!meth) FAIL;
   if (found) {
-    fill_attr_cache(c, tp, name, true);
+    fill_attr_cache(c, obj, name, true);
     TOP() = meth;
     PUSH(obj);
   } else {
+    if (Py_TYPE(obj) == &PyModule_Type) fill_module_entry(c, obj, name);
     TOP() = nullptr;
     Py_DECREF(obj);
     PUSH(meth);
   }
+  OK;
+}
+
+extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
+  PyObject *owner = TOP(), *v = SECOND();
+  PyObject* name = name_at(f, oparg);
+  if (Entry* e = find_entry(c, owner)) {
+    PyObject** slot = nullptr;
+    if (e->kind == Entry::kSlot) {
+      slot = (PyObject**)((char*)owner + e->slot_offset);
+    } else if (e->kind == Entry::kInstanceDict) {
+      PyDictObject* dict = instance_dict_of(owner);
+      slot = dict ? split_slot(dict, name, *e) : nullptr;
+      if (slot && *slot)
+        dict->ma_version_tag = g_next_dict_version--;
+      else
+        slot = nullptr;  // a new key: dictobject.c decides whether the table stays split
+    }
+    if (slot) {
+      PyObject* old = *slot;
+      *slot = v;  // the stack's reference moves into the object
+      sp -= 2;
+      Py_XDECREF(old);
+      Py_DECREF(owner);
+      OK;
+    }
+  }
+  sp -= 2;
+  int err = PyObject_SetAttr(owner, name, v);
+  if (!err) fill_store_cache(c, owner, name);
+  Py_DECREF(v);
+  Py_DECREF(owner);
+  if (err) FAIL;
   OK;
 }
 
@@ -1832,15 +1982,15 @@ OpcodeHelper helper_for(int opcode) {
     case BINARY_TRUE_DIVIDE:
       return binary<PyNumber_TrueDivide, Arith::kTrueDiv>;
     case BINARY_LSHIFT:
-      return binary<PyNumber_Lshift>;
+      return binary<PyNumber_Lshift, Arith::kLshift>;
     case BINARY_RSHIFT:
-      return binary<PyNumber_Rshift>;
+      return binary<PyNumber_Rshift, Arith::kRshift>;
     case BINARY_AND:
-      return binary<PyNumber_And>;
+      return binary<PyNumber_And, Arith::kAnd>;
     case BINARY_XOR:
-      return binary<PyNumber_Xor>;
+      return binary<PyNumber_Xor, Arith::kXor>;
     case BINARY_OR:
-      return binary<PyNumber_Or>;
+      return binary<PyNumber_Or, Arith::kOr>;
     case INPLACE_POWER:
       return binary<inplace_power>;
     case INPLACE_MULTIPLY:
@@ -1858,15 +2008,15 @@ OpcodeHelper helper_for(int opcode) {
     case INPLACE_TRUE_DIVIDE:
       return binary<PyNumber_InPlaceTrueDivide, Arith::kTrueDiv>;
     case INPLACE_LSHIFT:
-      return binary<PyNumber_InPlaceLshift>;
+      return binary<PyNumber_InPlaceLshift, Arith::kLshift>;
     case INPLACE_RSHIFT:
-      return binary<PyNumber_InPlaceRshift>;
+      return binary<PyNumber_InPlaceRshift, Arith::kRshift>;
     case INPLACE_AND:
-      return binary<PyNumber_InPlaceAnd>;
+      return binary<PyNumber_InPlaceAnd, Arith::kAnd>;
     case INPLACE_XOR:
-      return binary<PyNumber_InPlaceXor>;
+      return binary<PyNumber_InPlaceXor, Arith::kXor>;
     case INPLACE_OR:
-      return binary<PyNumber_InPlaceOr>;
+      return binary<PyNumber_InPlaceOr, Arith::kOr>;
     case STORE_SUBSCR:
       return op_store_subscr;
     case DELETE_SUBSCR:

@@ -177,4 +177,147 @@ import os
 for _ in range(30):
     meths([], os)
 check(meths([0], os) == (2, True))
+
+# Polymorphic sites: more receiver types than the cache has entries, in turn, with inherited methods.
+class Base:
+    def __init__(self, i):
+        self.i = i
+
+    def who(self):
+        return self.i
+
+
+kinds = [type("K%d" % n, (Base,), {}) for n in range(7)]
+objs = [k(n) for n, k in enumerate(kinds)]
+
+
+def poly(o):
+    return o.i + o.who()
+
+
+for _ in range(40):
+    for n, o in enumerate(objs):
+        check(poly(o) == 2 * n)
+assert_compiled(poly)
+kinds[3].who = lambda self: 100
+check(poly(objs[3]) == 103 and poly(objs[2]) == 4)
+
+# STORE_ATTR: existing split-dict slots, __slots__, then the world changes under the cache.
+class P:
+    def __init__(self):
+        self.x = 0
+        self.y = 0
+
+
+def set_x(o, v):
+    o.x = v
+
+
+p, q = P(), P()
+for n in range(40):
+    set_x(p, n)
+    set_x(q, -n)
+check(p.x == 39 and q.x == -39 and p.__dict__ == {"x": 39, "y": 0})
+assert_compiled(set_x)
+del q.y  # q's dict is no longer split
+set_x(q, 5)
+check(q.__dict__ == {"x": 5})
+seen = []
+P.x = property(lambda self: "prop", lambda self, v: seen.append(v))  # a data descriptor now wins
+set_x(p, 7)
+check(seen == [7] and p.x == "prop" and p.__dict__["x"] == 39)
+del P.x
+set_x(p, 8)
+check(p.x == 8)
+P.__setattr__ = lambda self, k, v: seen.append((k, v))
+set_x(p, 9)
+check(seen[-1] == ("x", 9) and p.x == 8)
+del P.__setattr__
+p.__class__ = type("P2", (), {})
+set_x(p, 10)
+check(p.x == 10 and type(p).__name__ == "P2")
+
+
+class Slotted:
+    __slots__ = ("a", "b")
+
+
+def set_a(o, v):
+    o.a = v
+
+
+s1 = Slotted()
+for n in range(40):
+    set_a(s1, [n])
+check(s1.a == [39])
+del s1.a
+set_a(s1, 1)
+check(s1.a == 1)
+
+
+# A split instance dict used as a function's globals: a cached STORE_ATTR must invalidate LOAD_GLOBAL caches.
+class NS:
+    def __init__(self):
+        self.value = "first"
+        self.other = 0
+
+
+ns = NS()
+ns_dict = ns.__dict__
+exec("def read_value():\n    return value\n", ns_dict)
+read_value = ns_dict["read_value"]  # (deleting it would make the dict combined)
+for _ in range(40):
+    check(read_value() == "first")
+assert_compiled(read_value)
+
+
+def set_value(o, v):
+    o.value = v
+
+
+for n in range(40):
+    set_value(ns, "v%d" % n)
+    got = read_value()
+    check(got == "v%d" % n, (n, got))
+assert_compiled(set_value)
+
+# Module attributes: rebinding, deleting, module __getattr__.
+import types
+mod = types.ModuleType("m")
+mod.k = 1
+
+
+def read_k(m):
+    return m.k
+
+
+def call_f(m):
+    return m.f(2)
+
+
+mod.f = lambda v: v * 10
+for _ in range(40):
+    check(read_k(mod) == 1 and call_f(mod) == 20)
+assert_compiled(read_k, call_f)
+mod.k = 2
+mod.f = lambda v: v + 1
+check(read_k(mod) == 2 and call_f(mod) == 3)
+del mod.k
+try:
+    read_k(mod)
+    check(False, "AttributeError expected")
+except AttributeError:
+    pass
+mod.__getattr__ = lambda name: "lazy " + name
+check(read_k(mod) == "lazy k")
+other = types.ModuleType("o")
+other.k = "other"
+other.f = len
+check(read_k(other) == "other")
+try:
+    call_f(other)  # len(2) raises
+    check(False)
+except TypeError:
+    pass
+
 print("ok")

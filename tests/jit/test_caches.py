@@ -156,4 +156,71 @@ def closure_reader(n):
 
 check(warm(closure_reader, 4) == 5)
 assert_compiled(closure_reader)
+
+# Small-int bitwise operators (PYSTON_JIT_FAST_ARITH) against the generic operator functions.
+import operator
+
+
+def bitwise(a, b):
+    return (a & b, a | b, a ^ b, a << b if 0 <= b < 70 else None, a >> b if b >= 0 else None)
+
+
+def bitwise_reference(a, b):
+    return (operator.and_(a, b), operator.or_(a, b), operator.xor(a, b),
+            operator.lshift(a, b) if 0 <= b < 70 else None, operator.rshift(a, b) if b >= 0 else None)
+
+
+bit_cases = [(5, 3), (-5, 3), (5, -3), (-1, 0), (0, 0), (2**30 - 1, 2**30 - 1), (-(2**30) + 1, 7), (2**29, 32),
+             (-(2**29), 33), (-7, 63), (-7, 64), (7, 69), (-7, 1000), (2**40, 3), (True, True), (True, 1), (1, False)]
+for _ in range(20):
+    for a, b in bit_cases:
+        got, want = bitwise(a, b), bitwise_reference(a, b)
+        check(got == want and [type(x) for x in got] == [type(x) for x in want], (a, b, got, want))
+assert_compiled(bitwise)
+
+def shift_negative(a, b):
+    return a >> b
+
+
+warm(shift_negative, 8, 1)
+try:
+    shift_negative(1, -1)
+    check(False, "negative shift count must raise")
+except ValueError:
+    pass
+
+# Inline `is` / `is not`, fused with a jump and alone; the compared objects may die right there.
+freed = []
+
+
+class Dying:
+    def __del__(self):
+        freed.append(1)
+
+
+def identity(a, b):
+    out = []
+    if a is b:
+        out.append("is")
+    if a is not b:
+        out.append("is not")
+    out.append(a is b)
+    out.append(a is not b)
+    return out
+
+
+def dies_in_compare():
+    return Dying() is None, Dying() is not None
+
+
+sentinel = object()
+for _ in range(30):
+    check(identity(sentinel, sentinel) == ["is", True, False])
+    check(identity(sentinel, None) == ["is not", False, True])
+    check(identity(None, None) == ["is", True, False])
+    check(identity(1, 1.0) == ["is not", False, True])
+    check(warm(dies_in_compare) == (False, True))
+assert_compiled(identity, dies_in_compare)
+check(len(freed) >= 60, len(freed))
+
 print("ok")

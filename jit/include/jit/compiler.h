@@ -26,7 +26,7 @@ struct CompiledFunction {
   std::vector<int32_t> resume_points;
   CodeMemory* memory = nullptr;
   std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
-  std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD
+  std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD / STORE_ATTR
 
   // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
   const void* entry_for(int lasti) const;

@@ -35,10 +35,10 @@ struct GlobalCache {
   PyObject* value = nullptr;  // borrowed from whichever dict holds it
 };
 
-// One LOAD_ATTR / LOAD_METHOD site's cache, guarded on the exact type and its version tag (assigning
-// __class__ changes the type; changing the class or a base changes or invalidates the tag).
-struct AttrCache {
-  enum Kind : uint8_t { kEmpty, kInstanceDict, kSlot, kMethod };
+// One way to find an attribute for one receiver type, guarded on the exact type and its version tag
+// (assigning __class__ changes the type; changing the class or a base changes or invalidates the tag).
+struct AttrCacheEntry {
+  enum Kind : uint8_t { kEmpty, kInstanceDict, kSlot, kMethod, kModule };
   PyTypeObject* type = nullptr;
   unsigned int version = 0;
   Kind kind = kEmpty;
@@ -47,6 +47,18 @@ struct AttrCache {
   // Split (shared-key) instance dicts (kInstanceDict): the shared keys seen last and the attribute's slot.
   void* split_keys = nullptr;
   Py_ssize_t split_index = -1;
+  // kModule: the module's dict, its version tag and the value (borrowed: unchanged while the tag is).
+  PyObject* module_dict = nullptr;
+  uint64_t dict_version = 0;
+  PyObject* value = nullptr;
+};
+
+// One LOAD_ATTR / LOAD_METHOD / STORE_ATTR site's cache: a few entries, one per receiver type seen, so a
+// site that sees several classes (a method inherited by subclasses) keeps hitting. Full: replace in turn.
+struct AttrCache {
+  static constexpr int kEntries = 4;
+  AttrCacheEntry entries[kEntries];
+  uint8_t next_victim = 0;
 };
 
 // Checks (once) that CPython's private dict-keys layout is the one the split-dict caches assume.
@@ -64,6 +76,7 @@ void pyston_jit_clear_stack(
 StackResult pyston_jit_load_global_cached(PyFrameObject* f, PyObject** sp, int oparg, GlobalCache* cache);
 StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
 StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
+StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
 StackResult pyston_jit_unbound_local(PyFrameObject* f, PyObject** sp, int oparg);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject* f);
