@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "debug_tools.h"
+#include "jit/calls.h"
 #include "jit/code_memory.h"
 #include "jit/compiler.h"
 #include "jit/jit.h"
@@ -19,6 +20,7 @@ struct CodeState {
   bool over_memory_cap = false;
   bool has_loop = false;
   std::unique_ptr<CompiledFunction> compiled;
+  const void* start = nullptr;  // compiled->entry_for(-1): where a new frame begins
 };
 
 enum Fallback { kTracing, kThrow, kCompileFailed, kNoEntry, kMemoryCap, kCold, kEvalBreaker, kFallbackCount };
@@ -31,6 +33,7 @@ struct Stats {
   long long compile_ns = 0;
   long long bytecode_bytes = 0;
   long compiled_runs = 0;
+  long direct_calls = 0;
   long deopts = 0;
   long deopts_for_exceptions = 0;
   long fallbacks[kFallbackCount] = {};
@@ -112,6 +115,7 @@ void try_compile(PyCodeObject* co, CodeState* st) {
   g_stats.bytecode_bytes += PyBytes_GET_SIZE(co->co_code);
   announce_compiled(co, *out.function, out.listing, g_settings);
   st->compiled = std::move(out.function);
+  st->start = st->compiled->entry_for(-1);
 }
 
 // The opcode a deopt happened at, for the statistics.
@@ -196,6 +200,29 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
   return run_compiled(ts, f, *st->compiled, target);
 }
 
+// The code state of `co` if it exists (never creates one): the hot path of direct calls.
+CodeState* existing_state(PyCodeObject* co) {
+  auto* extra = static_cast<CodeExtraLayout*>(co->co_extra);
+  if (!extra || g_extra_index >= extra->ce_size) return nullptr;
+  return static_cast<CodeState*>(extra->ce_extras[g_extra_index]);
+}
+
+// Machine code a call can enter directly: the condition under which _PyFunction_Vectorcall takes its fast
+// path (positional arguments only, exactly co_argcount of them, no cells, free variables, *args, **kwargs,
+// keyword-only arguments or generator flags; defaults are then unused), and everything eval_frame would
+// check before running compiled code. nullptr: go the generic way, which also counts cold code towards the
+// threshold.
+CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co, Py_ssize_t nargs, PyObject* kwnames) {
+  if ((kwnames && PyTuple_GET_SIZE(kwnames)) || co->co_argcount != nargs || co->co_kwonlyargcount != 0 ||
+      (co->co_flags & ~PyCF_MASK) != (CO_OPTIMIZED | CO_NEWLOCALS | CO_NOFREE))
+    return nullptr;
+  if (ts->use_tracing || ts->interp->eval_frame != eval_frame) return nullptr;
+  CodeState* st = existing_state(co);
+  if (!st || !st->compiled || !st->start) return nullptr;
+  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return nullptr;
+  return st;
+}
+
 }  // namespace
 
 Settings Settings::from_environment() {
@@ -211,7 +238,39 @@ Settings Settings::from_environment() {
   s.fast_arith = env_long("PYSTON_JIT_FAST_ARITH", 1) != 0;
   s.cache_attrs = env_long("PYSTON_JIT_CACHE_ATTRS", 1) != 0;
   s.inline_compare = env_long("PYSTON_JIT_INLINE_COMPARE", 1) != 0;
+  s.direct_calls = env_long("PYSTON_JIT_DIRECT_CALLS", 1) != 0;
+  s.fast_builtins = env_long("PYSTON_JIT_FAST_BUILTINS", 1) != 0;
+  s.inplace_float = env_long("PYSTON_JIT_INPLACE_FLOAT", 1) != 0;
   return s;
+}
+
+// Does what _PyFunction_Vectorcall -> function_code_fastcall -> eval_frame would, minus the dispatch: the
+// frame is made here, the machine code entered directly (run_compiled: recursion check, tstate->frame,
+// f_executing, deopt), and the frame released as function_code_fastcall does (a frame something still holds,
+// e.g. a traceback, becomes GC-tracked).
+PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
+  Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+  auto* co = (PyCodeObject*)PyFunction_GET_CODE(func);
+  PyThreadState* ts = _PyThreadState_GET();
+  CodeState* st = direct_call_state(ts, co, nargs, kwnames);
+  if (!st) return _PyFunction_Vectorcall(func, args, nargsf, kwnames);
+  PyFrameObject* f = _PyFrame_New_NoTrack(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
+  if (!f) return nullptr;
+  for (Py_ssize_t i = 0; i < nargs; i++) {
+    Py_INCREF(args[i]);
+    f->f_localsplus[i] = args[i];
+  }
+  g_stats.direct_calls++;
+  PyObject* result = run_compiled(ts, f, *st->compiled, st->start);
+  if (Py_REFCNT(f) > 1) {
+    Py_DECREF(f);
+    PyObject_GC_Track(f);
+  } else {
+    ++ts->recursion_depth;  // the frame's teardown may run __del__ while this C stack is still in use
+    Py_DECREF(f);
+    --ts->recursion_depth;
+  }
+  return result;
 }
 
 bool enable() {
@@ -219,6 +278,10 @@ bool enable() {
   if (!g_memory) {
     g_settings = Settings::from_environment();
     g_fast_arith = g_settings.fast_arith;
+    g_direct_calls = g_settings.direct_calls;
+    g_fast_builtins = g_settings.fast_builtins;
+    g_inplace_float = g_settings.inplace_float;
+    init_call_fast_paths();
     if (g_settings.cache_attrs) split_dict_layout_ok();
     g_memory = new CodeMemory(g_settings.max_memory);  // lives as long as the process: code may still run
     g_extra_index = _PyEval_RequestCodeExtraIndex(free_code_state);
@@ -284,6 +347,7 @@ PyObject* stats_dict() {
        set("bytecode_bytes_compiled", PyLong_FromLongLong(g_stats.bytecode_bytes)) &&
        set("compile_time_s", PyFloat_FromDouble(g_stats.compile_ns / 1e9)) &&
        set("compiled_runs", PyLong_FromLong(g_stats.compiled_runs)) &&
+       set("direct_calls", PyLong_FromLong(g_stats.direct_calls)) &&
        set("deopts", PyLong_FromLong(g_stats.deopts)) &&
        set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
        set("threshold", PyLong_FromLong(g_settings.threshold)) &&

@@ -2,6 +2,8 @@
 // inline. Each keeps the frame's value stack exactly as the interpreter would, so a deopt resumes correctly.
 #include "jit/runtime_helpers.h"
 
+#include "jit/calls.h"
+
 #include <structmember.h>
 
 #include <cstdio>
@@ -14,6 +16,7 @@ extern "C" int _PyObject_GetMethod(PyObject* obj, PyObject* name, PyObject** met
 namespace pyston_jit {
 
 bool g_fast_arith = true;
+bool g_inplace_float = true;
 
 namespace {
 
@@ -241,11 +244,53 @@ PyObject* fast_compare(int op, PyObject* a, PyObject* b) {
   return res;
 }
 
+// ---- float results written into a dying operand (PYSTON_JIT_INPLACE_FLOAT) --------------------------------
+
+// Whether nothing but the value stack can see `o`: its one reference is the stack's, or its two are the
+// stack's and the local that the next instruction (STORE_FAST) overwrites with the result anyway.
+bool only_stack_holds(PyFrameObject* f, PyObject* o) {
+  if (Py_REFCNT(o) == 1) return true;
+  if (Py_REFCNT(o) != 2) return false;
+  auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
+  _Py_CODEUNIT next = code[f->f_lasti / 2 + 1];
+  return _Py_OPCODE(next) == STORE_FAST && f->f_localsplus[_Py_OPARG(next)] == o;
+}
+
+// `a op b` for + - * / of an exact float with an exact float or small int, stored into `a` (or else `b`, the
+// popped right operand) when no one else can observe that float: saves an allocation and a free per
+// operation. Returns a new reference to the reused operand, or nullptr (no exception) to take another path.
+inline PyObject* inplace_float_arith(PyFrameObject* f, Arith op, PyObject* a, PyObject* b) {
+  if (op != Arith::kAdd && op != Arith::kSub && op != Arith::kMul && op != Arith::kTrueDiv) return nullptr;
+  PyObject* target;
+  if (Py_TYPE(a) == &PyFloat_Type && only_stack_holds(f, a))
+    target = a;
+  else if (Py_TYPE(b) == &PyFloat_Type && Py_REFCNT(b) == 1)
+    target = b;
+  else
+    return nullptr;
+  double u, v, r;
+  if (!as_double(a, &u) || !as_double(b, &v)) return nullptr;
+  if (op == Arith::kAdd)
+    r = u + v;
+  else if (op == Arith::kSub)
+    r = u - v;
+  else if (op == Arith::kMul)
+    r = u * v;
+  else if (v != 0.0)
+    r = u / v;
+  else
+    return nullptr;  // ZeroDivisionError: the generic path raises it
+  ((PyFloatObject*)target)->ob_fval = r;
+  Py_INCREF(target);
+  return target;
+}
+
 template <PyObject* (*Fn)(PyObject*, PyObject*), Arith Op = Arith::kOther>
-StackResult binary(PyFrameObject*, PyObject** sp, int) {
+StackResult binary(PyFrameObject* f, PyObject** sp, int) {
   PyObject* right = POP();
   PyObject* left = TOP();
-  PyObject* res = Op != Arith::kOther && g_fast_arith ? fast_arith(Op, left, right) : nullptr;
+  PyObject* res = g_inplace_float ? inplace_float_arith(f, Op, left, right) : nullptr;
+  if (!res) res = Op != Arith::kOther && g_fast_arith ? fast_arith(Op, left, right) : nullptr;
   if (!res) res = Fn(left, right);
   Py_DECREF(left);
   Py_DECREF(right);
@@ -310,7 +355,8 @@ template <bool Inplace>
 StackResult op_add(PyFrameObject* f, PyObject** sp, int) {
   PyObject* right = POP();
   PyObject* left = TOP();
-  PyObject* res = g_fast_arith ? fast_arith(Arith::kAdd, left, right) : nullptr;
+  PyObject* res = g_inplace_float ? inplace_float_arith(f, Arith::kAdd, left, right) : nullptr;
+  if (!res && g_fast_arith) res = fast_arith(Arith::kAdd, left, right);
   if (res) {
     Py_DECREF(left);
   } else if (PyUnicode_CheckExact(left) && PyUnicode_CheckExact(right)) {
@@ -1046,10 +1092,7 @@ StackResult call_on_stack(PyFrameObject* f, PyObject** sp, Py_ssize_t nargs, PyO
   PyObject** pfunc = sp - nargs - 1;
   PyObject* func = *pfunc;
   Py_ssize_t npos = nargs - (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
-  PyObject* res =
-      PyFunction_Check(func)
-          ? _PyFunction_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames)
-          : _PyObject_Vectorcall(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+  PyObject* res = call_from_compiled(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
   while (sp > pfunc) Py_DECREF(POP());
   if (null_below) --sp;
   if (!res) FAIL;

@@ -21,6 +21,9 @@ struct Settings {
   bool cache_attrs = true;     // PYSTON_JIT_CACHE_ATTRS
   bool fast_arith = true;      // PYSTON_JIT_FAST_ARITH
   bool inline_compare = true;  // PYSTON_JIT_INLINE_COMPARE
+  bool direct_calls = true;    // PYSTON_JIT_DIRECT_CALLS
+  bool fast_builtins = true;   // PYSTON_JIT_FAST_BUILTINS
+  bool inplace_float = true;   // PYSTON_JIT_INPLACE_FLOAT
   static Settings from_environment();
 };
 

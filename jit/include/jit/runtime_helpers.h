@@ -66,6 +66,8 @@ bool split_dict_layout_ok();
 
 // PYSTON_JIT_FAST_ARITH: small-int and float fast paths in the arithmetic and comparison helpers.
 extern bool g_fast_arith;
+// PYSTON_JIT_INPLACE_FLOAT: + - * / of exact floats write the result into an operand only the stack holds.
+extern bool g_inplace_float;
 
 // Non-uniform helpers called from inline code.
 extern "C" {

@@ -1,0 +1,217 @@
+// Calls from compiled code: picks the direct route for plain Python functions (bound methods of them, and
+// classes with a Python __init__), builtin functions and method descriptors, and answers len(), isinstance() and type(x) without a call when
+// the callee is the real builtin and the answer is cheap. Anything else is _PyObject_Vectorcall.
+#include "jit/calls.h"
+
+namespace pyston_jit {
+
+bool g_direct_calls = true;
+bool g_fast_builtins = true;
+
+namespace {
+
+// The builtins recognised by identity: a replaced or shadowed `len` is another object and takes the
+// generic route.
+PyObject* g_len = nullptr;
+PyObject* g_isinstance = nullptr;
+// typeobject.c's slot_tp_init (static there): the tp_init of every class whose __init__ is Python code,
+// learnt from a probe class.
+initproc g_slot_tp_init = nullptr;
+PyObject* g_init_name = nullptr;
+
+// Builtin calls enter a recursion level; a fast path that skips the call must raise RecursionError exactly
+// when the call would, so it only runs when that level is available.
+bool recursion_level_free() {
+  return _PyThreadState_GET()->recursion_depth < _Py_CheckRecursionLimit;
+}
+
+// len() of the exact builtin containers (a new reference), else nullptr.
+PyObject* fast_len(PyObject* o) {
+  PyTypeObject* tp = Py_TYPE(o);
+  Py_ssize_t n;
+  if (tp == &PyList_Type || tp == &PyTuple_Type)
+    n = Py_SIZE(o);
+  else if (tp == &PyDict_Type)
+    n = PyDict_GET_SIZE(o);
+  else if (tp == &PyUnicode_Type && PyUnicode_IS_READY(o))
+    n = PyUnicode_GET_LENGTH(o);
+  else if (tp == &PySet_Type || tp == &PyFrozenSet_Type)
+    n = PySet_GET_SIZE(o);
+  else if (tp == &PyBytes_Type)
+    n = PyBytes_GET_SIZE(o);
+  else
+    return nullptr;
+  return PyLong_FromSsize_t(n);
+}
+
+// isinstance(inst, cls) when the answer is True through the exact type or the MRO of a plain `type`
+// (False would need the __class__ lookup, and metaclasses may define __instancecheck__): Py_True, else nullptr.
+PyObject* fast_isinstance(PyObject* inst, PyObject* cls) {
+  if ((PyObject*)Py_TYPE(inst) != cls &&
+      !(PyType_CheckExact(cls) && PyType_IsSubtype(Py_TYPE(inst), (PyTypeObject*)cls)))
+    return nullptr;
+  Py_INCREF(Py_True);
+  return Py_True;
+}
+
+PyObject* builtin_fast_path(PyObject* callable, PyObject* const* args, Py_ssize_t nargs) {
+  if (callable == g_len && nargs == 1) return recursion_level_free() ? fast_len(args[0]) : nullptr;
+  if (callable == g_isinstance && nargs == 2)
+    return recursion_level_free() ? fast_isinstance(args[0], args[1]) : nullptr;
+  if (callable == (PyObject*)&PyType_Type && nargs == 1 && recursion_level_free()) {
+    PyObject* tp = (PyObject*)Py_TYPE(args[0]);
+    Py_INCREF(tp);
+    return tp;
+  }
+  return nullptr;
+}
+
+// Calls a C function of the METH_O, METH_NOARGS or METH_FASTCALL kind with positional arguments, with the
+// same recursion check and result check as the generic route. False (nothing done) for other kinds or
+// argument counts, whose errors the generic route formats.
+bool call_method_def(PyObject* callable, PyMethodDef* ml, PyObject* self, PyObject* const* args,
+                     Py_ssize_t nargs, PyObject** result) {
+  int flags = ml->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+  if (!(flags == METH_FASTCALL || (flags == METH_O && nargs == 1) || (flags == METH_NOARGS && nargs == 0)))
+    return false;
+  if (Py_EnterRecursiveCall(" while calling a Python object")) {
+    *result = nullptr;
+    return true;
+  }
+  PyObject* r;
+  if (flags == METH_FASTCALL)
+    r = ((_PyCFunctionFast)(void (*)(void))ml->ml_meth)(self, args, nargs);
+  else
+    r = ml->ml_meth(self, flags == METH_O ? args[0] : nullptr);
+  Py_LeaveRecursiveCall();
+  *result = _Py_CheckFunctionResult(callable, r, nullptr);
+  return true;
+}
+
+PyObject* call_builtin(PyObject* callable, PyObject* const* args, size_t nargsf) {
+  Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+  if (PyObject* r = builtin_fast_path(callable, args, nargs)) return r;
+  PyObject* result;
+  PyTypeObject* tp = Py_TYPE(callable);
+  if (tp == &PyCFunction_Type) {
+    auto* c = (PyCFunctionObject*)callable;
+    if (call_method_def(callable, c->m_ml, c->m_self, args, nargs, &result)) return result;
+  } else if (tp == &PyMethodDescr_Type && nargs >= 1) {
+    // list.append(x) after LOAD_METHOD: the exact type guard stands for the descriptor's type check.
+    auto* d = (PyMethodDescrObject*)callable;
+    if (Py_TYPE(args[0]) == d->d_common.d_type &&
+        call_method_def(callable, d->d_method, args[0], args + 1, nargs - 1, &result))
+      return result;
+  }
+  return _PyObject_Vectorcall(callable, args, nargsf, nullptr);
+}
+
+// A bound method of a plain function: `self` goes into the slot below the arguments (ours to use while the
+// call lasts, as PY_VECTORCALL_ARGUMENTS_OFFSET says) so the function gets one argument array.
+PyObject* call_bound_method(PyObject* callable, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
+  PyObject* func = PyMethod_GET_FUNCTION(callable);
+  PyObject** slot = (PyObject**)args - 1;
+  PyObject* saved = *slot;
+  *slot = PyMethod_GET_SELF(callable);
+  PyObject* r = call_python_function(func, slot, PyVectorcall_NARGS(nargsf) + 1, kwnames);
+  *slot = saved;
+  return r;
+}
+
+// __init__ per class, valid while the class keeps its version tag (tags are never reused; assigning any
+// attribute of the class or of a base gives it a new one).
+struct InitCacheEntry {
+  PyTypeObject* type = nullptr;
+  unsigned int version = 0;
+  PyObject* init = nullptr;  // borrowed from the MRO's dicts, which the version guard keeps unchanged
+};
+InitCacheEntry g_init_cache[64];
+
+PyObject* lookup_init(PyTypeObject* type) {
+  InitCacheEntry& e = g_init_cache[((uintptr_t)type >> 6) & 63];
+  bool tagged = PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG);
+  if (tagged && e.type == type && e.version == type->tp_version_tag) return e.init;
+  PyObject* init = _PyType_Lookup(type, g_init_name);  // assigns a version tag when it can
+  if (PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG)) e = {type, type->tp_version_tag, init};
+  return init;
+}
+
+// `Cls(args)` for a class of the metaclass `type` whose instances come from object.__new__ and whose __init__
+// is a plain Python function: what type_call -> object_new -> slot_tp_init do (one recursion level for the
+// type call, the allocation, __init__ with `self` in the slot below the arguments, its result must be None)
+// without the argument tuple and the generic dispatch. False when the class is not of that kind.
+bool construct_instance(PyTypeObject* type, PyObject* const* args, size_t nargsf, PyObject** result) {
+  if (type->tp_new != PyBaseObject_Type.tp_new || type->tp_init != g_slot_tp_init || !g_slot_tp_init ||
+      (type->tp_flags & Py_TPFLAGS_IS_ABSTRACT) || !(nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET))
+    return false;
+  PyObject* init = lookup_init(type);
+  if (!init || !PyFunction_Check(init)) return false;
+  if (Py_EnterRecursiveCall(" while calling a Python object")) {
+    *result = nullptr;
+    return true;
+  }
+  PyObject* obj = type->tp_alloc(type, 0);
+  if (obj) {
+    Py_INCREF(init);  // __init__ may rebind Cls.__init__ while it runs
+    PyObject** slot = (PyObject**)args - 1;
+    PyObject* saved = *slot;
+    *slot = obj;
+    PyObject* res = call_python_function(init, slot, PyVectorcall_NARGS(nargsf) + 1, nullptr);
+    *slot = saved;
+    Py_DECREF(init);
+    if (res != Py_None) {
+      if (res)
+        PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'", Py_TYPE(res)->tp_name);
+      Py_XDECREF(res);
+      Py_CLEAR(obj);
+    } else {
+      Py_DECREF(res);
+    }
+  }
+  Py_LeaveRecursiveCall();
+  *result = _Py_CheckFunctionResult((PyObject*)type, obj, nullptr);
+  return true;
+}
+
+}  // namespace
+
+PyObject* call_from_compiled(PyObject* callable, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
+  PyTypeObject* tp = Py_TYPE(callable);
+  if (tp == &PyFunction_Type)
+    return g_direct_calls ? call_python_function(callable, args, nargsf, kwnames)
+                          : _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
+  if (g_direct_calls && tp == &PyMethod_Type && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET) &&
+      PyFunction_Check(PyMethod_GET_FUNCTION(callable)))
+    return call_bound_method(callable, args, nargsf, kwnames);
+  PyObject* result;
+  if (g_direct_calls && tp == &PyType_Type && !kwnames &&
+      construct_instance((PyTypeObject*)callable, args, nargsf, &result))
+    return result;
+  if (g_fast_builtins && !kwnames) return call_builtin(callable, args, nargsf);
+  return _PyObject_Vectorcall(callable, args, nargsf, kwnames);
+}
+
+void init_call_fast_paths() {
+  PyObject* builtins = PyImport_ImportModule("builtins");
+  if (!builtins) {
+    PyErr_Clear();
+    return;
+  }
+  // Kept for the life of the process: the fast paths compare against these pointers.
+  g_len = PyObject_GetAttrString(builtins, "len");
+  g_isinstance = PyObject_GetAttrString(builtins, "isinstance");
+  if (!g_len || !g_isinstance) PyErr_Clear();
+  Py_DECREF(builtins);
+  g_init_name = PyUnicode_InternFromString("__init__");
+  PyObject* ns = PyDict_New();
+  if (ns && PyDict_SetItemString(ns, "__builtins__", PyEval_GetBuiltins()) == 0) {
+    PyObject* r = PyRun_String("class Probe:\n    def __init__(self): pass\n", Py_file_input, ns, ns);
+    PyObject* probe = r ? PyDict_GetItemString(ns, "Probe") : nullptr;
+    if (probe && PyType_Check(probe)) g_slot_tp_init = ((PyTypeObject*)probe)->tp_init;
+    Py_XDECREF(r);
+  }
+  if (!g_slot_tp_init) PyErr_Clear();
+  Py_XDECREF(ns);  // the probe class stays alive through its own cycles until a collection; harmless
+}
+
+}  // namespace pyston_jit
