@@ -34,7 +34,7 @@ class BatchExecutor : public Executor {
     if (options.instructions) return count_instructions(*this, benchmark, interpreter, environment, options, process_index);
     WorkerResult result;
     result.process_index = process_index;
-    long size = options.size > 0 ? options.size : benchmark.size;
+    long size = options.size_for(benchmark);
 
     ProcessOptions process;
     process.argv = interpreter.argv;
@@ -53,6 +53,7 @@ class BatchExecutor : public Executor {
     process.report_pipe = true;
 
     bool done = false;
+    int iterations = 0;
     std::string protocol_error, benchmark_error;
     std::optional<CounterSession> counters;  // counts the measured iterations (from the last warmup's report on)
     ChildProcess::Watch watch;
@@ -82,6 +83,13 @@ class BatchExecutor : public Executor {
         sample.value = event.value("seconds", -1.0);
         if (!(sample.value > 0)) protocol_error = "iteration with a non-positive duration: '" + line + "'";
         result.samples.push_back(sample);
+        ++iterations;
+        // The worker's CPU time for the same iteration, a sample of its own kind (the gate's cpu-time metric).
+        if (event.contains("cpu_seconds") && event["cpu_seconds"].is_number()) {
+          sample.kind = "cpu";
+          sample.value = event["cpu_seconds"].get<double>();
+          result.samples.push_back(sample);
+        }
         if (counters && sample.seq + 1 == options.warmups) counters->start();
       } else if (kind == "error") {
         benchmark_error = event.value("message", "unknown error");
@@ -123,8 +131,8 @@ class BatchExecutor : public Executor {
         result.error = (*result.exit_status < 0 ? "killed by signal " + std::to_string(-*result.exit_status)
                                                 : "exit status " + std::to_string(*result.exit_status)) +
                        (why.empty() ? "" : ": " + why);
-      } else if (!done || static_cast<int>(result.samples.size()) != expected) {
-        result.error = "worker exited without completing (" + std::to_string(result.samples.size()) + " of " +
+      } else if (!done || iterations != expected) {
+        result.error = "worker exited without completing (" + std::to_string(iterations) + " of " +
                        std::to_string(expected) + " iterations reported)";
       } else {
         result.ok = true;

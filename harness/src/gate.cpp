@@ -14,7 +14,9 @@
 namespace harness {
 namespace {
 
-constexpr const char* kMetricNames[] = {"time", "p99", "rss", "warmup", "instructions"};
+// Time-like metrics: the median of per-pair ratios (or of per-process values), robust to a disturbed pair.
+constexpr double kTrim = 0.5;
+constexpr const char* kMetricNames[] = {"time", "p99", "rss", "warmup", "instructions", "cpu-time"};
 
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -52,6 +54,20 @@ stats::Groups warmup_groups(const speedcenter::Database& db, std::int64_t result
     for (size_t i = 0; index && i < *index && i < values.size(); ++i) seconds += values[i];
     groups.push_back({seconds});
   }
+  return groups;
+}
+
+// Per worker: the CPU seconds of each measured iteration (pb_worker reports them next to the wall time).
+stats::Groups cpu_groups(const speedcenter::Database& db, std::int64_t result_id) {
+  auto q = db.prepare(
+      "SELECT samples.worker_id, samples.value FROM samples JOIN workers ON workers.id = samples.worker_id"
+      " WHERE samples.result_id = ? AND workers.status = 'ok' AND samples.kind = 'cpu' AND samples.warmup = 0"
+      " ORDER BY samples.worker_id, samples.seq");
+  q.bind(1, result_id);
+  std::map<std::int64_t, std::vector<double>> per_worker;
+  while (q.step()) per_worker[q.column_int(0)].push_back(q.column_double(1));
+  stats::Groups groups;
+  for (auto& [worker, values] : per_worker) groups.push_back(std::move(values));
   return groups;
 }
 
@@ -131,7 +147,7 @@ void save_gate_baseline(const speedcenter::Database& db, const GateSide& side, c
 GateMetric parse_gate_metric(const std::string& text) {
   for (size_t i = 0; i < std::size(kMetricNames); ++i)
     if (text == kMetricNames[i]) return static_cast<GateMetric>(i);
-  throw HarnessError("unknown gate metric '" + text + "'", "use time, p99, rss, warmup or instructions");
+  throw HarnessError("unknown gate metric '" + text + "'", "use time, cpu-time, p99, rss, warmup or instructions");
 }
 
 std::string gate_metric_name(GateMetric metric) { return kMetricNames[static_cast<int>(metric)]; }
@@ -235,6 +251,7 @@ std::map<std::string, GateSample> load_gate_samples(const speedcenter::Database&
   for (const auto& r : run.results) {
     if (r.position != position) continue;
     GateSample& s = out[r.benchmark];
+    s.run_id = side.run_id;
     if (r.status != "ok") {
       s.error = "failed: " + r.error;
       continue;
@@ -243,6 +260,7 @@ std::map<std::string, GateSample> load_gate_samples(const speedcenter::Database&
       case GateMetric::time:
       case GateMetric::p99: s.groups = r.groups; break;
       case GateMetric::rss: s.groups = rss_groups(db, r.id); break;
+      case GateMetric::cpu_time: s.groups = cpu_groups(db, r.id); break;
       case GateMetric::warmup: s.groups = warmup_groups(db, r.id); break;
       case GateMetric::instructions: {
         auto it = r.metrics.find("instructions");
@@ -251,7 +269,9 @@ std::map<std::string, GateSample> load_gate_samples(const speedcenter::Database&
         break;
       }
     }
-    if (metric != GateMetric::instructions && s.groups.empty()) s.error = "no samples";
+    if (metric == GateMetric::cpu_time && s.groups.empty())
+      s.error = "no CPU-time samples (a web benchmark, or measured before pb_worker reported CPU time)";
+    else if (metric != GateMetric::instructions && s.groups.empty()) s.error = "no samples";
   }
   return out;
 }
@@ -279,6 +299,18 @@ GateRow evaluate(const std::string& benchmark, GateMetric metric, const GateSamp
   } else if (metric == GateMetric::p99) {
     ratio = p99_of(stats::flatten(candidate.groups)) / p99_of(stats::flatten(base.groups));
     ratio_interval = ratio_ci(base.groups, candidate.groups, p99_of, options);
+  } else if (metric == GateMetric::time || metric == GateMetric::cpu_time) {
+    if (base.groups.size() < 2 || candidate.groups.size() < 2) {
+      row.note = "needs at least 2 processes a side (-p)";
+      return row;
+    }
+    bool paired = base.run_id != 0 && base.run_id == candidate.run_id && base.groups.size() == candidate.groups.size();
+    // Each process's fastest iteration: on a shared machine the others were slowed by someone else's work.
+    std::vector<double> b = stats::process_minimums(base.groups), c = stats::process_minimums(candidate.groups);
+    stats::RatioEstimate r =
+        paired ? stats::paired_ratio(b, c, kTrim, options) : stats::unpaired_ratio(b, c, kTrim, options);
+    ratio = r.ratio;
+    ratio_interval = r.ci;
   } else {
     stats::Comparison c = stats::compare(base.groups, candidate.groups, options);  // speedup = base / candidate
     ratio = 1 / c.speedup;
@@ -300,7 +332,33 @@ GateRow evaluate(const std::string& benchmark, GateMetric metric, const GateSamp
   return row;
 }
 
+GateRow geometric_mean_row(const std::vector<GateRow>& rows, double threshold) {
+  GateRow g;
+  g.benchmark = "geomean";
+  g.threshold = threshold;
+  double log_change = 0, log_low = 0, log_high = 0;
+  for (const auto& r : rows) {
+    if (!r.note.empty()) {
+      g.note = r.benchmark + " has no numbers (" + r.note + ")";
+      return g;
+    }
+    log_change += std::log1p(r.change);
+    log_low += std::log1p(r.ci.low);
+    log_high += std::log1p(r.ci.high);
+  }
+  if (rows.empty()) {
+    g.note = "no benchmarks";
+    return g;
+  }
+  auto n = static_cast<double>(rows.size());
+  g.change = std::expm1(log_change / n);
+  g.ci = {std::expm1(log_low / n), std::expm1(log_high / n)};
+  g.verdict = judge(g.ci, threshold);
+  return g;
+}
+
 int GateReport::exit_code() const {
+  if (geomean) return geomean->verdict == Verdict::pass ? 0 : geomean->verdict == Verdict::regression ? 1 : 2;
   bool inconclusive = rows.empty();
   for (const auto& r : rows) {
     if (r.verdict == Verdict::regression) return 1;
@@ -310,7 +368,7 @@ int GateReport::exit_code() const {
 }
 
 GateReport run_gate(const speedcenter::Database& db, const GateSide& baseline, const GateSide& candidate,
-                    GateMetric metric, const GateThresholds& thresholds) {
+                    GateMetric metric, const GateThresholds& thresholds, bool geomean) {
   auto base = load_gate_samples(db, baseline, metric);
   auto cand = load_gate_samples(db, candidate, metric);
   GateReport report;
@@ -329,6 +387,7 @@ GateReport run_gate(const speedcenter::Database& db, const GateSide& baseline, c
       row.note = "baseline has no result for it";
       report.rows.push_back(row);
     }
+  if (geomean) report.geomean = geometric_mean_row(report.rows, thresholds.for_benchmark(metric, "geomean"));
   return report;
 }
 

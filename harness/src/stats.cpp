@@ -237,6 +237,60 @@ GeomeanResult geometric_mean_speedup(
   return result;
 }
 
+double trimmed_mean(std::span<const double> values, double trim) {
+  if (values.empty()) return kNaN;
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  size_t cut = static_cast<size_t>(std::floor(static_cast<double>(sorted.size()) * std::clamp(trim, 0.0, 0.5)));
+  cut = std::min(cut, (sorted.size() - 1) / 2);  // trim 0.5 leaves the median (one value, or the middle two)
+  return mean(std::span<const double>(sorted.data() + cut, sorted.size() - 2 * cut));
+}
+
+std::vector<double> process_minimums(const Groups& groups) {
+  std::vector<double> minimums;
+  for (const auto* g : non_empty(groups)) minimums.push_back(*std::min_element(g->begin(), g->end()));
+  return minimums;
+}
+
+RatioEstimate paired_ratio(std::span<const double> base, std::span<const double> candidate, double trim,
+                           const BootstrapOptions& options) {
+  std::vector<double> logs;
+  for (size_t i = 0; i < std::min(base.size(), candidate.size()); ++i) logs.push_back(std::log(candidate[i] / base[i]));
+  RatioEstimate out{kNaN, {kNaN, kNaN}};
+  if (logs.size() < 2) return out;
+  out.ratio = std::exp(trimmed_mean(logs, trim));
+  std::mt19937_64 rng(options.seed);
+  std::uniform_int_distribution<size_t> pick(0, logs.size() - 1);
+  std::vector<double> estimates, drawn(logs.size());
+  for (int r = 0; r < options.resamples; ++r) {
+    for (double& v : drawn) v = logs[pick(rng)];
+    estimates.push_back(std::exp(trimmed_mean(drawn, trim)));
+  }
+  out.ci = interval_of(estimates, options.confidence);
+  return out;
+}
+
+RatioEstimate unpaired_ratio(std::span<const double> base, std::span<const double> candidate, double trim,
+                             const BootstrapOptions& options) {
+  RatioEstimate out{kNaN, {kNaN, kNaN}};
+  if (base.size() < 2 || candidate.size() < 2) return out;
+  out.ratio = trimmed_mean(candidate, trim) / trimmed_mean(base, trim);
+  std::mt19937_64 rng(options.seed);
+  auto draw = [&](std::span<const double> values, std::vector<double>& into) {
+    std::uniform_int_distribution<size_t> pick(0, values.size() - 1);
+    into.resize(values.size());
+    for (double& v : into) v = values[pick(rng)];
+    return trimmed_mean(into, trim);
+  };
+  std::vector<double> estimates, drawn_b, drawn_c;
+  for (int r = 0; r < options.resamples; ++r) {
+    double c = draw(candidate, drawn_c);
+    estimates.push_back(c / draw(base, drawn_b));
+  }
+  out.ci = interval_of(estimates, options.confidence);
+  return out;
+}
+
 std::optional<size_t> warmup_index(std::span<const double> series, double tolerance) {
   const size_t n = series.size();
   if (n == 0) return std::nullopt;

@@ -32,7 +32,8 @@ std::string stored_metric_name(const std::string& metric) {
 std::optional<double> derived_metric(const Database& db, const std::string& metric, std::int64_t result_id) {
   if (metric != "warmup" && metric != "warmup_seconds") return std::nullopt;
   auto st = db.prepare(
-      "SELECT sum(value) / count(DISTINCT worker_id) FROM samples WHERE result_id = ? AND warmup = 1");
+      "SELECT sum(value) / count(DISTINCT worker_id) FROM samples WHERE result_id = ? AND warmup = 1"
+      " AND kind IN ('iteration', 'latency')");
   st.bind(1, result_id);
   if (!st.step()) return std::nullopt;
   return st.column_optional_double(0);

@@ -32,11 +32,23 @@ TEST_F(BatchExecutorTest, ReportsEveryIterationWithWarmupsMarked) {
   options.iterations = 3;
   WorkerResult result = run("fault_ok", options);
   ASSERT_TRUE(result.ok) << result.error << result.stderr_tail;
-  ASSERT_EQ(result.samples.size(), 5u);
-  EXPECT_TRUE(result.samples[0].warmup);
-  EXPECT_TRUE(result.samples[1].warmup);
-  EXPECT_FALSE(result.samples[2].warmup);
-  for (const auto& s : result.samples) EXPECT_GT(s.value, 0);
+  // Each iteration gives its wall time ("iteration") and the worker's CPU time for it ("cpu").
+  std::vector<Sample> wall, cpu;
+  for (const auto& s : result.samples) (s.kind == "cpu" ? cpu : wall).push_back(s);
+  ASSERT_EQ(wall.size(), 5u);
+  ASSERT_EQ(cpu.size(), 5u);
+  EXPECT_TRUE(wall[0].warmup);
+  EXPECT_TRUE(wall[1].warmup);
+  EXPECT_FALSE(wall[2].warmup);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(wall[i].kind, "iteration");
+    EXPECT_GT(wall[i].value, 0);
+    EXPECT_EQ(cpu[i].seq, wall[i].seq);
+    EXPECT_EQ(cpu[i].warmup, wall[i].warmup);
+    EXPECT_GE(cpu[i].value, 0);
+    // CPU time of one process cannot exceed its wall time (a single-threaded worker); 2 ms slack for clocks.
+    EXPECT_LE(cpu[i].value, wall[i].value + 0.002);
+  }
   EXPECT_EQ(result.exit_status, 0);
   EXPECT_GT(result.peak_rss_bytes, 1 << 20);  // a Python process uses megabytes
   EXPECT_GT(result.wall_seconds, 0);

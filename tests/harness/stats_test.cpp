@@ -209,6 +209,52 @@ TEST(Geomean, NoisyBenchmarksGiveAnIntervalAroundTheValue) {
   EXPECT_LT(g.ci.high, 1.6);
 }
 
+TEST(Ratio, TrimmedMeanDropsBothEnds) {
+  std::vector<double> v{100, 1, 2, 3, 4, 5, 6, 7, -50};  // 9 values: trim 0.25 drops floor(2.25) = 2 each end
+  EXPECT_DOUBLE_EQ(trimmed_mean(v, 0.25), (2 + 3 + 4 + 5 + 6) / 5.0);
+  EXPECT_DOUBLE_EQ(trimmed_mean(v, 0), mean(v));
+  EXPECT_DOUBLE_EQ(trimmed_mean(v, 0.5), 4.0);  // the median
+  std::vector<double> even{1, 2, 3, 40};
+  EXPECT_DOUBLE_EQ(trimmed_mean(even, 0.5), 2.5);
+  std::vector<double> three{1, 2, 30};  // floor(0.75) = 0: nothing dropped
+  EXPECT_DOUBLE_EQ(trimmed_mean(three, 0.25), 11.0);
+  EXPECT_TRUE(std::isnan(trimmed_mean(std::vector<double>{}, 0.25)));
+}
+
+TEST(Ratio, ProcessMinimumsAreEachProcesssFastestValue) {
+  Groups g{{1.2, 1.1, 9}, {2, 2, 2, 50}, {}};
+  EXPECT_EQ(process_minimums(g), (std::vector<double>{1.1, 2}));
+}
+
+TEST(Ratio, PairedRatioOfHandComputedPairs) {
+  // Per-pair ratios 1.04, 1.05, 1.06, 1.05; load drifts 2x between pairs, which pairing cancels. The
+  // interquartile mean of the 4 logs drops one at each end: exp(mean(log 1.05, log 1.05)) = 1.05.
+  std::vector<double> base{1.0, 2.0, 1.0, 2.0}, cand{1.04, 2.10, 1.06, 2.10};
+  RatioEstimate r = paired_ratio(base, cand, 0.25);
+  EXPECT_NEAR(r.ratio, 1.05, 1e-12);
+  EXPECT_GE(r.ci.low, 1.04 - 1e-12);
+  EXPECT_LE(r.ci.high, 1.06 + 1e-12);
+  EXPECT_NEAR(paired_ratio(base, cand, 0.5).ratio, 1.05, 1e-12);  // median of the logs: the middle two
+  // Unpaired, the 2x drift swamps a 5% difference: the interval is far wider.
+  RatioEstimate u = unpaired_ratio(base, cand, 0.25);
+  EXPECT_NEAR(u.ratio, (2.10 + 1.06) / 2 / 1.5, 1e-12);  // trimmed means of the sorted values (middle two)
+  EXPECT_GT(u.ci.high - u.ci.low, 5 * (r.ci.high - r.ci.low));
+}
+
+TEST(Ratio, PairedIdenticalSidesGiveExactlyOne) {
+  std::vector<double> v = process_minimums(simulated_processes(10, 5, 1.0, 3));
+  RatioEstimate r = paired_ratio(v, v, 0.5);
+  EXPECT_DOUBLE_EQ(r.ratio, 1.0);
+  EXPECT_DOUBLE_EQ(r.ci.low, 1.0);
+  EXPECT_DOUBLE_EQ(r.ci.high, 1.0);
+}
+
+TEST(Ratio, FewerThanTwoProcessesIsNaN) {
+  std::vector<double> one{1};
+  EXPECT_TRUE(std::isnan(paired_ratio(one, one, 0.5).ratio));
+  EXPECT_TRUE(std::isnan(unpaired_ratio(one, one, 0.5).ci.low));
+}
+
 TEST(Warmup, DecayingSeriesSettlesWhereHandComputed) {
   // 1 + 2 e^(-i/20), n = 1000, window 10: the window starting at i has excess 1.6135 e^(-i/20) over the
   // steady state 1.0, inside the 5% band from i = 70 on.

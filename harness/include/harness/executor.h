@@ -18,6 +18,8 @@ struct RunOptions {
   int iterations = 5;          // measured iterations per process (batch)
   int warmups = 1;             // unmeasured iterations first (batch)
   long size = 0;               // 0 = the manifest's size
+  std::map<std::string, long> sizes;  // per benchmark name, overriding `size` (--size nbody=600,richards=500)
+  long size_for(const Benchmark& benchmark) const;  // the work per iteration to ask for; 0 = the file's own
   double timeout_seconds = 120; // per worker process
   int requests = 0;            // web: requests per server process (0 = manifest default)
   int concurrency = 1;         // web: parallel connections
@@ -41,6 +43,9 @@ class Executor {
                                   const Environment& environment, const RunOptions& options,
                                   int process_index) = 0;
 };
+
+// --size: "N" (every benchmark) or "NAME=N,NAME=N" (those benchmarks; the others keep their own). Throws HarnessError.
+void parse_size_option(const std::string& text, RunOptions& options);
 
 // The executor for a benchmark kind ("batch", "web"); throws HarnessError for an unknown kind.
 std::unique_ptr<Executor> make_executor(const std::string& kind);

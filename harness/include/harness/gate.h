@@ -14,7 +14,8 @@
 
 namespace harness {
 
-enum class GateMetric { time, p99, rss, warmup, instructions };
+// time: wall seconds per iteration; cpu-time: the worker's CPU seconds per iteration (quieter under load).
+enum class GateMetric { time, p99, rss, warmup, instructions, cpu_time };
 GateMetric parse_gate_metric(const std::string& text);  // throws HarnessError
 std::string gate_metric_name(GateMetric metric);
 
@@ -53,6 +54,7 @@ struct GateSample {
   stats::Groups groups;         // per worker process
   std::optional<double> exact;  // exact metrics (instructions): one value, no spread
   std::string error;            // why there is nothing (failed, missing)
+  std::int64_t run_id = 0;      // the run it came from (0: a baseline file); same run on both sides = paired
 };
 std::map<std::string, GateSample> load_gate_samples(const speedcenter::Database& db, const GateSide& side,
                                                     GateMetric metric);
@@ -72,15 +74,24 @@ struct GateRow {
   std::string note;      // why inconclusive without numbers
 };
 // Regression iff the CI's low end is beyond the threshold; pass iff its high end is within it.
+// time and cpu-time: each process's fastest iteration; the median of the per-pair ratios (stats::paired_ratio)
+// when both sides come from one interleaved run with as many processes, else the ratio of the sides' medians
+// (stats::unpaired_ratio); rss and warmup: stats::compare (means); p99: bootstrap of the p99 ratio.
 Verdict judge(const stats::Interval& change_ci, double threshold);
 GateRow evaluate(const std::string& benchmark, GateMetric metric, const GateSample& base, const GateSample& candidate,
                  double threshold, const stats::BootstrapOptions& options = {});
 
+// The suite's change: geometric mean of the benchmarks' ratios, minus 1. Its interval is the geometric mean of
+// the rows' interval ends, which is conservative (as wide as if every benchmark erred the same way at once);
+// exact metrics give a point. Inconclusive (with a note) when any row has no numbers.
+GateRow geometric_mean_row(const std::vector<GateRow>& rows, double threshold);
+
 struct GateReport {
   std::vector<GateRow> rows;
+  std::optional<GateRow> geomean;  // set with --geomean: then it alone decides the exit code
   int exit_code() const;  // 0 all pass, 1 any regression, 2 any inconclusive (and no regression)
 };
 GateReport run_gate(const speedcenter::Database& db, const GateSide& baseline, const GateSide& candidate,
-                    GateMetric metric, const GateThresholds& thresholds);
+                    GateMetric metric, const GateThresholds& thresholds, bool geomean = false);
 
 }  // namespace harness

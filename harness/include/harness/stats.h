@@ -62,6 +62,24 @@ struct GeomeanResult {
 GeomeanResult geometric_mean_speedup(const std::vector<std::pair<Groups, Groups>>& base_candidate_per_benchmark,
                                      const BootstrapOptions& options = {});
 
+// The gate's ratio candidate / baseline of a time-like metric, built to survive a loaded machine, from one value
+// per process (the gate uses each process's fastest iteration: the least disturbed one). Paired (the two sides
+// ran interleaved, process i of each side one after the other): exp of the trimmed mean of the log ratios
+// log(candidate_i / baseline_i), CI by bootstrap over pairs, so load that drifts over seconds cancels within each
+// pair. Unpaired: the ratio of the sides' trimmed means, each side resampled independently. `trim` is the
+// fraction dropped at each end (0.25: the interquartile mean; 0.5: the median). Needs 2 processes a side.
+struct RatioEstimate {
+  double ratio = 0;
+  Interval ci;
+};
+double trimmed_mean(std::span<const double> values, double trim);  // drops floor(n * trim) values at each end,
+                                                                   // keeping at least 1 (2 when n is even)
+std::vector<double> process_minimums(const Groups& groups);
+RatioEstimate paired_ratio(std::span<const double> base, std::span<const double> candidate, double trim,
+                           const BootstrapOptions& options = {});
+RatioEstimate unpaired_ratio(std::span<const double> base, std::span<const double> candidate, double trim,
+                             const BootstrapOptions& options = {});
+
 // Warmup (the seeds' "time to 95% of peak"): window = max(1, n/100), steady state = mean of the last 25%;
 // the index of the first point after which the rolling mean stays within `tolerance` of the steady state, or
 // nullopt when the series never leaves the band (not distinguishable from noise). A result of n - window + 1

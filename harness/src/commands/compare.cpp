@@ -29,6 +29,7 @@ struct CompareOptions {
   bool hot_lines = false;
   double hot_lines_rate = 10000;
   std::string events;             // --events, libpfm4 names
+  std::string size;               // --size N or NAME=N,NAME=N
   bool processes_given = false;   // --instructions measures 1 process unless -p says otherwise
 };
 
@@ -43,6 +44,7 @@ RunOptions effective_options(const CompareOptions& opts) {
     options.iterations = 6;
   }
   options.events = parse_event_list(opts.events);
+  if (!opts.size.empty()) parse_size_option(opts.size, options);
   if (options.instructions && !opts.processes_given && !opts.rigorous) options.processes = 1;
   if (options.processes < 1 || options.iterations < 1 || options.warmups < 0)
     throw HarnessError("--processes and --iterations must be at least 1, --warmups at least 0");
@@ -85,6 +87,7 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
                                    {"warmups", options.warmups},     {"size", options.size},
                                    {"timeout", options.timeout_seconds}, {"benchmarks", opts.benchmarks}};
   stored_options.update({{"events", options.events}, {"instructions", options.instructions}});
+  if (!options.sizes.empty()) stored_options["sizes"] = options.sizes;
   std::int64_t run_id = store.begin_run(interpreters, common.command_line, stored_options, revision);
   record_pmu_capability(db, run_id);
   if (!options.events.empty() && !pmu_capability().available)
@@ -135,7 +138,7 @@ void add_run_options(CLI::App* sub, CompareOptions& o) {
       ->each([&o](const std::string&) { o.processes_given = true; });
   sub->add_option("-n,--iterations", o.run.iterations, "measured iterations per process")->capture_default_str();
   sub->add_option("-w,--warmups", o.run.warmups, "unmeasured iterations per process first")->capture_default_str();
-  sub->add_option("--size", o.run.size, "work per iteration (default: each benchmark's own)");
+  sub->add_option("--size", o.size, "work per iteration: N, or NAME=N,NAME=N per benchmark (default: each's own)");
   sub->add_option("--timeout", o.run.timeout_seconds, "seconds before a worker is killed")->capture_default_str();
   sub->add_option("--requests", o.run.requests, "web: requests per server process");
   sub->add_option("--concurrency", o.run.concurrency, "web: parallel connections")->capture_default_str();

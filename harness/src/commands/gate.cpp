@@ -13,6 +13,7 @@ namespace {
 
 struct GateOptions {
   std::string baseline, candidate, metric = "time", threshold = "3%", config, save_baseline;
+  bool geomean = false;
 };
 
 std::string percent(double v) {
@@ -25,17 +26,35 @@ const char* verdict_name(Verdict v) {
   return v == Verdict::pass ? "ok" : v == Verdict::regression ? "REGRESSION" : "inconclusive";
 }
 
+nlohmann::json row_json(const GateRow& r) {
+  nlohmann::json row = {{"benchmark", r.benchmark}, {"verdict", verdict_name(r.verdict)}, {"threshold", r.threshold}};
+  if (r.note.empty()) row.update({{"change", r.change}, {"ci_low", r.ci.low}, {"ci_high", r.ci.high}});
+  else row["note"] = r.note;
+  return row;
+}
+
 nlohmann::json to_json(const GateReport& report, GateMetric metric, const GateSide& base, const GateSide& cand) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& r : report.rows) {
-    nlohmann::json row = {{"benchmark", r.benchmark}, {"verdict", verdict_name(r.verdict)}, {"threshold", r.threshold}};
-    if (r.note.empty()) row.update({{"change", r.change}, {"ci_low", r.ci.low}, {"ci_high", r.ci.high}});
-    else row["note"] = r.note;
-    rows.push_back(row);
+  for (const auto& r : report.rows) rows.push_back(row_json(r));
+  nlohmann::json out = {{"metric", gate_metric_name(metric)},
+                        {"baseline", {{"run", base.run_id}, {"interpreter", base.label}}},
+                        {"candidate", {{"run", cand.run_id}, {"interpreter", cand.label}}},
+                        {"rows", rows},
+                        {"exit_code", report.exit_code()}};
+  if (report.geomean) out["geomean"] = row_json(*report.geomean);
+  return out;
+}
+
+void print_row(const GateRow& r) {
+  std::string threshold = percent(r.threshold).substr(1);
+  if (!r.note.empty()) {
+    std::printf("%-22s %-10s %-24s %-10s %s (%s)\n", r.benchmark.c_str(), "-", "-", threshold.c_str(),
+                verdict_name(r.verdict), r.note.c_str());
+    return;
   }
-  return {{"metric", gate_metric_name(metric)}, {"baseline", {{"run", base.run_id}, {"interpreter", base.label}}},
-          {"candidate", {{"run", cand.run_id}, {"interpreter", cand.label}}}, {"rows", rows},
-          {"exit_code", report.exit_code()}};
+  std::string ci = "[" + percent(r.ci.low) + ", " + percent(r.ci.high) + "]";
+  std::printf("%-22s %-10s %-24s %-10s %s\n", r.benchmark.c_str(), percent(r.change).c_str(), ci.c_str(),
+              threshold.c_str(), verdict_name(r.verdict));
 }
 
 void print_report(const GateReport& report, GateMetric metric, const GateSide& base, const GateSide& cand) {
@@ -44,17 +63,16 @@ void print_report(const GateReport& report, GateMetric metric, const GateSide& b
   std::printf("%-22s %-10s %-24s %-10s %s\n", "benchmark", "change", "95% CI", "threshold", "verdict");
   int regressions = 0, inconclusive = 0;
   for (const auto& r : report.rows) {
-    std::string threshold = percent(r.threshold).substr(1);
-    if (!r.note.empty()) {
-      std::printf("%-22s %-10s %-24s %-10s %s (%s)\n", r.benchmark.c_str(), "-", "-", threshold.c_str(),
-                  verdict_name(r.verdict), r.note.c_str());
-    } else {
-      std::string ci = "[" + percent(r.ci.low) + ", " + percent(r.ci.high) + "]";
-      std::printf("%-22s %-10s %-24s %-10s %s\n", r.benchmark.c_str(), percent(r.change).c_str(), ci.c_str(),
-                  threshold.c_str(), verdict_name(r.verdict));
-    }
+    print_row(r);
     regressions += r.verdict == Verdict::regression;
     inconclusive += r.verdict == Verdict::inconclusive;
+  }
+  if (report.geomean) {
+    print_row(*report.geomean);
+    const char* outcome[] = {"PASS", "FAIL", "INCONCLUSIVE"};
+    std::printf("%s: judged on the geometric mean over %zu benchmark(s) only (--geomean); the rows above inform\n",
+                outcome[report.exit_code()], report.rows.size());
+    return;
   }
   if (regressions) std::printf("FAIL: %d regression(s) beyond the threshold\n", regressions);
   else if (inconclusive || report.rows.empty())
@@ -74,7 +92,7 @@ int gate(const GateOptions& o, const CommonOptions& common) {
   }
   if (o.baseline.empty()) throw HarnessError("--baseline is required (unless --save-baseline)");
   GateSide base = resolve_gate_ref(db, o.baseline), cand = resolve_gate_ref(db, o.candidate);
-  GateReport report = run_gate(db, base, cand, metric, thresholds);
+  GateReport report = run_gate(db, base, cand, metric, thresholds, o.geomean);
   if (common.json) std::cout << to_json(report, metric, base, cand).dump(2) << "\n";
   else print_report(report, metric, base, cand);
   return report.exit_code();
@@ -90,12 +108,14 @@ void add_gate_commands(CLI::App& app, const CommonOptions& common, CommandAction
   cmd->add_option("--baseline", options.baseline,
                   "REF[:LABEL]: run id, revision label or commit (LABEL = interpreter), or a baseline .json file");
   cmd->add_option("--candidate", options.candidate, "REF[:LABEL], as --baseline")->required();
-  cmd->add_option("--metric", options.metric, "time, p99, rss, warmup or instructions")->capture_default_str();
+  cmd->add_option("--metric", options.metric, "time, cpu-time, p99, rss, warmup or instructions")->capture_default_str();
   cmd->add_option("--threshold", options.threshold, "allowed worsening (default for every benchmark)")
       ->capture_default_str();
   cmd->add_option("--config", options.config,
                   "TOML thresholds: threshold = \"3%\"; [instructions] threshold = \"1%\", nbody = \"2%\"")
       ->check(CLI::ExistingFile);
+  cmd->add_flag("--geomean", options.geomean,
+                "judge only the geometric mean of the benchmarks' ratios (the suite as a whole) against the threshold");
   cmd->add_option("--save-baseline", options.save_baseline,
                   "write the candidate's instruction counts to this .json file (to commit) instead of gating");
   cmd->callback([&common, &action] {

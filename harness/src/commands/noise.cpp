@@ -18,7 +18,7 @@ namespace harness {
 namespace {
 
 struct NoiseOptions {
-  std::string interpreter, benchmarks = "micro", mode = "both", write_config;
+  std::string interpreter, benchmarks = "micro", mode = "both", write_config, size;
   std::vector<std::string> benchmark_dirs;
   RunOptions run;
   int instruction_processes = 1;
@@ -40,7 +40,8 @@ std::int64_t measure_aa(const NoiseOptions& o, const RunOptions& options, const 
   ResultStore store(db);
   nlohmann::json stored = {{"processes", options.processes}, {"iterations", options.iterations},
                            {"warmups", options.warmups},     {"instructions", options.instructions},
-                           {"benchmarks", o.benchmarks},     {"noise", true}};
+                           {"benchmarks", o.benchmarks},     {"noise", true},
+                           {"size", options.size},           {"sizes", options.sizes}};
   std::int64_t run_id = store.begin_run(interpreters, common.command_line, stored, std::nullopt);
   progress.note("noise run " + std::to_string(run_id) + (options.instructions ? " (instructions)" : " (time)"));
   RunCallbacks callbacks;
@@ -60,18 +61,23 @@ std::int64_t measure_aa(const NoiseOptions& o, const RunOptions& options, const 
 // The threshold an A/A comparison clears with a margin: twice the floor, at least `minimum`, in 0.5% steps.
 double suggest(double floor, double minimum) { return std::max(minimum, std::ceil(floor * 2 * 200) / 200); }
 
-std::vector<NoiseRow> noise_for(GateMetric metric, const NoiseOptions& o, const CommonOptions& common,
+// One A/A run (instructions, or time: then judged on both wall time and CPU time), one row per benchmark and metric.
+std::vector<NoiseRow> noise_for(bool instructions, const NoiseOptions& o, const CommonOptions& common,
                                 speedcenter::Database& db, ProgressLine& progress) {
   RunOptions options = o.run;
-  options.instructions = metric == GateMetric::instructions;
+  options.instructions = instructions;
   if (options.instructions) options.processes = o.instruction_processes;
   std::int64_t run_id = measure_aa(o, options, common, db, progress);
-  GateReport report = run_gate(db, {run_id, "A", {}}, {run_id, "B", {}}, metric, GateThresholds{});
+  std::vector<GateMetric> metrics = instructions ? std::vector{GateMetric::instructions}
+                                                 : std::vector{GateMetric::time, GateMetric::cpu_time};
   std::vector<NoiseRow> rows;
-  for (const auto& r : report.rows) {
-    NoiseRow n{r.benchmark, gate_metric_name(metric), r, std::max(std::fabs(r.ci.low), std::fabs(r.ci.high)), 0};
-    n.suggested = suggest(n.floor, options.instructions ? 0.005 : 0.01);
-    rows.push_back(n);
+  for (GateMetric metric : metrics) {
+    GateReport report = run_gate(db, {run_id, "A", {}}, {run_id, "B", {}}, metric, GateThresholds{});
+    for (const auto& r : report.rows) {
+      NoiseRow n{r.benchmark, gate_metric_name(metric), r, std::max(std::fabs(r.ci.low), std::fabs(r.ci.high)), 0};
+      n.suggested = suggest(n.floor, instructions ? 0.005 : 0.01);
+      rows.push_back(n);
+    }
   }
   return rows;
 }
@@ -92,12 +98,14 @@ std::string toml_config(const std::vector<NoiseRow>& rows) {
 int noise(const NoiseOptions& o, const CommonOptions& common) {
   if (o.mode != "time" && o.mode != "instructions" && o.mode != "both")
     throw HarnessError("unknown --mode '" + o.mode + "'", "use time, instructions or both");
+  NoiseOptions options = o;
+  if (!o.size.empty()) parse_size_option(o.size, options.run);
   speedcenter::Database db(common.db_path());
   ProgressLine progress;
   std::vector<NoiseRow> rows;
-  for (GateMetric metric : {GateMetric::time, GateMetric::instructions}) {
-    if (o.mode != "both" && o.mode != gate_metric_name(metric)) continue;
-    auto part = noise_for(metric, o, common, db, progress);
+  for (bool instructions : {false, true}) {
+    if (o.mode != "both" && o.mode != (instructions ? "instructions" : "time")) continue;
+    auto part = noise_for(instructions, options, common, db, progress);
     rows.insert(rows.end(), part.begin(), part.end());
   }
   std::printf("%-22s %-13s %-10s %-24s %-12s %s\n", "benchmark", "mode", "A/A", "95% CI", "noise floor",
@@ -126,11 +134,12 @@ void add_noise_commands(CLI::App& app, const CommonOptions& common, CommandActio
   auto* cmd = app.add_subcommand("noise", "A/A comparisons: each benchmark's noise floor and a suggested threshold");
   cmd->add_option("interpreter", o.interpreter, "interpreter to compare with itself")->required();
   cmd->add_option("-b,--benchmarks", o.benchmarks, "benchmarks or suites (default: micro)");
-  cmd->add_option("--mode", o.mode, "time, instructions or both")->capture_default_str();
+  cmd->add_option("--mode", o.mode, "time (wall and CPU time of one run), instructions or both")
+      ->capture_default_str();
   cmd->add_option("-p,--processes", o.run.processes, "time mode: processes per side")->capture_default_str();
   cmd->add_option("-n,--iterations", o.run.iterations, "measured iterations per process")->capture_default_str();
   cmd->add_option("-w,--warmups", o.run.warmups, "unmeasured iterations per process first")->capture_default_str();
-  cmd->add_option("--size", o.run.size, "work per iteration (default: each benchmark's own)");
+  cmd->add_option("--size", o.size, "work per iteration: N, or NAME=N,NAME=N per benchmark (default: each's own)");
   cmd->add_option("--timeout", o.run.timeout_seconds, "seconds before a worker is killed")->capture_default_str();
   cmd->add_option("--instruction-processes", o.instruction_processes, "instruction mode: processes per side")
       ->capture_default_str();
