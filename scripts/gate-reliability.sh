@@ -5,7 +5,7 @@
 # (cpu-time) and on wall time (time), tallied separately. Prints one line per try and metric and the tallies;
 # exits 1 unless every try of every metric behaves.
 # Usage: scripts/gate-reliability.sh instructions|time [REGRESSION_TRIES=10] [AA_TRIES=20] [BUILD_BIN_DIR]
-#   PB_GATE_THRESHOLD (3%), PB_GATE_PROCESSES (time mode: 20 a side), PB_GATE_SIZE (time 300000, instructions
+#   PB_GATE_THRESHOLD (3%), PB_GATE_PROCESSES (time mode: 40 a side), PB_GATE_SIZE (time 300000, instructions
 #   20000), PB_GATE_METRICS (time mode: "cpu-time time")
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +25,7 @@ case "$mode" in
     metrics=(instructions) ;;
   time)
     size=${PB_GATE_SIZE:-300000}
-    flags=(-p "${PB_GATE_PROCESSES:-20}" -n 5 -w 1)
+    flags=(-p "${PB_GATE_PROCESSES:-40}" -n 5 -w 1)
     read -r -a metrics <<<"${PB_GATE_METRICS:-cpu-time time}" ;;
   *) echo "gate-reliability: MODE is instructions or time" >&2; exit 2 ;;
 esac

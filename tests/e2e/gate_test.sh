@@ -54,16 +54,29 @@ pb gate --candidate base1 --save-baseline "$work/baseline.json" >/dev/null || fa
 gate --baseline "$work/baseline.json" --candidate more --metric instructions; rc=$?
 [ $rc -eq 1 ] && pass "a committed baseline file gates too" || fail "baseline file: exit $rc"
 
-echo "== time mode: A/A in one interleaved run is never called a regression"
+echo "== time mode: A/A in one interleaved run is never called a regression, on wall or CPU time"
 # Wall-clock noise on a shared 2-core machine is +-20% or more, so the verdict may be "inconclusive" (exit 2);
 # what must hold is that noise is never reported as a regression, and that the row carries a change and a CI.
-pb compare a=python3.8 "b=python3.8 -X pb_aa" -b gate_work --benchmark-dir "$extra" -p 6 -n 5 -w 1 >/dev/null 2>&1 || fail "A/A compare"
+pb compare a=python3.8 "b=python3.8 -X pb_aa" -b gate_work --benchmark-dir "$extra" -p 6 -n 5 -w 1 \
+  --size gate_work=100000 >/dev/null 2>&1 || fail "A/A compare"
 id=$(q "select max(id) from runs")
-gate --baseline "$id:a" --candidate "$id:b" --metric time --threshold 10%; rc=$?
-[ $rc -ne 1 ] && grep -Eq "gate_work +[-+][0-9.]+% +\[[-+][0-9.]+%, [-+][0-9.]+%\]" "$work/gate.txt" \
-  && pass "A/A time gate: exit $rc, no false regression" || fail "A/A time gate exited $rc"
+[ "$(q "select count(*) from samples where kind = 'cpu' and value > 0")" = "$(q "select count(*) from samples where kind = 'iteration'")" ] \
+  && pass "every iteration has its CPU time" || fail "cpu samples missing"
+[ "$(q "select count(*) from runs where id = $id and options_json like '%\"sizes\":{\"gate_work\":100000}%'")" = "1" ] \
+  && pass "--size NAME=N stored with the run" || fail "per-benchmark size not stored"
+for metric in time cpu-time; do
+  gate --baseline "$id:a" --candidate "$id:b" --metric $metric --threshold 10%; rc=$?
+  [ $rc -ne 1 ] && grep -Eq "gate_work +[-+][0-9.]+% +\[[-+][0-9.]+%, [-+][0-9.]+%\]" "$work/gate.txt" \
+    && pass "A/A $metric gate: exit $rc, no false regression" || fail "A/A $metric gate exited $rc"
+done
 gate --baseline "$id:a" --candidate "$id:b" --metric rss --threshold 50%; rc=$?
 [ $rc -eq 0 ] && pass "A/A peak RSS within 50%" || fail "A/A rss gate exited $rc"
+
+echo "== --geomean judges the suite: a 5% regression fails it, within 6% it passes"
+gate --baseline base1 --candidate more --metric instructions --geomean; rc=$?
+[ $rc -eq 1 ] && grep -Eq "^geomean +\+(4\.9|5\.0)[0-9]%" "$work/gate.txt" && pass "geomean row fails at 3%" || fail "geomean: exit $rc"
+gate --baseline base1 --candidate more --metric instructions --geomean --threshold 6%; rc=$?
+[ $rc -eq 0 ] && pass "geomean within 6% passes" || fail "geomean 6%: exit $rc"
 
 echo "== errors exit 2"
 gate --baseline 999 --candidate base1 --metric instructions; rc=$?
