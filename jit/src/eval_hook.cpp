@@ -208,14 +208,21 @@ CodeState* existing_state(PyCodeObject* co) {
 }
 
 // Machine code a call can enter directly: the condition under which _PyFunction_Vectorcall takes its fast
-// path (positional arguments only, exactly co_argcount of them, no cells, free variables, *args, **kwargs,
-// keyword-only arguments or generator flags; defaults are then unused), and everything eval_frame would
-// check before running compiled code. nullptr: go the generic way, which also counts cold code towards the
-// threshold.
-CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co, Py_ssize_t nargs, PyObject* kwnames) {
-  if ((kwnames && PyTuple_GET_SIZE(kwnames)) || co->co_argcount != nargs || co->co_kwonlyargcount != 0 ||
+// path (positional arguments only, no cells, free variables, *args, **kwargs, keyword-only arguments or
+// generator flags), widened to calls that leave trailing parameters to their defaults (for such code
+// _PyEval_EvalCodeWithName builds the same frame: the arguments, then the defaults), and everything
+// eval_frame checks before running compiled code. nullptr: go the generic way, which also counts cold code
+// towards the threshold.
+CodeState* direct_call_state(PyThreadState* ts, PyObject* func, PyCodeObject* co, Py_ssize_t nargs,
+                             PyObject* kwnames) {
+  if ((kwnames && PyTuple_GET_SIZE(kwnames)) || co->co_kwonlyargcount != 0 ||
       (co->co_flags & ~PyCF_MASK) != (CO_OPTIMIZED | CO_NEWLOCALS | CO_NOFREE))
     return nullptr;
+  Py_ssize_t from_defaults = co->co_argcount - nargs;
+  if (from_defaults != 0) {
+    PyObject* defaults = PyFunction_GET_DEFAULTS(func);
+    if (from_defaults < 0 || !defaults || PyTuple_GET_SIZE(defaults) < from_defaults) return nullptr;
+  }
   if (ts->use_tracing || ts->interp->eval_frame != eval_frame) return nullptr;
   CodeState* st = existing_state(co);
   if (!st || !st->compiled || !st->start) return nullptr;
@@ -252,13 +259,22 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
   Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
   auto* co = (PyCodeObject*)PyFunction_GET_CODE(func);
   PyThreadState* ts = _PyThreadState_GET();
-  CodeState* st = direct_call_state(ts, co, nargs, kwnames);
+  CodeState* st = direct_call_state(ts, func, co, nargs, kwnames);
   if (!st) return _PyFunction_Vectorcall(func, args, nargsf, kwnames);
   PyFrameObject* f = _PyFrame_New_NoTrack(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
   if (!f) return nullptr;
   for (Py_ssize_t i = 0; i < nargs; i++) {
     Py_INCREF(args[i]);
     f->f_localsplus[i] = args[i];
+  }
+  if (nargs < co->co_argcount) {
+    PyObject* defaults = PyFunction_GET_DEFAULTS(func);
+    Py_ssize_t first = co->co_argcount - PyTuple_GET_SIZE(defaults);  // parameter of defaults[0]
+    for (Py_ssize_t i = nargs; i < co->co_argcount; i++) {
+      PyObject* v = PyTuple_GET_ITEM(defaults, i - first);
+      Py_INCREF(v);
+      f->f_localsplus[i] = v;
+    }
   }
   g_stats.direct_calls++;
   PyObject* result = run_compiled(ts, f, *st->compiled, st->start);

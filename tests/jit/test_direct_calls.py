@@ -83,6 +83,39 @@ except TypeError as e:
 with_default.__defaults__ = (10,)
 
 
+# Defaults filling trailing parameters: the same default objects every call, partial and full calls.
+def many_defaults(a, b=1, c=[], d="d"):
+    c.append(a)
+    return a, b, len(c), d
+
+
+def call_many(n):
+    return [many_defaults(i) for i in range(n)] + [many_defaults(i, 2, [], "x") for i in range(n)] + \
+        [many_defaults(i, 3) for i in range(n)]
+
+
+warm(many_defaults, 0)
+shared_default = many_defaults.__defaults__[1]
+start = len(shared_default)
+calls = pyston_lite.stats()["direct_calls"]
+got = call_many(20)
+check(got[:20] == [(i, 1, start + 1 + i, "d") for i in range(20)], got[:20])
+check(got[20:40] == [(i, 2, 1, "x") for i in range(20)] and got[40:] == [(i, 3, start + 21 + i, "d") for i in range(20)])
+check(many_defaults.__defaults__[1] is shared_default and len(shared_default) == start + 40)
+if os.environ.get("PYSTON_JIT_DIRECT_CALLS") != "0":
+    check(pyston_lite.stats()["direct_calls"] >= calls + 40, pyston_lite.stats())
+many_defaults.__defaults__ = (7, [], "e")
+check(call_many(2)[:2] == [(0, 7, 1, "e"), (1, 7, 2, "e")], call_many(2)[:2])
+many_defaults.__defaults__ = ("a", 8, [], "f")  # a default for every parameter: a no-argument call works
+check(many_defaults() == ("a", 8, 1, "f"))
+many_defaults.__defaults__ = ([],)  # b and c without defaults now
+try:
+    many_defaults(1)
+    check(False, "TypeError expected")
+except TypeError as e:
+    check("missing 2 required positional arguments: 'b' and 'c'" in str(e), str(e))
+
+
 # A callee that raises: the traceback has the caller's and the callee's lines, the exception is caught in
 # the caller, the callee's frame stays alive in the traceback (the GC-track case).
 def raiser(x):
