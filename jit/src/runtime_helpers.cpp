@@ -704,6 +704,10 @@ Entry* find_entry(AttrCache* c, PyObject* owner) {
   PyTypeObject* tp = Py_TYPE(owner);
   for (Entry& e : c->entries) {
     if (e.type != tp) continue;
+    if (e.kind == Entry::kTypeAttr) {
+      if ((PyObject*)e.owner != owner) continue;  // one entry per class object seen
+      return type_guard(e, e.owner) ? &e : nullptr;
+    }
     if (e.kind == Entry::kModule)
       return module_dict_of(owner) == e.module_dict &&
                      ((PyDictObject*)e.module_dict)->ma_version_tag == e.dict_version
@@ -715,9 +719,9 @@ Entry* find_entry(AttrCache* c, PyObject* owner) {
 }
 
 // Where a refill for `tp` goes: the type's own (stale) entry, else a free one, else each in turn.
-Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp) {
+Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) {
   for (Entry& e : c->entries)
-    if (e.type == tp) return &e;
+    if (e.type == tp && (e.kind != Entry::kTypeAttr || (PyObject*)e.owner == owner)) return &e;
   for (Entry& e : c->entries)
     if (!e.type) return &e;
   return &c->entries[c->next_victim++ % AttrCache::kEntries];
@@ -834,10 +838,27 @@ void fill_module_entry(AttrCache* c, PyObject* module, PyObject* name) {
   e->value = v;
 }
 
+// After a generic lookup of an attribute of a class object whose metatype is exactly `type`: remember it
+// while the class's version tag holds. `type` itself is immutable; it must have nothing by that name.
+void fill_type_attr(AttrCache* c, PyObject* owner, PyObject* name) {
+  auto* cls = (PyTypeObject*)owner;
+  if (!cacheable_name(name) || _PyType_Lookup(&PyType_Type, name)) return;
+  PyObject* attr = _PyType_Lookup(cls, name);
+  if (!attr || !PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG)) return;
+  Entry* e = entry_to_fill(c, &PyType_Type, owner);
+  *e = Entry{};
+  e->type = &PyType_Type;
+  e->kind = Entry::kTypeAttr;
+  e->owner = cls;
+  e->version = cls->tp_version_tag;
+  e->method = attr;
+}
+
 // After a generic lookup on a type with generic attribute access: remember how to find `name` next time.
 void fill_attr_cache(AttrCache* c, PyObject* owner, PyObject* name, bool for_method) {
   PyTypeObject* tp = Py_TYPE(owner);
   if (tp == &PyModule_Type) return fill_module_entry(c, owner, name);
+  if (tp == &PyType_Type) return fill_type_attr(c, owner, name);
   if (tp->tp_getattro != PyObject_GenericGetAttr || !cacheable_name(name)) return;
   PyObject* descr = _PyType_Lookup(tp, name);  // also assigns the version tag
   if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
@@ -854,16 +875,24 @@ void fill_attr_cache(AttrCache* c, PyObject* owner, PyObject* name, bool for_met
     }
     return;
   }
-  if (!descr && tp->tp_dictoffset > 0) {
-    e->kind = Entry::kInstanceDict;
-    remember_split_slot(instance_dict_of(owner), name, e);
-  } else if (descr && Py_TYPE(descr) == &PyMemberDescr_Type) {
-    PyMemberDef* m = ((PyMemberDescrObject*)descr)->d_member;
-    if (m->type == T_OBJECT_EX && m->flags == 0) {
-      e->kind = Entry::kSlot;
-      e->slot_offset = m->offset;
+  if (!descr) {
+    if (tp->tp_dictoffset > 0) {
+      e->kind = Entry::kInstanceDict;
+      remember_split_slot(instance_dict_of(owner), name, e);
     }
+    return;
   }
+  PyTypeObject* dt = Py_TYPE(descr);
+  if (dt == &PyMemberDescr_Type && ((PyMemberDescrObject*)descr)->d_member->type == T_OBJECT_EX &&
+      ((PyMemberDescrObject*)descr)->d_member->flags == 0) {
+    e->kind = Entry::kSlot;
+    e->slot_offset = ((PyMemberDescrObject*)descr)->d_member->offset;
+  } else if (dt->tp_descr_get && dt->tp_descr_set) {
+    e->kind = Entry::kDataDescr;
+  } else if (tp->tp_dictoffset >= 0) {  // (a negative offset needs _PyObject_GetDictPtr's arithmetic)
+    e->kind = dt->tp_descr_get ? Entry::kNonDataDescr : Entry::kClassAttr;
+  }
+  e->method = descr;
 }
 
 // After a generic store: an existing split-dict slot or a __slots__ member can be assigned directly next
@@ -934,25 +963,73 @@ bool split_dict_layout_ok() {
 
 static void verify_attr_hit(PyObject* owner, PyObject* name, PyObject* res) {
   PyObject* check = PyObject_GetAttr(owner, name);
-  if (check != res) {
+  if (check != res && (!check || PyObject_RichCompareBool(check, res, Py_EQ) != 1)) {
     fprintf(stderr, "attr cache mismatch: %s.%s\n", Py_TYPE(owner)->tp_name, PyUnicode_AsUTF8(name));
     abort();
   }
   Py_XDECREF(check);
 }
 
-// The cached value of owner.name (borrowed), or nullptr for a miss; *error on an exception.
+// Calls a descriptor's __get__ the way the generic lookup does: holding a reference, since __get__ may
+// change the class and drop the type's own.
+static PyObject* call_descr_get(PyObject* descr, PyObject* obj, PyTypeObject* tp) {
+  Py_INCREF(descr);
+  PyObject* res = Py_TYPE(descr)->tp_descr_get(descr, obj, (PyObject*)tp);
+  Py_DECREF(descr);
+  return res;
+}
+
+// The instance __dict__'s value for a name the type has a non-data attribute for (new reference), or null.
+static PyObject* shadowing_value(PyObject* owner, PyObject* name, bool* error) {
+  if (Py_TYPE(owner)->tp_dictoffset <= 0) return nullptr;
+  PyDictObject* dict = instance_dict_of(owner);
+  if (!dict) return nullptr;
+  PyObject* v = _PyDict_GetItem_KnownHash((PyObject*)dict, name, ((PyASCIIObject*)name)->hash);
+  if (!v && PyErr_Occurred()) *error = true;
+  Py_XINCREF(v);
+  return v;
+}
+
+// The cached value of owner.name (a new reference), or nullptr: a miss, or an exception if *error.
 static PyObject* cached_attr(AttrCache* c, PyObject* owner, PyObject* name, bool* error) {
   *error = false;
   Entry* e = find_entry(c, owner);
   if (!e) return nullptr;
+  PyObject* res = nullptr;
   switch (e->kind) {
     case Entry::kInstanceDict:
-      return instance_dict_get(owner, name, error, e);
+      res = instance_dict_get(owner, name, error, e);
+      Py_XINCREF(res);
+      return res;
     case Entry::kSlot:
-      return *(PyObject**)((char*)owner + e->slot_offset);
+      res = *(PyObject**)((char*)owner + e->slot_offset);
+      Py_XINCREF(res);
+      return res;
     case Entry::kModule:
+      Py_INCREF(e->value);
       return e->value;
+    case Entry::kDataDescr:
+      res = call_descr_get(e->method, owner, Py_TYPE(owner));
+      *error = !res;
+      return res;
+    case Entry::kClassAttr:
+    case Entry::kNonDataDescr:
+      if ((res = shadowing_value(owner, name, error)) || *error) return res;
+      if (e->kind == Entry::kClassAttr) {
+        Py_INCREF(e->method);
+        return e->method;
+      }
+      res = call_descr_get(e->method, owner, Py_TYPE(owner));
+      *error = !res;
+      return res;
+    case Entry::kTypeAttr:
+      if (!Py_TYPE(e->method)->tp_descr_get) {
+        Py_INCREF(e->method);
+        return e->method;
+      }
+      res = call_descr_get(e->method, nullptr, e->owner);
+      *error = !res;
+      return res;
     default:
       return nullptr;
   }
@@ -966,7 +1043,6 @@ extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** 
   if (error) FAIL;
   if (res) {
     if (kVerifyCaches) verify_attr_hit(owner, name, res);
-    Py_INCREF(res);
     TOP() = res;
     Py_DECREF(owner);
     OK;
@@ -987,12 +1063,16 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
   PyObject* obj = TOP();
   PyObject* name = name_at(f, oparg);
   if (Entry* e = find_entry(c, obj)) {
-    if (e->kind == Entry::kModule) {  // a plain attribute: NULL, then the callable
-      Py_INCREF(e->value);
-      TOP() = nullptr;
-      Py_DECREF(obj);
-      PUSH(e->value);
-      OK;
+    if (e->kind == Entry::kModule || e->kind == Entry::kTypeAttr) {  // a plain attribute: NULL, then it
+      bool error;
+      PyObject* attr = cached_attr(c, obj, name, &error);
+      if (error) FAIL;
+      if (attr) {
+        TOP() = nullptr;
+        Py_DECREF(obj);
+        PUSH(attr);
+        OK;
+      }
     }
     if (e->kind == Entry::kMethod) {
       bool error = false, shadowed = false;
@@ -1024,6 +1104,7 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
     PUSH(obj);
   } else {
     if (Py_TYPE(obj) == &PyModule_Type) fill_module_entry(c, obj, name);
+    if (Py_TYPE(obj) == &PyType_Type) fill_type_attr(c, obj, name);
     TOP() = nullptr;
     Py_DECREF(obj);
     PUSH(meth);

@@ -320,4 +320,108 @@ try:
 except TypeError:
     pass
 
+
+# Descriptors and class attributes read through instances, and attributes of class objects.
+class D:
+    limit = 10
+
+    def __init__(self):
+        self.v = 1
+
+    @property
+    def doubled(self):
+        return self.v * 2
+
+    def meth(self):
+        return "meth"
+
+    @classmethod
+    def cm(cls):
+        return cls.__name__
+
+    @staticmethod
+    def sm(x):
+        return x + 1
+
+
+def read_descr(o):
+    return (o.limit, o.doubled, o.meth(), o.cm(), o.sm(1), o.__class__.__name__)
+
+
+def bound(o):
+    return o.meth
+
+
+def class_attrs(cls):
+    return (cls.limit, cls.cm(), cls.sm(2), cls.meth(None) if cls is D else None)
+
+
+d = D()
+for _ in range(40):
+    check(read_descr(d) == (10, 2, "meth", "D", 2, "D"))
+    check(bound(d)() == "meth" and bound(d).__self__ is d)
+    check(class_attrs(D) == (10, "D", 3, "meth"))
+assert_compiled(read_descr, bound, class_attrs)
+d.limit = 99  # the instance now shadows the class attribute
+d.meth = lambda: "shadowed"
+check(read_descr(d)[0] == 99 and bound(d)() == "shadowed")
+d.v = 5
+check(read_descr(d)[1] == 10)
+D.doubled = property(lambda self: "new property")
+check(read_descr(d)[1] == "new property")
+D.limit = 11
+check(class_attrs(D)[0] == 11)
+D.cm = classmethod(lambda cls: "new cm")
+check(class_attrs(D)[1] == "new cm")
+
+
+class Sub(D):
+    pass
+
+
+for _ in range(5):
+    check(class_attrs(Sub)[0] == 11)
+D.limit = 12  # a base changes: the subclass's tag is invalidated too
+check(class_attrs(Sub)[0] == 12)
+Sub.limit = 13
+check(class_attrs(Sub)[0] == 13 and class_attrs(D)[0] == 12)
+
+
+class Meta(type):
+    limit = "meta"
+
+
+class WithMeta(metaclass=Meta):
+    cm = classmethod(lambda cls: "wm")
+    sm = staticmethod(lambda x: x)
+
+
+check(class_attrs(WithMeta)[:2] == ("meta", "wm"))
+
+
+# A property whose getter removes itself from the class while the cache holds it.
+fickle_calls = []
+
+
+class Fickle:
+    @property
+    def p(self):
+        fickle_calls.append(1)
+        if len(fickle_calls) == 41:
+            del Fickle.p
+            Fickle.p = 7
+            return "last"
+        return "prop"
+
+
+def read_p(o):
+    return o.p
+
+
+fk = Fickle()
+for _ in range(40):
+    check(read_p(fk) == "prop")
+assert_compiled(read_p)
+check(read_p(fk) == "last" and read_p(fk) == 7)
+
 print("ok")

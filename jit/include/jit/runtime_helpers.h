@@ -38,12 +38,24 @@ struct GlobalCache {
 // One way to find an attribute for one receiver type, guarded on the exact type and its version tag
 // (assigning __class__ changes the type; changing the class or a base changes or invalidates the tag).
 struct AttrCacheEntry {
-  enum Kind : uint8_t { kEmpty, kInstanceDict, kSlot, kMethod, kModule };
+  enum Kind : uint8_t {
+    kEmpty,
+    kInstanceDict,  // nothing by that name on the type: the instance __dict__
+    kSlot,          // a __slots__ member
+    kMethod,        // LOAD_METHOD: a function or method descriptor on the type, not shadowed
+    kModule,        // a module's global
+    kDataDescr,     // a data descriptor on the type (property, getset): call its __get__
+    kClassAttr,     // a plain class attribute, unless the instance __dict__ shadows it
+    kNonDataDescr,  // a non-data descriptor (function, classmethod), unless shadowed: call its __get__
+    kTypeAttr,      // an attribute of a class object itself (type is `type`): guarded on that class's tag
+  };
   PyTypeObject* type = nullptr;
   unsigned int version = 0;
   Kind kind = kEmpty;
   Py_ssize_t slot_offset = 0;  // kSlot: where the __slots__ member lives in the object
-  PyObject* method = nullptr;  // kMethod: borrowed from the type's dict (the version guard keeps it there)
+  // kMethod and the descriptor kinds: borrowed from the type's dict (the version guard keeps it there).
+  PyObject* method = nullptr;
+  PyTypeObject* owner = nullptr;  // kTypeAttr: the class whose attribute this is (`type`'s version is fixed)
   // Split (shared-key) instance dicts (kInstanceDict): the shared keys seen last and the attribute's slot.
   void* split_keys = nullptr;
   Py_ssize_t split_index = -1;
