@@ -133,6 +133,8 @@ class FunctionCompiler {
   void emit_load_global_cached();
   void emit_load_deref();
   bool can_fuse_compare(size_t index) const;
+  bool can_fuse_slice(size_t index) const;
+  void emit_fused_slice(const Instruction& build, const Instruction& subscr);
   void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump);
   void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump);
   void emit_identity_compare();
@@ -591,6 +593,24 @@ void FunctionCompiler::emit_identity_compare() {
   decref(x86::rdi);
 }
 
+// BUILD_SLICE directly followed by BINARY_SUBSCR (any slice) or STORE_SUBSCR (start:stop only) that nothing
+// jumps to: one helper slices lists, tuples and strs without making a slice object.
+bool FunctionCompiler::can_fuse_slice(size_t index) const {
+  if (!options_.fuse_slices || index + 1 >= instructions_.size()) return false;
+  const Instruction &build = instructions_[index], &next = instructions_[index + 1];
+  return build.opcode == BUILD_SLICE && build.start == build.unit && next.start == next.unit &&
+         !is_jump_target_[next.unit] &&
+         (next.opcode == BINARY_SUBSCR || (next.opcode == STORE_SUBSCR && build.oparg == 2));
+}
+
+void FunctionCompiler::emit_fused_slice(const Instruction& build, const Instruction& subscr) {
+  ins_ = &subscr;  // errors are reported at the subscript, as the interpreter would
+  store_lasti(subscr.offset());
+  a_.bind(unit_labels_[subscr.unit]);
+  auto helper = subscr.opcode == BINARY_SUBSCR ? pyston_jit_slice_subscr : pyston_jit_slice_store;
+  emit_helper_call((OpcodeHelper)(void*)helper, build.oparg, false, 0, false);
+}
+
 void FunctionCompiler::emit_instruction(const Instruction& ins) {
   ins_ = &ins;
   switch (ins.opcode) {
@@ -703,6 +723,11 @@ bool FunctionCompiler::emit(std::string* failure) {
     const Instruction& ins = instructions_[i];
     for (int u = ins.start; u <= ins.unit; u++) a_.bind(unit_labels_[u]);
     if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodeNames[ins.opcode], ins.oparg);
+    if (can_fuse_slice(i)) {
+      emit_fused_slice(ins, instructions_[i + 1]);
+      i++;
+      continue;
+    }
     if (can_fuse_compare(i)) {
       emit_fused_compare_jump(ins, instructions_[i + 1]);
       i++;

@@ -101,6 +101,7 @@ void try_compile(PyCodeObject* co, CodeState* st) {
   options.want_listing = !g_settings.dump_dir.empty();
   options.cache_globals = g_settings.cache_globals;
   options.inline_compare = g_settings.inline_compare;
+  options.fuse_slices = g_settings.fuse_slices;
   options.cache_attrs = g_settings.cache_attrs;
   CompileOutcome out = compile_code(co, *g_memory, options);
   g_stats.compile_ns +=
@@ -248,6 +249,7 @@ Settings Settings::from_environment() {
   s.direct_calls = env_long("PYSTON_JIT_DIRECT_CALLS", 1) != 0;
   s.fast_builtins = env_long("PYSTON_JIT_FAST_BUILTINS", 1) != 0;
   s.inplace_float = env_long("PYSTON_JIT_INPLACE_FLOAT", 1) != 0;
+  s.fuse_slices = env_long("PYSTON_JIT_FUSE_SLICES", 1) != 0;
   return s;
 }
 

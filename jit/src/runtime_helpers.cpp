@@ -2287,4 +2287,110 @@ OpcodeHelper helper_for(int opcode) {
   }
 }
 
+// ---- slices without slice objects (PYSTON_JIT_FUSE_SLICES) ----------------------------------------------
+
+// The slice's bounds as PySlice_Unpack would give them, when every part is None or a small int.
+static bool small_slice(PyObject* start, PyObject* stop, PyObject* step, Py_ssize_t* b, Py_ssize_t* e,
+                        Py_ssize_t* s) {
+  long v;
+  if (!step || step == Py_None)
+    *s = 1;
+  else if (small_int(step, &v) && v != 0)
+    *s = v;
+  else
+    return false;
+  if (start == Py_None)
+    *b = *s < 0 ? PY_SSIZE_T_MAX : 0;
+  else if (small_int(start, &v))
+    *b = v;
+  else
+    return false;
+  if (stop == Py_None)
+    *e = *s < 0 ? PY_SSIZE_T_MIN : PY_SSIZE_T_MAX;
+  else if (small_int(stop, &v))
+    *e = v;
+  else
+    return false;
+  return true;
+}
+
+// container[b:e:s] for exact lists, tuples and strs (new reference), or nullptr for "take the generic way"
+// (never with an exception set, except for a failed allocation, signalled by *error).
+static PyObject* fast_slice(PyObject* container, Py_ssize_t b, Py_ssize_t e, Py_ssize_t s, bool* error) {
+  *error = false;
+  PyObject* res = nullptr;
+  if (PyList_CheckExact(container)) {
+    Py_ssize_t n = PySlice_AdjustIndices(PyList_GET_SIZE(container), &b, &e, s);
+    if (s == 1) {
+      res = PyList_GetSlice(container, b, b + n);
+    } else if ((res = PyList_New(n))) {
+      for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject* item = PyList_GET_ITEM(container, b + i * s);
+        Py_INCREF(item);
+        PyList_SET_ITEM(res, i, item);
+      }
+    }
+  } else if (PyTuple_CheckExact(container) && s == 1) {
+    Py_ssize_t n = PySlice_AdjustIndices(PyTuple_GET_SIZE(container), &b, &e, s);
+    res = PyTuple_GetSlice(container, b, b + n);
+  } else if (PyUnicode_CheckExact(container) && s == 1 && PyUnicode_IS_READY(container)) {
+    Py_ssize_t n = PySlice_AdjustIndices(PyUnicode_GET_LENGTH(container), &b, &e, s);
+    res = PyUnicode_Substring(container, b, b + n);
+  } else {
+    return nullptr;
+  }
+  *error = !res;
+  return res;
+}
+
+extern "C" StackResult pyston_jit_slice_subscr(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* step = oparg == 3 ? POP() : nullptr;
+  PyObject* stop = POP();
+  PyObject* start = POP();
+  PyObject* container = TOP();
+  Py_ssize_t b, e, s;
+  bool error = false;
+  PyObject* res = small_slice(start, stop, step, &b, &e, &s) ? fast_slice(container, b, e, s, &error) : nullptr;
+  if (!res && !error) {
+    PyObject* slice = PySlice_New(start, stop, step);
+    res = slice ? PyObject_GetItem(container, slice) : nullptr;
+    Py_XDECREF(slice);
+  }
+  Py_DECREF(start);
+  Py_DECREF(stop);
+  Py_XDECREF(step);
+  Py_DECREF(container);
+  if (!res) {
+    --sp;
+    FAIL;
+  }
+  TOP() = res;
+  OK;
+}
+
+// container[start:stop] = v: list_ass_slice directly for exact lists (what list_ass_subscript does for a
+// step of 1), else a slice object and PyObject_SetItem.
+extern "C" StackResult pyston_jit_slice_store(PyFrameObject*, PyObject** sp, int) {
+  PyObject* stop = POP();
+  PyObject* start = POP();
+  PyObject* container = POP();
+  PyObject* v = POP();
+  Py_ssize_t b, e, s;
+  int err;
+  if (PyList_CheckExact(container) && small_slice(start, stop, nullptr, &b, &e, &s)) {
+    PySlice_AdjustIndices(PyList_GET_SIZE(container), &b, &e, 1);
+    err = PyList_SetSlice(container, b, e, v);
+  } else {
+    PyObject* slice = PySlice_New(start, stop, nullptr);
+    err = slice ? PyObject_SetItem(container, slice, v) : -1;
+    Py_XDECREF(slice);
+  }
+  Py_DECREF(start);
+  Py_DECREF(stop);
+  Py_DECREF(container);
+  Py_DECREF(v);
+  if (err) FAIL;
+  OK;
+}
+
 }  // namespace pyston_jit
