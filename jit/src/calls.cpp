@@ -1,6 +1,6 @@
 // Calls from compiled code: picks the direct route for plain Python functions (bound methods of them, and
-// classes with a Python __init__), builtin functions and method descriptors, and answers len(), isinstance() and type(x) without a call when
-// the callee is the real builtin and the answer is cheap. Anything else is _PyObject_Vectorcall.
+// classes with a Python __init__), and answers len(), isinstance() and type(x) without a call when the
+// callee is the real builtin and the answer is cheap. Anything else is _PyObject_Vectorcall.
 #include "jit/calls.h"
 
 namespace pyston_jit {
@@ -45,7 +45,8 @@ PyObject* fast_len(PyObject* o) {
 }
 
 // isinstance(inst, cls) when the answer is True through the exact type or the MRO of a plain `type`
-// (False would need the __class__ lookup, and metaclasses may define __instancecheck__): Py_True, else nullptr.
+// (False would need the __class__ lookup, and metaclasses may define __instancecheck__): Py_True, else
+// nullptr.
 PyObject* fast_isinstance(PyObject* inst, PyObject* cls) {
   if ((PyObject*)Py_TYPE(inst) != cls &&
       !(PyType_CheckExact(cls) && PyType_IsSubtype(Py_TYPE(inst), (PyTypeObject*)cls)))
@@ -66,49 +67,28 @@ PyObject* builtin_fast_path(PyObject* callable, PyObject* const* args, Py_ssize_
   return nullptr;
 }
 
-// Calls a C function of the METH_O, METH_NOARGS or METH_FASTCALL kind with positional arguments, with the
-// same recursion check and result check as the generic route. False (nothing done) for other kinds or
-// argument counts, whose errors the generic route formats.
-bool call_method_def(PyObject* callable, PyMethodDef* ml, PyObject* self, PyObject* const* args,
-                     Py_ssize_t nargs, PyObject** result) {
-  int flags = ml->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
-  if (!(flags == METH_FASTCALL || (flags == METH_O && nargs == 1) || (flags == METH_NOARGS && nargs == 0)))
-    return false;
-  if (Py_EnterRecursiveCall(" while calling a Python object")) {
-    *result = nullptr;
-    return true;
-  }
-  PyObject* r;
-  if (flags == METH_FASTCALL)
-    r = ((_PyCFunctionFast)(void (*)(void))ml->ml_meth)(self, args, nargs);
-  else
-    r = ml->ml_meth(self, flags == METH_O ? args[0] : nullptr);
-  Py_LeaveRecursiveCall();
-  *result = _Py_CheckFunctionResult(callable, r, nullptr);
-  return true;
+// The paths below are kept out of line so the dispatcher (call_from_compiled) needs no stack frame: every
+// call pays for it. Other builtin functions and method descriptors go the generic way: CPython 3.8.18
+// already dispatches them by calling convention (cfunction_vectorcall_O, method_vectorcall_O, ...), and
+// calling ml_meth from here measured no fewer instructions.
+__attribute__((noinline)) PyObject* call_generic(PyObject* callable, PyObject* const* args, size_t nargsf,
+                                                 PyObject* kwnames) {
+  return _PyObject_Vectorcall(callable, args, nargsf, kwnames);
 }
 
-PyObject* call_builtin(PyObject* callable, PyObject* const* args, size_t nargsf) {
-  Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-  if (PyObject* r = builtin_fast_path(callable, args, nargs)) return r;
-  PyObject* result;
-  PyTypeObject* tp = Py_TYPE(callable);
-  if (tp == &PyCFunction_Type) {
-    auto* c = (PyCFunctionObject*)callable;
-    if (call_method_def(callable, c->m_ml, c->m_self, args, nargs, &result)) return result;
-  } else if (tp == &PyMethodDescr_Type && nargs >= 1) {
-    // list.append(x) after LOAD_METHOD: the exact type guard stands for the descriptor's type check.
-    auto* d = (PyMethodDescrObject*)callable;
-    if (Py_TYPE(args[0]) == d->d_common.d_type &&
-        call_method_def(callable, d->d_method, args[0], args + 1, nargs - 1, &result))
-      return result;
-  }
-  return _PyObject_Vectorcall(callable, args, nargsf, nullptr);
+bool has_fast_path(PyObject* callable) {
+  return callable == g_len || callable == g_isinstance || callable == (PyObject*)&PyType_Type;
+}
+
+__attribute__((noinline)) PyObject* call_builtin(PyObject* callable, PyObject* const* args, size_t nargsf) {
+  if (PyObject* r = builtin_fast_path(callable, args, PyVectorcall_NARGS(nargsf))) return r;
+  return call_generic(callable, args, nargsf, nullptr);
 }
 
 // A bound method of a plain function: `self` goes into the slot below the arguments (ours to use while the
 // call lasts, as PY_VECTORCALL_ARGUMENTS_OFFSET says) so the function gets one argument array.
-PyObject* call_bound_method(PyObject* callable, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
+__attribute__((noinline)) PyObject* call_bound_method(PyObject* callable, PyObject* const* args,
+                                                      size_t nargsf, PyObject* kwnames) {
   PyObject* func = PyMethod_GET_FUNCTION(callable);
   PyObject** slot = (PyObject**)args - 1;
   PyObject* saved = *slot;
@@ -173,6 +153,14 @@ bool construct_instance(PyTypeObject* type, PyObject* const* args, size_t nargsf
   return true;
 }
 
+// A call of a class: constructed directly when it can be, else like any other callable.
+__attribute__((noinline)) PyObject* call_class(PyObject* callable, PyObject* const* args, size_t nargsf) {
+  PyObject* result;
+  if (construct_instance((PyTypeObject*)callable, args, nargsf, &result)) return result;
+  return g_fast_builtins ? call_builtin(callable, args, nargsf)
+                         : call_generic(callable, args, nargsf, nullptr);
+}
+
 }  // namespace
 
 PyObject* call_from_compiled(PyObject* callable, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
@@ -183,12 +171,9 @@ PyObject* call_from_compiled(PyObject* callable, PyObject* const* args, size_t n
   if (g_direct_calls && tp == &PyMethod_Type && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET) &&
       PyFunction_Check(PyMethod_GET_FUNCTION(callable)))
     return call_bound_method(callable, args, nargsf, kwnames);
-  PyObject* result;
-  if (g_direct_calls && tp == &PyType_Type && !kwnames &&
-      construct_instance((PyTypeObject*)callable, args, nargsf, &result))
-    return result;
-  if (g_fast_builtins && !kwnames) return call_builtin(callable, args, nargsf);
-  return _PyObject_Vectorcall(callable, args, nargsf, kwnames);
+  if (g_direct_calls && tp == &PyType_Type && !kwnames) return call_class(callable, args, nargsf);
+  if (g_fast_builtins && !kwnames && has_fast_path(callable)) return call_builtin(callable, args, nargsf);
+  return call_generic(callable, args, nargsf, kwnames);
 }
 
 void init_call_fast_paths() {

@@ -2,13 +2,13 @@
 // inline. Each keeps the frame's value stack exactly as the interpreter would, so a deopt resumes correctly.
 #include "jit/runtime_helpers.h"
 
-#include "jit/calls.h"
-
 #include <structmember.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "jit/calls.h"
 
 // Exported by libpython 3.8 but not declared in its headers.
 extern "C" int _PyObject_GetMethod(PyObject* obj, PyObject* name, PyObject** method);
