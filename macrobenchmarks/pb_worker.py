@@ -78,6 +78,18 @@ def load_benchmark(path):
     return module
 
 
+def warmup_iterations(iterate, count):
+    for seq in range(count):
+        iterate(seq, True)
+
+
+def measured_iterations(iterate, first, count):
+    # A function of its own so that profilers can start counting after the warmups:
+    # measure_loc --start-at pb_worker.py:measured_iterations
+    for seq in range(first, first + count):
+        iterate(seq, False)
+
+
 def measure(module, args, reporter):
     size = module.DEFAULT_SIZE if args.size is None else args.size
     setup = getattr(module, "setup", None)
@@ -86,8 +98,8 @@ def measure(module, args, reporter):
     check = module.check
     inner_loops = args.inner_loops
     inner_range = range(inner_loops)
-    total = args.warmups + args.iterations
-    for seq in range(total):
+
+    def iterate(seq, warmup):
         if inner_loops == 1:
             c0 = _cpu_clock()
             t0 = _perf_counter()
@@ -103,10 +115,12 @@ def measure(module, args, reporter):
             c1 = _cpu_clock()
         # Checked outside the timed region, every iteration: a wrong interpreter must not look fast.
         check(result, state)
-        reporter.send("iteration", seq=seq, warmup=seq < args.warmups,
+        reporter.send("iteration", seq=seq, warmup=warmup,
                       seconds=(t1 - t0) / inner_loops, cpu_seconds=(c1 - c0) / inner_loops,
                       t=t1 - _WORKER_START)
-        result = None
+
+    warmup_iterations(iterate, args.warmups)
+    measured_iterations(iterate, args.warmups, args.iterations)
     return size
 
 

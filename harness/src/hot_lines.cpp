@@ -48,11 +48,10 @@ bool measure_hot_lines(const speedcenter::Database& db, std::int64_t run_id, con
         argv.push_back(arg);
       measure_loc::Options profile_options;
       profile_options.rate_hz = options.rate_hz;
-      profile_options.start_files = {benchmark.file.filename().string()};
+      // Counted from the first measured iteration: the warmups (and imports) are left out, as in the timings.
+      profile_options.start_files = {"pb_worker.py:measured_iterations"};
       try {
-        Environment environment = prepare_environment(benchmark, interpreter, RunOptions{});
-        if (!environment.empty())
-          throw HarnessError("hot lines of benchmarks with provisioned environments are not measured yet");
+        profile_options.environment = prepare_environment(benchmark, interpreter, RunOptions{});
         measure_loc::Profile profile = measure_loc::profile_command(argv, profile_options);
         profile.target = benchmark.name;
         measure_loc::StoreContext context;

@@ -7,7 +7,7 @@
 namespace measure_loc {
 
 double Profile::failed_percent() const {
-  std::int64_t attempts = samples + failed + idle;
+  std::int64_t attempts = samples + failed + idle + off_cpu;
   return attempts ? 100.0 * static_cast<double>(failed) / static_cast<double>(attempts) : 0.0;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -58,7 +59,24 @@ fs::path unshim(const fs::path& path) {
   return !out.empty() && executable(out) ? fs::path(out) : path;
 }
 
-pid_t spawn(const std::vector<std::string>& argv) {
+extern "C" char** environ;
+
+// The current environment with `extra` set on top, as "NAME=value" strings.
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> result;
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    if (!extra.count(entry.substr(0, entry.find('=')))) result.push_back(entry);
+  }
+  for (const auto& [name, value] : extra) result.push_back(name + "=" + value);
+  return result;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_environment) {
+  std::vector<std::string> environment = environment_with(extra_environment);
+  std::vector<char*> envp;
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw Error(std::string("pipe: ") + std::strerror(errno));
   std::vector<char*> args;
@@ -68,7 +86,7 @@ pid_t spawn(const std::vector<std::string>& argv) {
   if (pid < 0) throw Error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     ::close(pipe_fds[0]);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp.data());
     int err = errno;
     ssize_t ignored = ::write(pipe_fds[1], &err, sizeof err);
     (void)ignored;
@@ -167,7 +185,7 @@ fs::path resolve_python(const std::string& name) {
 
 Profile profile_command(const std::vector<std::string>& argv, const Options& options) {
   if (argv.empty()) throw Error("no command to profile", "", kExitUsage);
-  pid_t pid = spawn(argv);
+  pid_t pid = spawn(argv, options.environment);
   ProcessMemory memory(pid);
   PythonRuntime runtime = wait_for_runtime(pid, memory, argv[0], options.startup_timeout_seconds);
   std::optional<int> exit_code;

@@ -31,6 +31,8 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"failure_reasons", profile.failure_reasons},
                         {"retried_samples", profile.retried},
                         {"idle_samples", profile.idle},
+                        {"off_cpu_samples", profile.off_cpu},
+                        {"off_cpu_filter", profile.off_cpu_filter},
                         {"skipped_samples", profile.skipped},
                         {"requested_rate_hz", profile.requested_rate_hz},
                         {"seconds", profile.seconds},

@@ -28,15 +28,16 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
   }
   fmt::print(out,
              "{} samples in {:.2f} s ({:.0f}/s, requested {:g} Hz), {} failed ({:.3f}%; {} first attempts "
-             "retried), {} idle, {} before counting started; Python {}\n",
+             "retried), {} idle, {} off-CPU{}, {} before counting started; Python {}\n",
              profile.samples, profile.seconds, profile.seconds > 0 ? profile.samples / profile.seconds : 0.0,
              profile.requested_rate_hz, profile.failed, profile.failed_percent(), profile.retried,
-             profile.idle, profile.skipped, profile.python_version);
+             profile.idle, profile.off_cpu, profile.off_cpu ? " (target not running, not counted)" : "",
+             profile.skipped, profile.python_version);
   if (profile.profiled_seconds > 0) {
-    fmt::print(out, "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority)\n",
+    fmt::print(out, "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority); off-CPU filter {}\n",
                profile.profiler_cpu_seconds, profile.profiled_seconds,
                100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds,
-               profile.realtime ? "real-time" : "normal");
+               profile.realtime ? "real-time" : "normal", profile.off_cpu_filter);
   }
   if (!profile.failure_reasons.empty()) {
     std::string reasons;

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "stack_reader.h"
+#include "target_cpu_time.h"
 
 namespace measure_loc {
 
@@ -94,6 +95,39 @@ void restore_normal_scheduling() {
   pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
 }
 
+// Tells samples of a target that is running from samples of one that sits descheduled (a busy machine) or
+// blocked holding the GIL: those repeat one position for as long as it waits, so a few preemptions of several
+// milliseconds each would decide the tail of the profile. A sample at a new position is on-CPU (the target
+// moved); at the same position it is on-CPU only if the target's CPU time advanced since the previous sample
+// there (busy C code, a tight loop). Reading CPU time interrupts a running target, so it is read only then.
+class OnCpuFilter {
+ public:
+  OnCpuFilter(pid_t pid, bool enabled) : cpu_(pid), enabled_(enabled && cpu_.available()) {}
+  bool enabled() const { return enabled_; }
+  const std::string& unavailable_reason() const { return cpu_.unavailable_reason(); }
+  bool on_cpu(const StackPosition& position) {
+    if (!enabled_) return true;
+    if (!(position == last_position_)) {
+      last_position_ = position;
+      cpu_at_repeat_.reset();
+      return true;
+    }
+    std::uint64_t now = cpu_.nanoseconds();
+    bool ran = !cpu_at_repeat_ || now != *cpu_at_repeat_;
+    cpu_at_repeat_ = now;
+    return ran;
+  }
+  void track_new_threads() {
+    if (enabled_) cpu_.track_new_threads();
+  }
+
+ private:
+  TargetCpuTime cpu_;
+  bool enabled_;
+  StackPosition last_position_;
+  std::optional<std::uint64_t> cpu_at_repeat_;
+};
+
 double own_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_THREAD, &usage);
@@ -118,6 +152,8 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
                           : static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()));
   std::exponential_distribution<double> interval(options.rate_hz);
   StackReader reader(memory, runtime);
+  // With --all-threads every thread with a frame is sampled, running or not: wall-clock by definition.
+  OnCpuFilter filter(memory.pid(), !options.wall_clock && !options.all_threads);
   Phase phase(options);
   Profile profile;
   profile.python_version = runtime.layout.version();
@@ -150,6 +186,8 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     }
     // A failed read at exit is the process going away, not a bad sample.
     if ((status == SampleStatus::Failed || n % 64 == 0) && (exit_code = exited())) break;
+    if (n % 64 == 0) filter.track_new_threads();
+    bool on_cpu = status != SampleStatus::Ok || filter.on_cpu(reader.position());
     if (!phase.counting(reader, now)) {
       ++profile.skipped;
       retries_before_counting = retries;
@@ -157,6 +195,10 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     }
     switch (status) {
       case SampleStatus::Ok:
+        if (!on_cpu) {
+          ++profile.off_cpu;
+          break;
+        }
         for (const SampledLine& line : lines) ++counts[line_key(line)];
         profile.samples += static_cast<std::int64_t>(lines.size());
         break;
@@ -179,6 +221,7 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
   }
   if (realtime) restore_normal_scheduling();
   profile.realtime = realtime;
+  profile.off_cpu_filter = filter.enabled() ? "on" : options.wall_clock || options.all_threads ? "off" : "unavailable: " + filter.unavailable_reason();
   if (!exit_code) exit_code = exited();
   profile.profiler_cpu_seconds = own_cpu_seconds() - cpu_at_start;
   profile.profiled_seconds = std::chrono::duration<double>(Clock::now() - started).count();

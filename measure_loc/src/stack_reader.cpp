@@ -31,6 +31,18 @@ bool ends_with(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// "dir/file.py" or "file.py:function": a start condition of Options::start_files.
+bool frame_matches(const std::string& filename, const std::string& function, const std::string& place) {
+  std::string file = place, wanted_function;
+  auto colon = place.rfind(':');
+  if (colon != std::string::npos && place.find('/', colon) == std::string::npos) {
+    file = place.substr(0, colon);
+    wanted_function = place.substr(colon + 1);
+  }
+  if (!wanted_function.empty() && wanted_function != function) return false;
+  return filename == file || ends_with(filename, "/" + file);
+}
+
 }  // namespace
 
 const char* failure_reason_name(FailureReason reason) {
@@ -179,7 +191,8 @@ bool StackReader::load_code(std::uint64_t, const std::vector<std::uint8_t>& head
   info.name_ptr = field<std::uint64_t>(header, layout_.code_name);
   info.firstlineno = field<int>(header, layout_.code_firstlineno);
   std::string filename;
-  if (!read_bytes(info.linetable_ptr, info.linetable) || !read_string(info.filename_ptr, filename))
+  if (!read_bytes(info.linetable_ptr, info.linetable) || !read_string(info.filename_ptr, filename) ||
+      !read_string(info.name_ptr, info.name))
     return false;
   if (layout_.code_bytes >= 0) {
     std::uint64_t co_code = field<std::uint64_t>(header, layout_.code_bytes);
@@ -222,6 +235,7 @@ bool StackReader::frame_line(std::uint64_t frame, SampledLine& out) {
     const CodeInfo* info = code_info(code);
     if (!info) return fail(FailureReason::CodeObject);
     if (instruction < -2 || instruction >= info->code_bytes) return fail(FailureReason::Offset);
+    position_ = {frame, instruction};
     out.filename_id = info->filename_id;
     out.line = line_for_offset(layout_.line_table, info->linetable, info->firstlineno,
                                static_cast<int>(instruction));
@@ -252,7 +266,7 @@ SampleStatus StackReader::sample(bool all_threads, std::vector<SampledLine>& lin
   return lines.empty() ? SampleStatus::Idle : SampleStatus::Ok;
 }
 
-bool StackReader::file_on_stack(bool all_threads, const std::vector<std::string>& suffixes) {
+bool StackReader::file_on_stack(bool all_threads, const std::vector<std::string>& places) {
   std::vector<std::uint64_t> tstates;
   std::uint64_t holder = 0;
   if (all_threads || !gil_holder(holder) || holder == 0) {
@@ -271,8 +285,8 @@ bool StackReader::file_on_stack(bool all_threads, const std::vector<std::string>
       const CodeInfo* info = is_shim ? nullptr : code_info(code);
       if (info) {
         const std::string& filename = filenames_[static_cast<std::size_t>(info->filename_id)];
-        for (const std::string& suffix : suffixes) {
-          if (filename == suffix || ends_with(filename, "/" + suffix)) return true;
+        for (const std::string& place : places) {
+          if (frame_matches(filename, info->name, place)) return true;
         }
       }
       frame = back;

@@ -19,11 +19,20 @@ struct CodeInfo {
   std::int64_t code_bytes = 0;  // instruction bytes, to validate offsets
   std::vector<std::uint8_t> linetable;
   int filename_id = 0;  // index into StackReader::filenames()
+  std::string name;     // co_name, for start conditions naming a function
 };
 
 struct SampledLine {
   int filename_id = 0;
   int line = 0;
+};
+
+// Where the sampled thread was: its leaf frame and instruction. Equal positions in consecutive samples mean
+// the target either did not run in between or stayed in one instruction (a C call).
+struct StackPosition {
+  std::uint64_t frame = 0;
+  std::int64_t instruction = -1;
+  bool operator==(const StackPosition& o) const { return frame == o.frame && instruction == o.instruction; }
 };
 
 enum class SampleStatus {
@@ -42,9 +51,12 @@ class StackReader {
 
   // Samples the GIL holder (or, with all_threads, every thread with a Python frame).
   SampleStatus sample(bool all_threads, std::vector<SampledLine>& lines);
-  // True when code from a file ending in one of `suffixes` is on a sampled stack.
-  bool file_on_stack(bool all_threads, const std::vector<std::string>& suffixes);
+  // True when code from a file ending in one of `places` is on a sampled stack; a place "FILE:FUNCTION" needs
+  // a frame of that function.
+  bool file_on_stack(bool all_threads, const std::vector<std::string>& places);
   const std::vector<std::string>& filenames() const { return filenames_; }
+  // The last sampled thread's position (of the last Ok sample).
+  const StackPosition& position() const { return position_; }
   // Reason of the last Failed sample.
   FailureReason last_failure() const { return last_failure_; }
 
@@ -74,6 +86,7 @@ class StackReader {
   std::vector<std::uint8_t> scratch_;
   std::vector<std::string> filenames_;
   FailureReason last_failure_ = FailureReason::ThreadState;
+  StackPosition position_;
   std::unordered_map<std::string, int> filename_ids_;
 };
 

@@ -62,10 +62,14 @@ int run(int argc, char** argv) {
   app.add_flag("--normal-priority", normal_priority,
                "do not give the sampling loop real-time priority (it then wakes late on a busy machine)");
   app.add_flag("--all-threads", options.all_threads, "sample every thread, not only the GIL holder");
+  app.add_flag("--wall-clock", options.wall_clock,
+               "also count samples taken while the target was not running (descheduled, or blocked holding "
+               "the GIL); by default they are reported as off-CPU and not counted");
   app.add_option("--warmup", options.warmup_seconds, "seconds to skip after the program's module starts")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--start-at", start_at,
-                 "start counting once code of this file runs (default: the script or module given)")
+                 "start counting once code of this file (FILE) or function (FILE:FUNCTION) runs (default: the "
+                 "script or module given)")
       ->allow_extra_args(false);
   app.add_flag("--json", json, "write the whole profile as JSON");
   app.add_flag("--csv", csv, "write every line as CSV");

@@ -84,6 +84,38 @@ std::string newest_python() {
   return layouts.empty() ? std::string() : test_python(layouts.back().version());
 }
 
+TEST(Profile, StartsCountingAtANamedFunction) {
+  std::string python = newest_python();
+  if (python.empty()) GTEST_SKIP();
+  std::string script = kPrograms + "phases.py";
+  auto lines = marked_lines(script);
+  Profile from_function = profile_command({python, script}, script_options("phases.py:measured"));
+  EXPECT_EQ(percent_of(from_function, "phases.py", lines["LINE_WARM"]), 0);
+  EXPECT_GT(percent_of(from_function, "phases.py", lines["LINE_MEASURED"]), 90);
+  Profile from_file = profile_command({python, script}, script_options("phases.py"));
+  EXPECT_GT(percent_of(from_file, "phases.py", lines["LINE_WARM"]), 25);
+  EXPECT_GT(percent_of(from_file, "phases.py", lines["LINE_MEASURED"]), 25);
+}
+
+// The target sleeps half the time inside C code that keeps the GIL: on-CPU sampling (the default) must not
+// count that, --wall-clock must.
+TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
+  std::string python = newest_python();
+  if (python.empty()) GTEST_SKIP();
+  std::string script = kPrograms + "blocks_holding_gil.py";
+  auto lines = marked_lines(script);
+  Profile on_cpu = profile_command({python, script}, script_options("blocks_holding_gil.py"));
+  if (on_cpu.off_cpu_filter != "on") GTEST_SKIP() << "off-CPU filter " << on_cpu.off_cpu_filter;
+  EXPECT_GT(percent_of(on_cpu, "blocks_holding_gil.py", lines["LINE_BUSY"]), 90);
+  EXPECT_LT(percent_of(on_cpu, "blocks_holding_gil.py", lines["LINE_SLEEP"]), 5);
+  EXPECT_GT(on_cpu.off_cpu, on_cpu.samples / 2) << "the sleeping half is reported as off-CPU";
+  Options wall = script_options("blocks_holding_gil.py");
+  wall.wall_clock = true;
+  Profile wall_clock = profile_command({python, script}, wall);
+  EXPECT_EQ(wall_clock.off_cpu, 0);
+  EXPECT_NEAR(percent_of(wall_clock, "blocks_holding_gil.py", lines["LINE_SLEEP"]), 50, 20);
+}
+
 TEST(Profile, PassesTheTargetsExitCodeThrough) {
   std::string python = newest_python();
   if (python.empty()) GTEST_SKIP();

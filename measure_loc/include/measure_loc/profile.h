@@ -40,12 +40,19 @@ struct Options {
   bool all_threads = false;   // sample every thread with a Python frame, not only the GIL holder
   double warmup_seconds = 0;  // samples skipped after counting starts
   // Start counting once code from a file whose name ends with one of these is on the stack (the target's own
-  // script or benchmark, not interpreter start-up and site imports); empty: at once.
+  // script or benchmark, not interpreter start-up and site imports); empty: at once. "FILE:FUNCTION" waits for
+  // a frame of that function in that file (e.g. "pb_worker.py:measured_iterations": after the warmups).
   std::vector<std::string> start_files;
   std::uint64_t random_seed = 0;  // 0: seeded from the clock
-  double startup_timeout_seconds = 10;
-  bool realtime = true;  // run the sampling loop as SCHED_FIFO when permitted, so it wakes on time  // a
-                         // launched program that shows no CPython runtime by then is not Python
+  double startup_timeout_seconds = 10;  // a launched program with no CPython runtime by then is not Python
+  bool realtime = true;  // run the sampling loop as SCHED_FIFO when permitted, so it wakes on time
+  // Count samples taken while the target had not run since the previous sample (descheduled on a busy
+  // machine, or blocked in C code holding the GIL). Off by default: they repeat one line for as long as the
+  // target waits, so on a loaded machine a few preemptions would decide the tail of the profile. With
+  // all_threads every sample counts (wall clock) regardless.
+  bool wall_clock = false;
+  // Added to the launched target's environment (e.g. PYTHONPATH of a provisioned benchmark environment).
+  std::map<std::string, std::string> environment;
 };
 
 // One sampled source line. line is -1 for samples on instructions that carry no line number.
@@ -71,12 +78,14 @@ struct Profile {
   std::int64_t retried = 0;      // samples whose first attempt failed (torn reads), while counting
   std::map<std::string, std::int64_t> failure_reasons;  // which step failed: "frame", "code object", ...
   std::int64_t idle = 0;     // no thread held the GIL (the target was waiting), while counting
+  std::int64_t off_cpu = 0;  // the target had not run since the previous sample; not counted (see wall_clock)
   std::int64_t skipped = 0;  // samples before counting started (start-up, imports, warmup)
   double requested_rate_hz = 0;
   double seconds = 0;               // wall time while counting
   double profiled_seconds = 0;      // wall time of the whole sampling loop (including before counting)
   double profiler_cpu_seconds = 0;  // CPU time the sampling loop itself used over profiled_seconds
   bool realtime = false;            // the sampling loop ran with real-time priority
+  std::string off_cpu_filter;       // "on", "off" (--wall-clock, --all-threads) or "unavailable: why"
   int exit_code = 0;                // the target's, when we launched it (128+signal if it was killed)
 
   double failed_percent() const;
