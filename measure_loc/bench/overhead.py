@@ -41,7 +41,8 @@ def run(args, rate):
         with open(report) as f:
             profile = json.load(f)
         os.unlink(report)
-        failed = (profile["failed_samples"], profile["samples"] + profile["failed_samples"] + profile["idle_samples"],
+        failed = (profile["failed_samples"], profile["samples"] + profile["failed_samples"] + profile["idle_samples"] +
+                  profile["off_cpu_samples"],
                   profile["profiler_cpu_seconds"], profile["profiled_seconds"], profile["samples"] / profile["seconds"])
     return iteration_seconds(done.stdout), failed
 
@@ -53,8 +54,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--normal-priority", action="store_true", help="pass --normal-priority to measure_loc")
-    parser.add_argument("--measure-loc", dest="measure_loc",
-                        default=os.path.join(SOURCE, "build-loc", "bin", "measure_loc"))
+    parser.add_argument("--measure-loc", dest="measure_loc", default=os.path.join(
+        os.environ.get("ML_BUILD_DIR", os.path.join(SOURCE, "build")), "bin", "measure_loc"))
     args = parser.parse_args()
     args.python_path = subprocess.run([args.measure_loc, "--python", args.python, "--resolve-only"],
                                       stdout=subprocess.PIPE, universal_newlines=True).stdout.strip() or args.python
@@ -72,8 +73,10 @@ def main():
         sys.stderr.write("round %d/%d done\n" % (round_ + 1, args.rounds))
     base_wall = statistics.median(t["wall"] for t in times["none"])
     base_cpu = statistics.median(t["cpu"] for t in times["none"])
-    print("%s on %s, %d rounds x %d iterations, interleaved" % (args.benchmark, args.python_path, args.rounds,
-                                                                  args.iterations))
+    with open("/proc/loadavg") as f:
+        load = f.read().split()[0]
+    print("%s on %s, %d rounds x %d iterations, interleaved; load average %s at the end" % (
+        args.benchmark, args.python_path, args.rounds, args.iterations, load))
     for name, _ in modes:
         wall = statistics.median(t["wall"] for t in times[name])
         cpu = statistics.median(t["cpu"] for t in times[name])
