@@ -72,7 +72,8 @@ std::vector<std::string> environment_with(const std::map<std::string, std::strin
   return result;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_environment) {
+pid_t spawn(const std::vector<std::string>& argv,
+            const std::map<std::string, std::string>& extra_environment) {
   std::vector<std::string> environment = environment_with(extra_environment);
   std::vector<char*> envp;
   for (std::string& e : environment) envp.push_back(e.data());

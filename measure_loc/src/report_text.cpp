@@ -34,10 +34,12 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
              profile.idle, profile.off_cpu, profile.off_cpu ? " (target not running, not counted)" : "",
              profile.skipped, profile.python_version);
   if (profile.profiled_seconds > 0) {
-    fmt::print(out, "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority); off-CPU filter {}\n",
-               profile.profiler_cpu_seconds, profile.profiled_seconds,
-               100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds,
-               profile.realtime ? "real-time" : "normal", profile.off_cpu_filter);
+    fmt::print(
+        out,
+        "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority); off-CPU filter {}\n",
+        profile.profiler_cpu_seconds, profile.profiled_seconds,
+        100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds,
+        profile.realtime ? "real-time" : "normal", profile.off_cpu_filter);
   }
   if (!profile.failure_reasons.empty()) {
     std::string reasons;

@@ -221,7 +221,10 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
   }
   if (realtime) restore_normal_scheduling();
   profile.realtime = realtime;
-  profile.off_cpu_filter = filter.enabled() ? "on" : options.wall_clock || options.all_threads ? "off" : "unavailable: " + filter.unavailable_reason();
+  profile.off_cpu_filter = filter.enabled() ? "on"
+                           : options.wall_clock || options.all_threads
+                               ? "off"
+                               : "unavailable: " + filter.unavailable_reason();
   if (!exit_code) exit_code = exited();
   profile.profiler_cpu_seconds = own_cpu_seconds() - cpu_at_start;
   profile.profiled_seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -18,7 +18,8 @@ class TargetCpuTime {
   TargetCpuTime(const TargetCpuTime&) = delete;
   TargetCpuTime& operator=(const TargetCpuTime&) = delete;
 
-  // False when counters cannot be opened (no perf_event_open here, or not permitted); unavailable_reason says why.
+  // False when counters cannot be opened (no perf_event_open here, or not permitted); unavailable_reason says
+  // why.
   bool available() const { return !threads_.empty(); }
   const std::string& unavailable_reason() const { return reason_; }
   // Opens counters for threads started since the last call.

@@ -67,9 +67,10 @@ int run(int argc, char** argv) {
                "the GIL); by default they are reported as off-CPU and not counted");
   app.add_option("--warmup", options.warmup_seconds, "seconds to skip after the program's module starts")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--start-at", start_at,
-                 "start counting once code of this file (FILE) or function (FILE:FUNCTION) runs (default: the "
-                 "script or module given)")
+  app.add_option(
+         "--start-at", start_at,
+         "start counting once code of this file (FILE) or function (FILE:FUNCTION) runs (default: the "
+         "script or module given)")
       ->allow_extra_args(false);
   app.add_flag("--json", json, "write the whole profile as JSON");
   app.add_flag("--csv", csv, "write every line as CSV");

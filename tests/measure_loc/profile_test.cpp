@@ -49,10 +49,10 @@ Options script_options(const std::string& script) {
 
 void expect_known_shares(const std::string& python) {
   std::string script = kPrograms + "shares.py";
-  Profile p = profile_command({python, script, "2"}, script_options("shares.py"));
+  Profile p = profile_command({python, script, "1"}, script_options("shares.py"));  // 1 s of CPU
   auto lines = marked_lines(script);
   EXPECT_EQ(p.exit_code, 0);
-  EXPECT_GT(p.samples, 5000) << "10 kHz for 2 s should give well over 5000 samples";
+  EXPECT_GT(p.samples, 5000) << "1 s of CPU at 10 kHz should give about 10000 on-CPU samples";
   EXPECT_LT(p.failed_percent(), 1.0);
   EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_70"]), 70, 2);
   EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_20"]), 20, 2);
@@ -97,8 +97,18 @@ TEST(Profile, StartsCountingAtANamedFunction) {
   EXPECT_GT(percent_of(from_file, "phases.py", lines["LINE_MEASURED"]), 25);
 }
 
-// The target sleeps half the time inside C code that keeps the GIL: on-CPU sampling (the default) must not
-// count that, --wall-clock must.
+std::int64_t count_of(const Profile& p, const std::string& file, int line) {
+  for (const LineCount& l : p.lines) {
+    if (l.line == line && l.filename.size() >= file.size() &&
+        l.filename.compare(l.filename.size() - file.size(), file.size(), file) == 0)
+      return l.count;
+  }
+  return 0;
+}
+
+// The target sleeps 6 x 0.15 s inside C code that keeps the GIL: on-CPU sampling (the default) counts at most
+// two samples per sleep (the first at the new position, the first repeat), --wall-clock the whole sleep. Counts,
+// not shares, so the test holds on a busy machine too.
 TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   std::string python = newest_python();
   if (python.empty()) GTEST_SKIP();
@@ -106,14 +116,15 @@ TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   auto lines = marked_lines(script);
   Profile on_cpu = profile_command({python, script}, script_options("blocks_holding_gil.py"));
   if (on_cpu.off_cpu_filter != "on") GTEST_SKIP() << "off-CPU filter " << on_cpu.off_cpu_filter;
-  EXPECT_GT(percent_of(on_cpu, "blocks_holding_gil.py", lines["LINE_BUSY"]), 90);
-  EXPECT_LT(percent_of(on_cpu, "blocks_holding_gil.py", lines["LINE_SLEEP"]), 5);
-  EXPECT_GT(on_cpu.off_cpu, on_cpu.samples / 2) << "the sleeping half is reported as off-CPU";
+  std::int64_t sleeping = count_of(on_cpu, "blocks_holding_gil.py", lines["LINE_SLEEP"]);
+  EXPECT_LE(sleeping, 3 * 6);
+  EXPECT_GT(count_of(on_cpu, "blocks_holding_gil.py", lines["LINE_BUSY"]), 20 * std::max<std::int64_t>(sleeping, 1));
+  EXPECT_GT(on_cpu.off_cpu, 4000) << "0.9 s asleep at 10 kHz is reported as off-CPU";
   Options wall = script_options("blocks_holding_gil.py");
   wall.wall_clock = true;
   Profile wall_clock = profile_command({python, script}, wall);
   EXPECT_EQ(wall_clock.off_cpu, 0);
-  EXPECT_NEAR(percent_of(wall_clock, "blocks_holding_gil.py", lines["LINE_SLEEP"]), 50, 20);
+  EXPECT_GT(count_of(wall_clock, "blocks_holding_gil.py", lines["LINE_SLEEP"]), 4000);
 }
 
 TEST(Profile, PassesTheTargetsExitCodeThrough) {
@@ -184,7 +195,7 @@ TEST(Profile, AttachesToARunningProcess) {
   std::string script = kPrograms + "shares.py";
   pid_t pid = fork();
   if (pid == 0) {
-    execl(python.c_str(), python.c_str(), script.c_str(), "1.5", static_cast<char*>(nullptr));
+    execl(python.c_str(), python.c_str(), script.c_str(), "1", static_cast<char*>(nullptr));
     _exit(127);
   }
   usleep(300000);

@@ -40,10 +40,10 @@ struct Options {
   bool all_threads = false;   // sample every thread with a Python frame, not only the GIL holder
   double warmup_seconds = 0;  // samples skipped after counting starts
   // Start counting once code from a file whose name ends with one of these is on the stack (the target's own
-  // script or benchmark, not interpreter start-up and site imports); empty: at once. "FILE:FUNCTION" waits for
-  // a frame of that function in that file (e.g. "pb_worker.py:measured_iterations": after the warmups).
+  // script or benchmark, not interpreter start-up and site imports); empty: at once. "FILE:FUNCTION" waits
+  // for a frame of that function in that file (e.g. "pb_worker.py:measured_iterations": after the warmups).
   std::vector<std::string> start_files;
-  std::uint64_t random_seed = 0;  // 0: seeded from the clock
+  std::uint64_t random_seed = 0;        // 0: seeded from the clock
   double startup_timeout_seconds = 10;  // a launched program with no CPython runtime by then is not Python
   bool realtime = true;  // run the sampling loop as SCHED_FIFO when permitted, so it wakes on time
   // Count samples taken while the target had not run since the previous sample (descheduled on a busy

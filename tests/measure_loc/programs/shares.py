@@ -3,15 +3,16 @@
 Each loop is written on one line and all four have the same shape, so an iteration costs the same on each and
 the shares hold on every interpreter, also when the machine is busy (the work, not the wall time, is fixed;
 time-based busy-waits would hand the time a descheduled target lost to whichever line was running).
-argv[1]: approximate total seconds (default 2).
+argv[1]: CPU seconds to run for (default 2): CPU, not wall, time so that the number of on-CPU samples, and
+with it the precision of the shares, does not drop when the machine is busy.
 """
 import sys
-from time import perf_counter
+from time import process_time
 
 
 def rounds(seconds, k=1500):
-    end = perf_counter() + seconds
-    while perf_counter() < end:
+    end = process_time() + seconds
+    while process_time() < end:
         for _ in range(70 * k): pass  # LINE_70
         for _ in range(20 * k): pass  # LINE_20
         for _ in range(9 * k): pass  # LINE_9
