@@ -99,7 +99,7 @@ void restore_normal_scheduling() {
 // blocked holding the GIL: those repeat one position for as long as it waits, so a few preemptions of several
 // milliseconds each would decide the tail of the profile. A sample at a new position is on-CPU (the target
 // moved); at the same position it is on-CPU only if the target's CPU time advanced since the previous sample
-// there (busy C code, a tight loop). Reading CPU time interrupts a running target, so it is read only then.
+// there (busy C code, a tight loop; the first repeat is not counted). Reading CPU time interrupts a running target, so it is read only then.
 class OnCpuFilter {
  public:
   OnCpuFilter(pid_t pid, bool enabled) : cpu_(pid), enabled_(enabled && cpu_.available()) {}
@@ -113,7 +113,9 @@ class OnCpuFilter {
       return true;
     }
     std::uint64_t now = cpu_.nanoseconds();
-    bool ran = !cpu_at_repeat_ || now != *cpu_at_repeat_;
+    // The first repeat has nothing to compare with: not counted, as it most often means the target was
+    // preempted (and preemption favours some lines, such as system calls, over others).
+    bool ran = cpu_at_repeat_ && now != *cpu_at_repeat_;
     cpu_at_repeat_ = now;
     return ran;
   }

@@ -49,10 +49,10 @@ Options script_options(const std::string& script) {
 
 void expect_known_shares(const std::string& python) {
   std::string script = kPrograms + "shares.py";
-  Profile p = profile_command({python, script, "1"}, script_options("shares.py"));  // 1 s of CPU
+  Profile p = profile_command({python, script, "250"}, script_options("shares.py"));  // ~1 s of CPU
   auto lines = marked_lines(script);
   EXPECT_EQ(p.exit_code, 0);
-  EXPECT_GT(p.samples, 5000) << "1 s of CPU at 10 kHz should give about 10000 on-CPU samples";
+  EXPECT_GT(p.samples, 3000) << "~1 s of CPU at 10 kHz should give several thousand on-CPU samples";
   EXPECT_LT(p.failed_percent(), 1.0);
   EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_70"]), 70, 2);
   EXPECT_NEAR(percent_of(p, "shares.py", lines["LINE_20"]), 20, 2);
@@ -195,7 +195,7 @@ TEST(Profile, AttachesToARunningProcess) {
   std::string script = kPrograms + "shares.py";
   pid_t pid = fork();
   if (pid == 0) {
-    execl(python.c_str(), python.c_str(), script.c_str(), "1", static_cast<char*>(nullptr));
+    execl(python.c_str(), python.c_str(), script.c_str(), "250", static_cast<char*>(nullptr));
     _exit(127);
   }
   usleep(300000);
