@@ -23,7 +23,7 @@ cat "$work/out.txt"
 grep -q "Geometric mean" "$work/out.txt" && pass "table has a geometric mean" || fail "no geometric mean row"
 grep -q "python3.11 vs python3.8" "$work/out.txt" && pass "comparison column" || fail "no comparison column"
 grep -q "process 2/2" "$work/err.txt" && pass "progress shown" || fail "no progress line"
-n=$(q "select count(*) from samples")
+n=$(q "select count(*) from samples where kind = 'iteration'")
 [ "$n" = "36" ] && pass "36 raw samples stored (3 benchmarks x 2 interpreters x 2 processes x 3)" || fail "expected 36 samples, got $n"
 [ "$(q 'select status from runs order by id desc limit 1')" = "complete" ] && pass "run complete" || fail "run not complete"
 [ "$(q 'select count(*) from metrics where name = "mean" and value > 0')" = "6" ] && pass "mean metric per result" || fail "missing mean metrics"
@@ -45,7 +45,7 @@ rc=$?
 grep -q "deliberate failure in iteration 2" "$work/err2.txt" && pass "exception message shown" || fail "exception message missing"
 grep -q "timeout" "$work/err2.txt" && pass "timeout shown" || fail "timeout missing"
 grep -q "Failures:" "$work/out2.txt" && pass "failures listed in the report" || fail "no failure list"
-[ "$(q "select count(*) from samples s join results r on r.id = s.result_id join benchmarks b on b.id = r.benchmark_id where b.name = 'fault_ok' and r.run_id = (select max(id) from runs)")" = "2" ] \
+[ "$(q "select count(*) from samples s join results r on r.id = s.result_id join benchmarks b on b.id = r.benchmark_id where s.kind = 'iteration' and b.name = 'fault_ok' and r.run_id = (select max(id) from runs)")" = "2" ] \
   && pass "the healthy benchmark after the failures was measured" || fail "fault_ok not measured after failures"
 [ "$(q 'select status from runs order by id desc limit 1')" = "failed" ] && pass "run marked failed" || fail "run status"
 [ "$(q 'select count(*) from failures where run_id = (select max(id) from runs)')" = "2" ] && pass "2 failure records" || fail "failure records"
