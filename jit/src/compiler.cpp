@@ -138,6 +138,7 @@ class FunctionCompiler {
   void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump);
   void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump);
   void emit_identity_compare();
+  void emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next);
   std::vector<bool> is_jump_target_;
 };
 
@@ -480,7 +481,7 @@ bool FunctionCompiler::can_fuse_compare(size_t index) const {
 // the generic COMPARE_OP helper and the generic conditional jump.
 void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const Instruction& jump) {
   if (compare.oparg == PyCmp_IS || compare.oparg == PyCmp_IS_NOT) return emit_fused_identity_jump(compare, jump);
-  Label slow = a_.newLabel(), next = a_.newLabel(), take = a_.newLabel();
+  Label slow = a_.newLabel(), next = a_.newLabel();
   const x86::Gp left = x86::rdi, right = x86::rsi;
   const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
   const int32_t digit = int32_t(offsetof(PyLongObject, ob_digit));
@@ -530,15 +531,7 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
   decref(left);  // ints have no finalizers, so nothing observes the frame here
   a_.mov(x86::rdi, stack_slot(1));
   decref(x86::rdi);
-  a_.test(x86::r15b, x86::r15b);
-  if (jump.opcode == POP_JUMP_IF_TRUE)
-    a_.jnz(take);
-  else
-    a_.jz(take);
-  a_.jmp(next);
-  a_.bind(take);
-  ins_ = &jump;
-  jump_to(jump.oparg);
+  emit_jump_on_r15b(jump.opcode == POP_JUMP_IF_TRUE, jump, next);
   a_.bind(slow);
   ins_ = &compare;
   emit_helper_call(helper_for(COMPARE_OP), compare.oparg, false, 0, false);
@@ -549,9 +542,23 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
   a_.bind(next);
 }
 
+// The end of a fused compare: r15b holds the answer; take `jump` when it is `when_set`, else go to `next`.
+void FunctionCompiler::emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next) {
+  Label take = a_.newLabel();
+  a_.test(x86::r15b, x86::r15b);
+  if (when_set)
+    a_.jnz(take);
+  else
+    a_.jz(take);
+  a_.jmp(next);
+  a_.bind(take);
+  ins_ = &jump;
+  jump_to(jump.oparg);
+}
+
 // `a is b` / `a is not b` and the jump: a pointer compare, two decrefs, a branch.
 void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, const Instruction& jump) {
-  Label take = a_.newLabel(), next = a_.newLabel();
+  Label next = a_.newLabel();
   ins_ = &compare;
   store_lasti(compare.offset());  // a decref below may run __del__
   a_.sub(kSp, 16);
@@ -561,16 +568,7 @@ void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, cons
   decref(x86::rdi);
   a_.mov(x86::rdi, stack_slot(1));
   decref(x86::rdi);
-  a_.test(x86::r15b, x86::r15b);
-  bool jump_if_same = (compare.oparg == PyCmp_IS) == (jump.opcode == POP_JUMP_IF_TRUE);
-  if (jump_if_same)
-    a_.jnz(take);
-  else
-    a_.jz(take);
-  a_.jmp(next);
-  a_.bind(take);
-  ins_ = &jump;
-  jump_to(jump.oparg);
+  emit_jump_on_r15b((compare.oparg == PyCmp_IS) == (jump.opcode == POP_JUMP_IF_TRUE), jump, next);
   a_.bind(unit_labels_[jump.unit]);  // nothing jumps here (checked), but the label must be bound
   a_.bind(next);
 }
