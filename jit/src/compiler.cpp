@@ -4,8 +4,11 @@
 
 #include <asmjit/asmjit.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <functional>
+#include <map>
 
 #include "jit/code_memory.h"
 #include "jit/runtime_helpers.h"
@@ -19,6 +22,7 @@ namespace {
 const x86::Gp kFrame = x86::rbx;
 const x86::Gp kSp = x86::r12;
 const x86::Gp kLocals = x86::r13;
+const x86::Gp kTrue = x86::r14;  // Py_True, for the truth tests and identity compares (short encodings)
 
 x86::Mem frame_field(size_t offset, uint32_t size = 8) {
   return x86::ptr(kFrame, int32_t(offset), size);
@@ -72,6 +76,79 @@ int jump_target_offset(const Instruction& ins) {
   return is_relative_jump(ins.opcode) ? ins.next_offset() + ins.oparg : ins.oparg;
 }
 
+// Definite assignment: for each instruction, whether the local it reads (LOAD_FAST) or overwrites
+// (STORE_FAST) is bound on every path to it, so the compiled code can skip the NULL test. A must-analysis
+// (intersection at joins) over the bytecode's jumps and fall-throughs; a handler entry gets the state at its
+// SETUP_* (states only grow inside the block). Locals that any DELETE_FAST names, and arguments whose value
+// moved into a cell, are never assumed bound. Instructions no modelled path reaches assume only the
+// arguments, which nothing can unbind.
+std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instruction>& code) {
+  const int nlocals = co->co_nlocals, words = (nlocals + 63) / 64;
+  std::vector<bool> result(code.size(), false);
+  if (nlocals == 0 || code.empty()) return result;
+  std::vector<bool> deleted(nlocals, false);
+  for (const Instruction& ins : code)
+    if (ins.opcode == DELETE_FAST && ins.oparg < nlocals) deleted[ins.oparg] = true;
+  if (co->co_cell2arg)
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(co->co_cellvars); i++)
+      if (co->co_cell2arg[i] != CO_CELL_NOT_AN_ARG && co->co_cell2arg[i] < nlocals) deleted[co->co_cell2arg[i]] = true;
+  int nargs = co->co_argcount + co->co_kwonlyargcount + !!(co->co_flags & CO_VARARGS) +
+              !!(co->co_flags & CO_VARKEYWORDS);
+  using Bits = std::vector<uint64_t>;
+  Bits entry(words, 0);
+  for (int i = 0; i < std::min(nargs, nlocals); i++)
+    if (!deleted[i]) entry[i / 64] |= uint64_t(1) << (i % 64);
+  std::map<int, size_t> index_of_offset;
+  for (size_t i = 0; i < code.size(); i++) index_of_offset[code[i].offset()] = i;
+  std::vector<Bits> in(code.size());  // empty = not reached yet (top)
+  std::vector<size_t> work;
+  auto flow = [&](size_t target, const Bits& state) {
+    if (target >= code.size()) return;
+    if (in[target].empty()) {
+      in[target] = state;
+    } else {
+      bool changed = false;
+      for (int w = 0; w < words; w++) {
+        uint64_t met = in[target][w] & state[w];
+        changed |= met != in[target][w];
+        in[target][w] = met;
+      }
+      if (!changed) return;
+    }
+    work.push_back(target);
+  };
+  auto index_at = [&](int offset) -> size_t {
+    auto it = index_of_offset.lower_bound(offset);  // a jump to an EXTENDED_ARG prefix lands on its opcode
+    return it == index_of_offset.end() ? code.size() : it->second;
+  };
+  flow(0, entry);
+  while (!work.empty()) {
+    size_t i = work.back();
+    work.pop_back();
+    const Instruction& ins = code[i];
+    Bits out = in[i];
+    if (ins.opcode == STORE_FAST && ins.oparg < nlocals && !deleted[ins.oparg])
+      out[ins.oparg / 64] |= uint64_t(1) << (ins.oparg % 64);
+    bool jumps = is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode);
+    if (jumps) flow(index_at(jump_target_offset(ins)), ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH ||
+                                                               ins.opcode == SETUP_ASYNC_WITH
+                                                           ? in[i]
+                                                           : out);
+    if (ins.opcode != JUMP_ABSOLUTE && ins.opcode != JUMP_FORWARD && ins.opcode != RETURN_VALUE) flow(i + 1, out);
+  }
+  for (size_t i = 0; i < code.size(); i++) {
+    const Instruction& ins = code[i];
+    if ((ins.opcode != LOAD_FAST && ins.opcode != STORE_FAST) || ins.oparg >= nlocals) continue;
+    // `s = s + t` on str empties the local that the STORE_FAST right after the add overwrites, so the
+    // string can grow in place (concat_unicode): that store must test the old value.
+    if (ins.opcode == STORE_FAST && i > 0 && (code[i - 1].opcode == BINARY_ADD || code[i - 1].opcode == INPLACE_ADD))
+      continue;
+    const Bits& state = in[i].empty() ? entry : in[i];
+    result[i] = (state[ins.oparg / 64] >> (ins.oparg % 64)) & 1;
+  }
+  return result;
+}
+
 class FunctionCompiler {
  public:
   FunctionCompiler(PyCodeObject* co, x86::Assembler& a, CodeHolder& holder, const CompileOptions& options,
@@ -82,7 +159,8 @@ class FunctionCompiler {
         options_(options),
         global_caches_(global_caches),
         attr_caches_(attr_caches),
-        instructions_(decode(co)) {}
+        instructions_(decode(co)),
+        surely_bound_(surely_bound_locals(co, instructions_)) {}
 
   bool emit(std::string* failure);
   std::vector<std::pair<int, Label>> resume_labels;  // (code unit, label)
@@ -97,9 +175,17 @@ class FunctionCompiler {
   AttrCache* attr_caches_;
   int next_attr_cache_ = 0;
   std::vector<Instruction> instructions_;
+  std::vector<bool> surely_bound_;  // by instruction index: LOAD_FAST/STORE_FAST's local is bound there
+  bool local_surely_bound() const { return surely_bound_[size_t(ins_ - instructions_.data())]; }
   std::vector<Label> unit_labels_;
   std::vector<std::function<void()>> cold_;
   Label exit_, status_exit_;
+  Label deopt_shared_;       // deopt before the instruction whose f_lasti is in ecx
+  Label global_miss_shared_;  // near-called by each LOAD_GLOBAL miss stub (rcx = cache, edx = oparg)
+  bool need_global_miss_ = false;
+  void load_false(const x86::Gp& reg) {  // Py_False, from its fixed distance to Py_True in libpython
+    a_.lea(reg, x86::ptr(kTrue, int32_t((char*)Py_False - (char*)Py_True)));
+  }
   const Instruction* ins_ = nullptr;
 
   Label unit_label(int offset) { return unit_labels_[offset / 2]; }
@@ -184,16 +270,15 @@ void FunctionCompiler::jump_to(int target_offset) {
   });
 }
 
-// Hands the frame to the interpreter before the current instruction.
+// Hands the frame to the interpreter before the current instruction: a 10-byte stub per site, the rest
+// shared (deopt_shared_ in the epilogue).
 Label FunctionCompiler::deopt_before_stub() {
   Label stub = a_.newLabel();
   int lasti = ins_->start == 0 ? -1 : ins_->start * 2 - 2;
   cold_.push_back([this, stub, lasti] {
     a_.bind(stub);
-    store_lasti(lasti);
-    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-    a_.mov(x86::eax, kDeoptResume);
-    a_.jmp(exit_);
+    a_.mov(x86::ecx, lasti);
+    a_.jmp(deopt_shared_);
   });
   return stub;
 }
@@ -204,6 +289,7 @@ void FunctionCompiler::emit_prologue() {
   a_.mov(x86::rbp, x86::rsp);
   for (auto reg : {x86::rbx, x86::r12, x86::r13, x86::r14, x86::r15}) a_.push(reg);
   a_.sub(x86::rsp, 8);  // 16-byte alignment for calls
+  a_.mov(kTrue, imm(Py_True));
   a_.mov(kFrame, x86::rdi);
   a_.mov(kSp, x86::rsi);
   a_.lea(kLocals, frame_field(offsetof(PyFrameObject, f_localsplus)));
@@ -211,6 +297,24 @@ void FunctionCompiler::emit_prologue() {
 }
 
 void FunctionCompiler::emit_epilogue() {
+  if (need_global_miss_) {
+    // LOAD_GLOBAL's miss path, near-called with rcx = cache and edx = oparg (rsp is 8 off alignment).
+    a_.bind(global_miss_shared_);
+    a_.sub(x86::rsp, 8);
+    a_.mov(x86::rdi, kFrame);
+    a_.mov(x86::rsi, kSp);
+    call((const void*)pyston_jit_load_global_cached);
+    a_.add(x86::rsp, 8);
+    a_.mov(kSp, x86::rax);
+    a_.test(x86::edx, x86::edx);
+    a_.jnz(status_exit_);  // the exit resets rsp from rbp, so leaving from inside the near call is fine
+    a_.ret();
+  }
+  a_.bind(deopt_shared_);
+  a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), x86::ecx);
+  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+  a_.mov(x86::eax, kDeoptResume);
+  a_.jmp(exit_);
   // Status exit: edx holds a helper status (kError or kResumeAfter); f_lasti is already stored.
   a_.bind(status_exit_);
   a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
@@ -219,7 +323,7 @@ void FunctionCompiler::emit_epilogue() {
   a_.cmp(x86::edx, kError);
   a_.cmove(x86::eax, x86::ecx);
   a_.bind(exit_);
-  a_.add(x86::rsp, 8);
+  a_.lea(x86::rsp, x86::ptr(x86::rbp, -40));  // below the five saved registers, wherever rsp was
   for (auto reg : {x86::r15, x86::r14, x86::r13, x86::r12, x86::rbx, x86::rbp}) a_.pop(reg);
   a_.ret();
 }
@@ -249,24 +353,15 @@ void FunctionCompiler::emit_helper_call(OpcodeHelper helper, int oparg, bool may
 }
 
 void FunctionCompiler::emit_load_fast() {
+  // An unbound local is rare: the interpreter re-runs the LOAD_FAST and raises UnboundLocalError.
   int oparg = ins_->oparg;
-  Label unbound = a_.newLabel();
   a_.mov(x86::rax, x86::qword_ptr(kLocals, 8 * oparg));
-  a_.test(x86::rax, x86::rax);
-  a_.jz(unbound);
+  if (!local_surely_bound()) {
+    a_.test(x86::rax, x86::rax);
+    a_.jz(deopt_before_stub());
+  }
   incref(x86::rax);
   push(x86::rax);
-  int offset = ins_->offset();
-  cold_.push_back([this, unbound, oparg, offset] {
-    a_.bind(unbound);
-    store_lasti(offset);
-    a_.mov(x86::rdi, kFrame);
-    a_.mov(x86::rsi, kSp);
-    a_.mov(x86::edx, oparg);
-    call((const void*)pyston_jit_unbound_local);
-    a_.mov(x86::edx, kError);
-    a_.jmp(status_exit_);
-  });
 }
 
 void FunctionCompiler::emit_load_const() {
@@ -283,8 +378,10 @@ void FunctionCompiler::emit_store_fast() {
   a_.mov(x86::rax, stack_slot(0));
   a_.mov(x86::rdi, slot);
   a_.mov(slot, x86::rax);
-  a_.test(x86::rdi, x86::rdi);
-  a_.jz(done);
+  if (!local_surely_bound()) {
+    a_.test(x86::rdi, x86::rdi);
+    a_.jz(done);
+  }
   decref(x86::rdi);
   a_.bind(done);
 }
@@ -325,10 +422,9 @@ void FunctionCompiler::emit_pop_jump_if(bool jump_if_true) {
   Label is_true = a_.newLabel(), is_false = a_.newLabel(), take = a_.newLabel(), next = a_.newLabel();
   a_.sub(kSp, 8);
   a_.mov(x86::rdi, stack_slot(0));
-  a_.mov(x86::rax, imm(Py_True));
-  a_.cmp(x86::rdi, x86::rax);
+  a_.cmp(x86::rdi, kTrue);
   a_.je(is_true);
-  a_.mov(x86::rax, imm(Py_False));
+  load_false(x86::rax);
   a_.cmp(x86::rdi, x86::rax);
   a_.je(is_false);
   call((const void*)pyston_jit_truth_decref);
@@ -362,11 +458,11 @@ void FunctionCompiler::emit_return_value() {
   a_.jmp(exit_);
   cold_.push_back([this, clean] {
     a_.bind(clean);
-    a_.mov(x86::r14, x86::rax);
+    a_.mov(x86::r15, x86::rax);
     a_.mov(x86::rdi, kFrame);
     a_.mov(x86::rsi, kSp);
     call((const void*)pyston_jit_clear_stack);
-    a_.mov(x86::rax, x86::r14);
+    a_.mov(x86::rax, x86::r15);
     a_.jmp(exit_);
   });
 }
@@ -453,16 +549,11 @@ void FunctionCompiler::emit_load_global_cached() {
   push(x86::rax);
   a_.bind(done);
   int oparg = ins_->oparg;
-  cold_.push_back([this, miss, done, oparg, cache] {
-    a_.bind(miss);
-    a_.mov(x86::rdi, kFrame);
-    a_.mov(x86::rsi, kSp);
+  need_global_miss_ = true;
+  cold_.push_back([this, miss, done, oparg] {
+    a_.bind(miss);  // rcx still holds the cache
     a_.mov(x86::edx, oparg);
-    a_.mov(x86::rcx, imm(cache));
-    call((const void*)pyston_jit_load_global_cached);
-    a_.mov(kSp, x86::rax);
-    a_.test(x86::edx, x86::edx);
-    a_.jnz(status_exit_);
+    a_.call(global_miss_shared_);
     a_.jmp(done);
   });
 }
@@ -577,8 +668,8 @@ void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, cons
 void FunctionCompiler::emit_identity_compare() {
   a_.sub(kSp, 8);
   a_.mov(x86::rdi, stack_slot(-1));
-  a_.mov(x86::rax, imm(Py_True));
-  a_.mov(x86::rcx, imm(Py_False));
+  a_.mov(x86::rax, kTrue);
+  load_false(x86::rcx);
   a_.cmp(x86::rdi, stack_slot(0));
   if (ins_->oparg == PyCmp_IS)
     a_.cmovne(x86::rax, x86::rcx);
@@ -707,6 +798,8 @@ bool FunctionCompiler::emit(std::string* failure) {
   for (int i = 0; i <= units; i++) unit_labels_.push_back(a_.newLabel());
   exit_ = a_.newLabel();
   status_exit_ = a_.newLabel();
+  deopt_shared_ = a_.newLabel();
+  global_miss_shared_ = a_.newLabel();
   emit_prologue();
   resume_labels.push_back({0, unit_labels_[0]});
   is_jump_target_.assign(units + 1, false);
@@ -746,8 +839,9 @@ bool FunctionCompiler::emit(std::string* failure) {
 
 const void* CompiledFunction::entry_for(int lasti) const {
   int unit = lasti < 0 ? 0 : lasti / 2 + 1;
-  if (unit >= int(resume_points.size()) || resume_points[unit] < 0) return nullptr;
-  return (const char*)entry + resume_points[unit];
+  auto it = std::lower_bound(resume_points.begin(), resume_points.end(), std::pair<int32_t, int32_t>(unit, INT32_MIN));
+  if (it == resume_points.end() || it->first != unit) return nullptr;
+  return (const char*)entry + it->second;
 }
 
 CompiledFunction::~CompiledFunction() {
@@ -796,9 +890,9 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   fn->memory = &memory;
   fn->global_caches = std::move(global_caches);
   fn->attr_caches = std::move(attr_caches);
-  fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
-  for (auto& [unit, label] : compiler.resume_labels)
-    fn->resume_points[unit] = int32_t(holder.labelOffsetFromBase(label));
+  std::map<int32_t, int32_t> points;  // a unit listed twice keeps its last label, as before
+  for (auto& [unit, label] : compiler.resume_labels) points[unit] = int32_t(holder.labelOffsetFromBase(label));
+  fn->resume_points.assign(points.begin(), points.end());
   if (options.want_listing) out.listing = logger.data();
   out.function = std::move(fn);
   return out;

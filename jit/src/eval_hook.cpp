@@ -178,6 +178,24 @@ PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFuncti
   return result;
 }
 
+// Whether `f` runs under an import (importlib's _call_with_frames_removed is on the stack): module bodies
+// and the functions they call once. Loops there do not earn compilation on the first call (it cost a web
+// server megabytes of code that ran once); they compile when the call counter says they are hot.
+bool under_import(PyFrameObject* f) {
+  static PyObject* importlib_code = nullptr;  // the code object, once seen (code objects of frozen modules live forever)
+  for (PyFrameObject* p = f->f_back; p; p = p->f_back) {
+    PyCodeObject* co = p->f_code;
+    if ((PyObject*)co == importlib_code) return true;
+    if (!importlib_code && _PyUnicode_EqualToASCIIString(co->co_name, "_call_with_frames_removed") &&
+        _PyUnicode_EqualToASCIIString(co->co_filename, "<frozen importlib._bootstrap>")) {
+      importlib_code = (PyObject*)co;
+      Py_INCREF(importlib_code);
+      return true;
+    }
+  }
+  return false;
+}
+
 PyObject* eval_frame(PyFrameObject* f, int throwflag) {
   PyThreadState* ts = _PyThreadState_GET();
   if (ts->use_tracing) return interpret(f, throwflag, kTracing);
@@ -187,7 +205,8 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
   if (!st->compiled) {
     if (st->failed) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
     st->counter += 10;
-    bool hot = st->counter >= g_settings.threshold || (st->has_loop && g_settings.loops_compile_early);
+    bool hot = st->counter >= g_settings.threshold ||
+               (st->has_loop && g_settings.loops_compile_early && !under_import(f));
     if (!hot) return interpret(f, throwflag, kCold);
     if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
     try_compile(f->f_code, st);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "jit/calls.h"
 
@@ -702,7 +703,8 @@ PyObject* module_dict_of(PyObject* module) {
 // miss (and is what the refill replaces).
 Entry* find_entry(AttrCache* c, PyObject* owner) {
   PyTypeObject* tp = Py_TYPE(owner);
-  for (Entry& e : c->entries) {
+  for (int i = 0, n = c->size(); i < n; i++) {
+    Entry& e = c->at(i);
     if (e.type != tp) continue;
     if (e.kind == Entry::kTypeAttr) {
       if ((PyObject*)e.owner != owner) continue;  // one entry per class object seen
@@ -718,13 +720,19 @@ Entry* find_entry(AttrCache* c, PyObject* owner) {
   return nullptr;
 }
 
-// Where a refill for `tp` goes: the type's own (stale) entry, else a free one, else each in turn.
+// Where a refill for `tp` goes: the type's own (stale) entry, else a free one (the overflow entries are
+// allocated when a second type turns up), else each in turn.
 Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) {
-  for (Entry& e : c->entries)
+  for (int i = 0, n = c->size(); i < n; i++) {
+    Entry& e = c->at(i);
     if (e.type == tp && (e.kind != Entry::kTypeAttr || (PyObject*)e.owner == owner)) return &e;
-  for (Entry& e : c->entries)
-    if (!e.type) return &e;
-  return &c->entries[c->next_victim++ % AttrCache::kEntries];
+  }
+  if (!c->first.type) return &c->first;
+  if (!c->more) c->more = new (std::nothrow) Entry[AttrCache::kEntries - 1];
+  if (!c->more) return &c->first;
+  for (int i = 1; i < AttrCache::kEntries; i++)
+    if (!c->at(i).type) return &c->at(i);
+  return &c->at(c->next_victim++ % AttrCache::kEntries);
 }
 
 // CPython 3.8's private dict-keys layout (Objects/dict-common.h), to find a key's slot in a split table.

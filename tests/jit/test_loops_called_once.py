@@ -42,4 +42,22 @@ check(next(g) == 104 and next(g) == 105)  # compiled again, entered mid-loop
 after = pyston_lite.stats()
 check(after["fallbacks"]["generator_throw"] == before["fallbacks"]["generator_throw"] + 1)
 check(after["compiled_runs"] >= before["compiled_runs"] + 2, (before["compiled_runs"], after["compiled_runs"]))
+
+# Code that runs under an import (a module body, a function it calls once) is not compiled for its loop on
+# the first call: it runs once, and compiling it cost a web server megabytes. Hot code still compiles by count.
+import os
+import tempfile
+
+with tempfile.TemporaryDirectory() as d:
+    with open(os.path.join(d, "pb_import_time_loop.py"), "w") as f:
+        f.write("def setup(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n"
+                "TOTAL = setup(1000)\nfor _i in range(3):\n    pass\n")
+    sys.path.insert(0, d)
+    import pb_import_time_loop
+    sys.path.remove(d)
+check(pb_import_time_loop.TOTAL == sum(range(1000)))
+if pyston_lite.stats()["threshold"] > 0:
+    check(not pyston_lite.is_compiled(pb_import_time_loop.setup))
+check(pb_import_time_loop.setup(10) == 45)  # called again later, outside the import: a loop compiles at once
+check(pyston_lite.is_compiled(pb_import_time_loop.setup))
 print("ok")

@@ -52,25 +52,38 @@ struct AttrCacheEntry {
   PyTypeObject* type = nullptr;
   unsigned int version = 0;
   Kind kind = kEmpty;
-  Py_ssize_t slot_offset = 0;  // kSlot: where the __slots__ member lives in the object
-  // kMethod and the descriptor kinds: borrowed from the type's dict (the version guard keeps it there).
-  PyObject* method = nullptr;
-  PyTypeObject* owner = nullptr;  // kTypeAttr: the class whose attribute this is (`type`'s version is fixed)
-  // Split (shared-key) instance dicts (kInstanceDict): the shared keys seen last and the attribute's slot.
-  void* split_keys = nullptr;
-  Py_ssize_t split_index = -1;
-  // kModule: the module's dict, its version tag and the value (borrowed: unchanged while the tag is).
-  PyObject* module_dict = nullptr;
-  uint64_t dict_version = 0;
-  PyObject* value = nullptr;
+  // Each kind uses at most one member of each union (40 bytes an entry: thousands of sites in a web app).
+  union {
+    Py_ssize_t slot_offset;  // kSlot: where the __slots__ member lives in the object
+    Py_ssize_t split_index;  // kInstanceDict: the attribute's slot in the split table (with split_keys)
+    uint64_t dict_version = 0;  // kModule: the module dict's version tag
+  };
+  union {
+    // kMethod and the descriptor kinds: borrowed from the type's dict (the version guard keeps it there).
+    PyObject* method;
+    PyObject* value = nullptr;  // kModule: the global (borrowed: unchanged while the tag is)
+  };
+  union {
+    PyTypeObject* owner;  // kTypeAttr: the class whose attribute this is (`type`'s version is fixed)
+    void* split_keys;     // kInstanceDict: the shared keys seen last, or null
+    PyObject* module_dict = nullptr;  // kModule
+  };
 };
 
-// One LOAD_ATTR / LOAD_METHOD / STORE_ATTR site's cache: a few entries, one per receiver type seen, so a
-// site that sees several classes (a method inherited by subclasses) keeps hitting. Full: replace in turn.
+// One LOAD_ATTR / LOAD_METHOD / STORE_ATTR site's cache: one entry per receiver type seen, so a site that
+// sees several classes (a method inherited by subclasses) keeps hitting. Most sites see one type, so the
+// first entry is inline and the other three are allocated when a second type turns up. Full: replace in turn.
 struct AttrCache {
   static constexpr int kEntries = 4;
-  AttrCacheEntry entries[kEntries];
+  AttrCacheEntry first;
+  AttrCacheEntry* more = nullptr;  // kEntries - 1 entries, or null
   uint8_t next_victim = 0;
+  AttrCache() = default;
+  AttrCache(const AttrCache&) = delete;
+  AttrCache& operator=(const AttrCache&) = delete;
+  ~AttrCache() { delete[] more; }
+  int size() const { return more ? kEntries : 1; }
+  AttrCacheEntry& at(int i) { return i == 0 ? first : more[i - 1]; }
 };
 
 // Checks (once) that CPython's private dict-keys layout is the one the split-dict caches assume.
