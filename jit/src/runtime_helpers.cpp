@@ -728,11 +728,11 @@ Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) 
     if (e.type == tp && (e.kind != Entry::kTypeAttr || (PyObject*)e.owner == owner)) return &e;
   }
   if (!c->first.type) return &c->first;
-  if (!c->more) c->more = new (std::nothrow) Entry[AttrCache::kEntries - 1];
+  if (!c->more) c->more = new (std::nothrow) AttrCache::Overflow;
   if (!c->more) return &c->first;
   for (int i = 1; i < AttrCache::kEntries; i++)
     if (!c->at(i).type) return &c->at(i);
-  return &c->at(c->next_victim++ % AttrCache::kEntries);
+  return &c->at(c->more->next_victim++ % AttrCache::kEntries);
 }
 
 // CPython 3.8's private dict-keys layout (Objects/dict-common.h), to find a key's slot in a split table.

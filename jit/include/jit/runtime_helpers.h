@@ -75,16 +75,20 @@ struct AttrCacheEntry {
 // first entry is inline and the other three are allocated when a second type turns up. Full: replace in turn.
 struct AttrCache {
   static constexpr int kEntries = 4;
+  struct Overflow {
+    AttrCacheEntry entries[kEntries - 1];
+    uint8_t next_victim = 0;  // which entry a full cache replaces next
+  };
   AttrCacheEntry first;
-  AttrCacheEntry* more = nullptr;  // kEntries - 1 entries, or null
-  uint8_t next_victim = 0;
+  Overflow* more = nullptr;  // allocated when a second receiver type turns up
   AttrCache() = default;
   AttrCache(const AttrCache&) = delete;
   AttrCache& operator=(const AttrCache&) = delete;
-  ~AttrCache() { delete[] more; }
+  ~AttrCache() { delete more; }
   int size() const { return more ? kEntries : 1; }
-  AttrCacheEntry& at(int i) { return i == 0 ? first : more[i - 1]; }
+  AttrCacheEntry& at(int i) { return i == 0 ? first : more->entries[i - 1]; }
 };
+static_assert(sizeof(AttrCache) == 48, "one cache per attribute site: keep it small");
 
 // Checks (once) that CPython's private dict-keys layout is the one the split-dict caches assume.
 bool split_dict_layout_ok();
