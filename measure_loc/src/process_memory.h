@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,15 @@ class ProcessMemory {
     return read(address, &out, sizeof(T));
   }
   bool read_pointer(std::uint64_t address, std::uint64_t& out) const { return read_value(address, out); }
+  struct Range {
+    std::uint64_t address;
+    void* out;
+    std::size_t size;
+  };
+  // Copies several ranges with one system call. The kernel copies them one after another, in the order given,
+  // so a later range is read after an earlier one: a value read last can confirm that the ones before it were
+  // still current while they were copied.
+  bool read_in_order(std::initializer_list<Range> ranges) const;
   // errno of the last failed read (EPERM/ESRCH tell the caller why).
   int last_error() const { return last_error_; }
 

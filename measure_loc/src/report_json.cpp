@@ -33,6 +33,7 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"idle_samples", profile.idle},
                         {"off_cpu_samples", profile.off_cpu},
                         {"off_cpu_filter", profile.off_cpu_filter},
+                        {"cpu_sharing", profile.cpu_sharing},
                         {"skipped_samples", profile.skipped},
                         {"requested_rate_hz", profile.requested_rate_hz},
                         {"seconds", profile.seconds},

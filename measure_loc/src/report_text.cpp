@@ -36,10 +36,11 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
   if (profile.profiled_seconds > 0) {
     fmt::print(
         out,
-        "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority); off-CPU filter {}\n",
+        "profiler used {:.2f} s of CPU over {:.2f} s ({:.1f}% of a core, {} priority); off-CPU filter {}; "
+        "CPU shared with the target: {}\n",
         profile.profiler_cpu_seconds, profile.profiled_seconds,
         100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds,
-        profile.realtime ? "real-time" : "normal", profile.off_cpu_filter);
+        profile.realtime ? "real-time" : "normal", profile.off_cpu_filter, profile.cpu_sharing);
   }
   if (!profile.failure_reasons.empty()) {
     std::string reasons;

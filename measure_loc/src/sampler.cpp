@@ -15,6 +15,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "shared_cpu.h"
 #include "stack_reader.h"
 #include "target_cpu_time.h"
 
@@ -25,6 +26,10 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 using Clock = std::chrono::steady_clock;
+
+// Immediate re-reads of a sample whose reads did not agree. A running target in short calls can move its leaf
+// frame during two reads in a row now and then.
+constexpr int kRetries = 3;
 
 void sleep_until(Clock::time_point when) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
@@ -99,7 +104,8 @@ void restore_normal_scheduling() {
 // blocked holding the GIL: those repeat one position for as long as it waits, so a few preemptions of several
 // milliseconds each would decide the tail of the profile. A sample at a new position is on-CPU (the target
 // moved); at the same position it is on-CPU only if the target's CPU time advanced since the previous sample
-// there (busy C code, a tight loop; the first repeat is not counted). Reading CPU time interrupts a running target, so it is read only then.
+// there (busy C code, a tight loop; the first repeat is not counted). Reading CPU time interrupts a running
+// target, so it is read only then.
 class OnCpuFilter {
  public:
   OnCpuFilter(pid_t pid, bool enabled) : cpu_(pid), enabled_(enabled && cpu_.available()) {}
@@ -149,6 +155,8 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
                           const TargetExited& exited) {
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // 10 kHz needs better than the default 50 us wake-up slack
   bool realtime = options.realtime && try_realtime();
+  std::optional<SharedCpu> shared_cpu;
+  if (options.share_cpu && !options.all_threads) shared_cpu.emplace(memory.pid());
   std::mt19937_64 rng(options.random_seed
                           ? options.random_seed
                           : static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()));
@@ -180,9 +188,9 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     sleep_until(next);
     now = Clock::now();
     SampleStatus status = reader.sample(options.all_threads, lines);
-    if (status == SampleStatus::Failed) {
-      // Most failures are torn reads (the stack moved between two reads); one immediate retry, a few
-      // microseconds later, almost always succeeds.
+    // Most failures are torn reads (the stack moved between two reads, such as a leaf frame that returned
+    // while it was read); an immediate retry, a few microseconds later, almost always succeeds.
+    for (int retry = 0; status == SampleStatus::Failed && retry < kRetries; ++retry) {
       ++retries;
       status = reader.sample(options.all_threads, lines);
     }
@@ -227,6 +235,10 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
                            : options.wall_clock || options.all_threads
                                ? "off"
                                : "unavailable: " + filter.unavailable_reason();
+  profile.cpu_sharing = !shared_cpu              ? "off"
+                        : shared_cpu->cpu() >= 0 ? "cpu " + std::to_string(shared_cpu->cpu())
+                                                 : "unavailable: " + shared_cpu->unavailable_reason();
+  shared_cpu.reset();
   if (!exit_code) exit_code = exited();
   profile.profiler_cpu_seconds = own_cpu_seconds() - cpu_at_start;
   profile.profiled_seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -55,6 +55,8 @@ const char* failure_reason_name(FailureReason reason) {
       return "code object";
     case FailureReason::Offset:
       return "instruction offset";
+    case FailureReason::LeafMoved:
+      return "leaf frame moved";
     case FailureReason::Count:
       break;
   }
@@ -101,20 +103,42 @@ bool StackReader::thread_list(std::vector<std::uint64_t>& tstates) {
 }
 
 bool StackReader::leaf_frame(std::uint64_t tstate, std::uint64_t& frame) {
-  if (!memory_.read_pointer(tstate + layout_.tstate_frame, frame)) return false;
+  leaf_slot_ = {tstate + static_cast<std::uint64_t>(layout_.tstate_frame), 0, 0};
+  if (!memory_.read_pointer(leaf_slot_.frame_pointer, frame)) return false;
   if (layout_.tstate_frame_indirect >= 0 && frame != 0) {
-    return memory_.read_pointer(frame + layout_.tstate_frame_indirect, frame);
+    leaf_slot_ = {frame + static_cast<std::uint64_t>(layout_.tstate_frame_indirect), leaf_slot_.frame_pointer,
+                  frame};
+    return memory_.read_pointer(leaf_slot_.frame_pointer, frame);
   }
   return true;
 }
 
+// With leaf_moved, the frame is the leaf and is read together with the pointers that named it, copied after
+// it: when they no longer name it, the frame returned (or called another) while it was read, and its
+// instruction is not where the thread was. A running target's short calls return within the microseconds
+// between two reads, which would put such samples on return and yield lines.
 bool StackReader::read_frame(std::uint64_t frame, std::uint64_t& code, std::int64_t& instruction,
-                             std::uint64_t& back, bool& is_shim) {
+                             std::uint64_t& back, bool& is_shim, bool* leaf_moved) {
   std::int64_t end =
       max_offset({layout_.frame_back, layout_.frame_code, layout_.frame_instruction, layout_.frame_owner}) +
       8;
   scratch_.resize(static_cast<std::size_t>(end));
-  if (!memory_.read(frame, scratch_.data(), scratch_.size())) return false;
+  if (!leaf_moved) {
+    if (!memory_.read(frame, scratch_.data(), scratch_.size())) return false;
+  } else if (leaf_slot_.cframe_pointer == 0) {
+    std::uint64_t leaf_now = 0;
+    if (!memory_.read_in_order({{frame, scratch_.data(), scratch_.size()},
+                                {leaf_slot_.frame_pointer, &leaf_now, sizeof leaf_now}}))
+      return false;
+    *leaf_moved = leaf_now != frame;
+  } else {
+    std::uint64_t cframe_now = 0, leaf_now = 0;
+    if (!memory_.read_in_order({{frame, scratch_.data(), scratch_.size()},
+                                {leaf_slot_.cframe_pointer, &cframe_now, sizeof cframe_now},
+                                {leaf_slot_.frame_pointer, &leaf_now, sizeof leaf_now}}))
+      return false;
+    *leaf_moved = cframe_now != leaf_slot_.cframe || leaf_now != frame;
+  }
   code = field<std::uint64_t>(scratch_, layout_.frame_code);
   back = field<std::uint64_t>(scratch_, layout_.frame_back);
   is_shim = layout_.frame_owner_cstack >= 0 &&
@@ -226,8 +250,10 @@ bool StackReader::frame_line(std::uint64_t frame, SampledLine& out) {
   for (int depth = 0; frame != 0 && depth < kMaxStackDepth; ++depth) {
     std::uint64_t code = 0, back = 0;
     std::int64_t instruction = 0;
-    bool is_shim = false;
-    if (!read_frame(frame, code, instruction, back, is_shim)) return fail(FailureReason::Frame);
+    bool is_shim = false, moved = false;
+    if (!read_frame(frame, code, instruction, back, is_shim, depth == 0 ? &moved : nullptr))
+      return fail(FailureReason::Frame);
+    if (moved) return fail(FailureReason::LeafMoved);
     if (is_shim) {  // 3.12+: a C-stack entry marker, not Python code
       frame = back;
       continue;

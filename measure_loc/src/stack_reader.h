@@ -42,7 +42,7 @@ enum class SampleStatus {
 };
 
 // Why a sample failed, for the report.
-enum class FailureReason { ThreadState, Frame, CodeObject, Offset, Count };
+enum class FailureReason { ThreadState, Frame, CodeObject, Offset, LeafMoved, Count };
 const char* failure_reason_name(FailureReason reason);
 
 class StackReader {
@@ -65,7 +65,7 @@ class StackReader {
   bool thread_list(std::vector<std::uint64_t>& tstates);
   bool leaf_frame(std::uint64_t tstate, std::uint64_t& frame);
   bool read_frame(std::uint64_t frame, std::uint64_t& code, std::int64_t& instruction, std::uint64_t& back,
-                  bool& is_shim);
+                  bool& is_shim, bool* leaf_moved = nullptr);
   const CodeInfo* code_info(std::uint64_t code_address);
   bool load_code(std::uint64_t code_address, const std::vector<std::uint8_t>& header, CodeInfo& info);
   bool read_string(std::uint64_t unicode, std::string& out);
@@ -82,6 +82,13 @@ class StackReader {
   const PythonRuntime runtime_;
   const Layout& layout_;
   std::uint64_t interp_ = 0;
+  // Where the last leaf_frame() found the leaf: the pointer to it (tstate's current frame, or the CFrame's
+  // current_frame on 3.11/3.12) and, with a CFrame, tstate's pointer to that CFrame and its value.
+  struct LeafSlot {
+    std::uint64_t frame_pointer = 0;
+    std::uint64_t cframe_pointer = 0;
+    std::uint64_t cframe = 0;
+  } leaf_slot_;
   std::unordered_map<std::uint64_t, CodeInfo> codes_;
   std::vector<std::uint8_t> scratch_;
   std::vector<std::string> filenames_;

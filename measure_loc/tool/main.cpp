@@ -65,6 +65,10 @@ int run(int argc, char** argv) {
   app.add_flag("--wall-clock", options.wall_clock,
                "also count samples taken while the target was not running (descheduled, or blocked holding "
                "the GIL); by default they are reported as off-CPU and not counted");
+  bool no_shared_cpu = false;
+  app.add_flag("--no-shared-cpu", no_shared_cpu,
+               "let the scheduler place the sampler and the target: samples then read a running target from "
+               "another CPU, and calls shorter than a sample's reads land on their return lines");
   app.add_option("--warmup", options.warmup_seconds, "seconds to skip after the program's module starts")
       ->check(CLI::NonNegativeNumber);
   app.add_option(
@@ -88,6 +92,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   options.realtime = !normal_priority;
+  options.share_cpu = !no_shared_cpu;
   if (json && csv) throw measure_loc::Error("--json and --csv exclude each other");
 
   struct sigaction action {};

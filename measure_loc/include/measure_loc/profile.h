@@ -51,6 +51,10 @@ struct Options {
   // target waits, so on a loaded machine a few preemptions would decide the tail of the profile. With
   // all_threads every sample counts (wall clock) regardless.
   bool wall_clock = false;
+  // Run the sampler and the target's threads on one CPU (not with all_threads), so every sample interrupts
+  // the target and reads a stack that stands still. Read from another CPU, short calls return between two
+  // reads and their samples land on return lines (shared_cpu.h).
+  bool share_cpu = true;
   // Added to the launched target's environment (e.g. PYTHONPATH of a provisioned benchmark environment).
   std::map<std::string, std::string> environment;
 };
@@ -86,6 +90,7 @@ struct Profile {
   double profiler_cpu_seconds = 0;  // CPU time the sampling loop itself used over profiled_seconds
   bool realtime = false;            // the sampling loop ran with real-time priority
   std::string off_cpu_filter;       // "on", "off" (--wall-clock, --all-threads) or "unavailable: why"
+  std::string cpu_sharing;          // "cpu N", "off" (--no-shared-cpu, --all-threads) or "unavailable: why"
   int exit_code = 0;                // the target's, when we launched it (128+signal if it was killed)
 
   double failed_percent() const;
