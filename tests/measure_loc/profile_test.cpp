@@ -62,12 +62,32 @@ void expect_known_shares(const std::string& python) {
   EXPECT_EQ(p.coverage()[1].lines, 2) << "the 70% and 20% lines cover 75%";
 }
 
+// A call shorter than one sample's reads keeps its samples on its body, not on its return line
+// (shared_cpu.h).
+void expect_short_calls_on_their_body(const std::string& python) {
+  std::string script = kPrograms + "short_calls.py";
+  Profile p = profile_command({python, script}, script_options("short_calls.py"));
+  auto lines = marked_lines(script);
+  EXPECT_EQ(p.exit_code, 0);
+  EXPECT_GT(p.samples, 3000);
+  double body = percent_of(p, "short_calls.py", lines["LINE_BODY"]);
+  double returning = percent_of(p, "short_calls.py", lines["LINE_RETURN"]);
+  EXPECT_GT(body, 25) << "cpu sharing: " << p.cpu_sharing;
+  EXPECT_LT(returning, body / 5) << "cpu sharing: " << p.cpu_sharing;
+}
+
 class ProfileTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ProfileTest, MeasuresKnownLineShares) {
   std::string python = test_python(GetParam());
   if (python.empty()) GTEST_SKIP() << "no interpreter for Python " << GetParam();
   expect_known_shares(python);
+}
+
+TEST_P(ProfileTest, KeepsShortCallsOnTheirBody) {
+  std::string python = test_python(GetParam());
+  if (python.empty()) GTEST_SKIP() << "no interpreter for Python " << GetParam();
+  expect_short_calls_on_their_body(python);
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, ProfileTest, ::testing::ValuesIn(layout_versions()), version_test_name);
@@ -77,6 +97,7 @@ TEST(Profile, MeasuresKnownLineSharesUnderPyston) {
   std::string pyston = from_env ? from_env : std::string(ML_SOURCE_ROOT) + "/build/bin/pyston";
   if (access(pyston.c_str(), X_OK) != 0) GTEST_SKIP() << "build/bin/pyston not built";
   expect_known_shares(pyston);
+  expect_short_calls_on_their_body(pyston);
 }
 
 std::string newest_python() {
@@ -107,8 +128,8 @@ std::int64_t count_of(const Profile& p, const std::string& file, int line) {
 }
 
 // The target sleeps 6 x 0.15 s inside C code that keeps the GIL: on-CPU sampling (the default) counts at most
-// two samples per sleep (the first at the new position, the first repeat), --wall-clock the whole sleep. Counts,
-// not shares, so the test holds on a busy machine too.
+// two samples per sleep (the first at the new position, the first repeat), --wall-clock the whole sleep.
+// Counts, not shares, so the test holds on a busy machine too.
 TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   std::string python = newest_python();
   if (python.empty()) GTEST_SKIP();
@@ -118,7 +139,8 @@ TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   if (on_cpu.off_cpu_filter != "on") GTEST_SKIP() << "off-CPU filter " << on_cpu.off_cpu_filter;
   std::int64_t sleeping = count_of(on_cpu, "blocks_holding_gil.py", lines["LINE_SLEEP"]);
   EXPECT_LE(sleeping, 3 * 6);
-  EXPECT_GT(count_of(on_cpu, "blocks_holding_gil.py", lines["LINE_BUSY"]), 20 * std::max<std::int64_t>(sleeping, 1));
+  EXPECT_GT(count_of(on_cpu, "blocks_holding_gil.py", lines["LINE_BUSY"]),
+            20 * std::max<std::int64_t>(sleeping, 1));
   EXPECT_GT(on_cpu.off_cpu, 4000) << "0.9 s asleep at 10 kHz is reported as off-CPU";
   Options wall = script_options("blocks_holding_gil.py");
   wall.wall_clock = true;
