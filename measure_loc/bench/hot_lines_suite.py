@@ -90,6 +90,11 @@ def load():
         return float(f.read().split()[0])
 
 
+def label(name, result):
+    """The version for a version given as such (3.8), else the interpreter's file name (pyston)."""
+    return result["python_version"] if name[0].isdigit() else os.path.basename(name)
+
+
 def lines_at(result, percent):
     return next(c["lines"] for c in result["coverage"] if c["target_percent"] == percent)
 
@@ -113,7 +118,7 @@ def main():
         benchmarks = [catalogue[name] for name in args.benchmarks.split(",")]
     else:
         benchmarks = [b for b in catalogue.values() if b["suite"] == "micro"]
-    print("%-16s %-6s %-20s %-7s %-16s %9s %-7s %-8s %s" % (
+    print("%-16s %-8s %-20s %-7s %-16s %9s %-7s %-8s %s" % (
         "benchmark", "python", "lines 99% per run", "spread", "50/75/90% (run1)", "samples", "failed",
         "off-CPU", "load"))
     summary = []
@@ -138,8 +143,8 @@ def main():
                            for r in runs)
             failed = 100.0 * sum(r["failed_samples"] for r in runs) / attempts
             off_cpu = 100.0 * sum(r["off_cpu_samples"] for r in runs) / attempts
-            print("%-16s %-6s %-20s %6.1f%% %-16s %9d %6.3f%% %6.1f%%  %s" % (
-                benchmark["name"], runs[0]["python_version"], ",".join(map(str, lines99)), spread, first, samples,
+            print("%-16s %-8s %-20s %6.1f%% %-16s %9d %6.3f%% %6.1f%%  %s" % (
+                benchmark["name"], label(name, runs[0]), ",".join(map(str, lines99)), spread, first, samples,
                 failed, off_cpu, "-".join("%.1f" % l for l in (min(loads), max(loads)))))
             sys.stdout.flush()
             summary.append({"benchmark": benchmark["name"], "python": python, "version": runs[0]["python_version"],
