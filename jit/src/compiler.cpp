@@ -5,10 +5,8 @@
 #include <asmjit/asmjit.h>
 
 #include <algorithm>
-#include <climits>
 #include <cstddef>
 #include <functional>
-#include <map>
 
 #include "jit/code_memory.h"
 #include "jit/runtime_helpers.h"
@@ -84,66 +82,70 @@ int jump_target_offset(const Instruction& ins) {
 // arguments, which nothing can unbind.
 std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instruction>& code) {
   const int nlocals = co->co_nlocals, words = (nlocals + 63) / 64;
-  std::vector<bool> result(code.size(), false);
-  if (nlocals == 0 || code.empty()) return result;
-  std::vector<bool> deleted(nlocals, false);
+  const size_t n = code.size();
+  std::vector<bool> result(n, false);
+  if (nlocals == 0 || n == 0) return result;
+  std::vector<char> deleted(nlocals, 0);
   for (const Instruction& ins : code)
-    if (ins.opcode == DELETE_FAST && ins.oparg < nlocals) deleted[ins.oparg] = true;
+    if (ins.opcode == DELETE_FAST && ins.oparg < nlocals) deleted[ins.oparg] = 1;
   if (co->co_cell2arg)
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(co->co_cellvars); i++)
-      if (co->co_cell2arg[i] != CO_CELL_NOT_AN_ARG && co->co_cell2arg[i] < nlocals) deleted[co->co_cell2arg[i]] = true;
+      if (co->co_cell2arg[i] != CO_CELL_NOT_AN_ARG && co->co_cell2arg[i] < nlocals) deleted[co->co_cell2arg[i]] = 1;
   int nargs = co->co_argcount + co->co_kwonlyargcount + !!(co->co_flags & CO_VARARGS) +
               !!(co->co_flags & CO_VARKEYWORDS);
-  using Bits = std::vector<uint64_t>;
-  Bits entry(words, 0);
+  std::vector<uint64_t> entry(words, 0);
   for (int i = 0; i < std::min(nargs, nlocals); i++)
     if (!deleted[i]) entry[i / 64] |= uint64_t(1) << (i % 64);
-  std::map<int, size_t> index_of_offset;
-  for (size_t i = 0; i < code.size(); i++) index_of_offset[code[i].offset()] = i;
-  std::vector<Bits> in(code.size());  // empty = not reached yet (top)
+  // Instruction index by code unit (a jump to an EXTENDED_ARG prefix lands on its instruction).
+  std::vector<int32_t> index_of_unit(code.back().unit + 2, int32_t(n));
+  for (size_t i = 0; i < n; i++)
+    for (int u = code[i].start; u <= code[i].unit; u++) index_of_unit[u] = int32_t(i);
+  std::vector<uint64_t> in(n * words);  // the state at each instruction, valid where reached[i]
+  std::vector<char> reached(n, 0);
+  std::vector<uint64_t> out(words);
   std::vector<size_t> work;
-  auto flow = [&](size_t target, const Bits& state) {
-    if (target >= code.size()) return;
-    if (in[target].empty()) {
-      in[target] = state;
+  auto flow = [&](size_t target, const uint64_t* state) {
+    if (target >= n) return;
+    uint64_t* dst = &in[target * words];
+    if (!reached[target]) {
+      reached[target] = 1;
+      std::copy(state, state + words, dst);
     } else {
       bool changed = false;
       for (int w = 0; w < words; w++) {
-        uint64_t met = in[target][w] & state[w];
-        changed |= met != in[target][w];
-        in[target][w] = met;
+        changed |= (dst[w] & state[w]) != dst[w];
+        dst[w] &= state[w];
       }
       if (!changed) return;
     }
     work.push_back(target);
   };
   auto index_at = [&](int offset) -> size_t {
-    auto it = index_of_offset.lower_bound(offset);  // a jump to an EXTENDED_ARG prefix lands on its opcode
-    return it == index_of_offset.end() ? code.size() : it->second;
+    int unit = offset / 2;
+    return unit >= 0 && unit < int(index_of_unit.size()) ? size_t(index_of_unit[unit]) : n;
   };
-  flow(0, entry);
+  flow(0, entry.data());
   while (!work.empty()) {
     size_t i = work.back();
     work.pop_back();
     const Instruction& ins = code[i];
-    Bits out = in[i];
+    std::copy(&in[i * words], &in[i * words] + words, out.begin());
     if (ins.opcode == STORE_FAST && ins.oparg < nlocals && !deleted[ins.oparg])
       out[ins.oparg / 64] |= uint64_t(1) << (ins.oparg % 64);
-    bool jumps = is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode);
-    if (jumps) flow(index_at(jump_target_offset(ins)), ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH ||
-                                                               ins.opcode == SETUP_ASYNC_WITH
-                                                           ? in[i]
-                                                           : out);
-    if (ins.opcode != JUMP_ABSOLUTE && ins.opcode != JUMP_FORWARD && ins.opcode != RETURN_VALUE) flow(i + 1, out);
+    if (is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode)) {
+      bool handler = ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH || ins.opcode == SETUP_ASYNC_WITH;
+      flow(index_at(jump_target_offset(ins)), handler ? &in[i * words] : out.data());
+    }
+    if (ins.opcode != JUMP_ABSOLUTE && ins.opcode != JUMP_FORWARD && ins.opcode != RETURN_VALUE) flow(i + 1, out.data());
   }
-  for (size_t i = 0; i < code.size(); i++) {
+  for (size_t i = 0; i < n; i++) {
     const Instruction& ins = code[i];
     if ((ins.opcode != LOAD_FAST && ins.opcode != STORE_FAST) || ins.oparg >= nlocals) continue;
     // `s = s + t` on str empties the local that the STORE_FAST right after the add overwrites, so the
     // string can grow in place (concat_unicode): that store must test the old value.
     if (ins.opcode == STORE_FAST && i > 0 && (code[i - 1].opcode == BINARY_ADD || code[i - 1].opcode == INPLACE_ADD))
       continue;
-    const Bits& state = in[i].empty() ? entry : in[i];
+    const uint64_t* state = reached[i] ? &in[i * words] : entry.data();
     result[i] = (state[ins.oparg / 64] >> (ins.oparg % 64)) & 1;
   }
   return result;
@@ -838,10 +840,10 @@ bool FunctionCompiler::emit(std::string* failure) {
 }  // namespace
 
 const void* CompiledFunction::entry_for(int lasti) const {
-  int unit = lasti < 0 ? 0 : lasti / 2 + 1;
-  auto it = std::lower_bound(resume_points.begin(), resume_points.end(), std::pair<int32_t, int32_t>(unit, INT32_MIN));
-  if (it == resume_points.end() || it->first != unit) return nullptr;
-  return (const char*)entry + it->second;
+  if (lasti < 0) return (const char*)entry + start_offset;
+  size_t unit = size_t(lasti / 2 + 1);
+  if (unit >= resume_points.size() || resume_points[unit] < 0) return nullptr;
+  return (const char*)entry + resume_points[unit];
 }
 
 CompiledFunction::~CompiledFunction() {
@@ -890,9 +892,15 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   fn->memory = &memory;
   fn->global_caches = std::move(global_caches);
   fn->attr_caches = std::move(attr_caches);
-  std::map<int32_t, int32_t> points;  // a unit listed twice keeps its last label, as before
-  for (auto& [unit, label] : compiler.resume_labels) points[unit] = int32_t(holder.labelOffsetFromBase(label));
-  fn->resume_points.assign(points.begin(), points.end());
+  for (auto& [unit, label] : compiler.resume_labels) {
+    int32_t offset = int32_t(holder.labelOffsetFromBase(label));
+    if (unit == 0) {
+      fn->start_offset = offset;
+      continue;
+    }
+    if (fn->resume_points.empty()) fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
+    fn->resume_points[unit] = offset;  // a unit listed twice keeps its last label
+  }
   if (options.want_listing) out.listing = logger.data();
   out.function = std::move(fn);
   return out;

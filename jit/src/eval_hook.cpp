@@ -215,7 +215,7 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
   // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
   // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
   if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return interpret(f, throwflag, kEvalBreaker);
-  const void* target = st->compiled->entry_for(f->f_lasti);
+  const void* target = f->f_lasti < 0 ? st->start : st->compiled->entry_for(f->f_lasti);
   if (!target) return interpret(f, throwflag, kNoEntry);
   return run_compiled(ts, f, *st->compiled, target);
 }

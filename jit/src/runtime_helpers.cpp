@@ -701,7 +701,7 @@ PyObject* module_dict_of(PyObject* module) {
 
 // The entry that applies to `owner`, or nullptr. An entry for the right type with a stale version tag is a
 // miss (and is what the refill replaces).
-Entry* find_entry(AttrCache* c, PyObject* owner) {
+__attribute__((noinline)) Entry* find_entry_slow(AttrCache* c, PyObject* owner) {
   PyTypeObject* tp = Py_TYPE(owner);
   for (int i = 0, n = c->size(); i < n; i++) {
     Entry& e = c->at(i);
@@ -718,6 +718,22 @@ Entry* find_entry(AttrCache* c, PyObject* owner) {
     return type_guard(e, tp) ? &e : nullptr;
   }
   return nullptr;
+}
+
+// The common case inline: the first entry applies, which is what the loop above would find first.
+inline Entry* find_entry(AttrCache* c, PyObject* owner) {
+  PyTypeObject* tp = Py_TYPE(owner);
+  Entry& e = c->first;
+  if (e.type == tp) {
+    if (e.kind == Entry::kModule)
+      return module_dict_of(owner) == e.module_dict &&
+                     ((PyDictObject*)e.module_dict)->ma_version_tag == e.dict_version
+                 ? &e
+                 : nullptr;
+    if (e.kind != Entry::kTypeAttr) return type_guard(e, tp) ? &e : nullptr;
+    if ((PyObject*)e.owner == owner) return type_guard(e, e.owner) ? &e : nullptr;
+  }
+  return find_entry_slow(c, owner);
 }
 
 // Where a refill for `tp` goes: the type's own (stale) entry, else a free one (the overflow entries are

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "jit/python.h"
@@ -23,9 +22,11 @@ constexpr uintptr_t kDeoptThrow = 2;   // an exception is set: the interpreter u
 struct CompiledFunction {
   EntryFn entry = nullptr;
   size_t code_size = 0;
-  // (code unit, machine-code offset) of each resumable point (start, after YIELD_VALUE, at YIELD_FROM), by
-  // unit. Sparse: a dense table per code unit cost half a megabyte in a web app.
-  std::vector<std::pair<int32_t, int32_t>> resume_points;
+  int32_t start_offset = 0;  // machine-code offset where a new frame begins
+  // Generators only: the machine-code offset of each code unit where a suspended frame resumes (after
+  // YIELD_VALUE, at YIELD_FROM), else -1. Indexed, as every resumption looks it up; plain functions have none
+  // (a table per code unit cost a web app half a megabyte).
+  std::vector<int32_t> resume_points;
   CodeMemory* memory = nullptr;
   std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
   std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD / STORE_ATTR
