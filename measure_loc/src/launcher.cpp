@@ -104,10 +104,18 @@ pid_t spawn(const std::vector<std::string>& argv,
   return pid;
 }
 
-// Polls until the child's CPython runtime is mapped and initialised. Throws if the child exits first or never
-// turns out to be Python.
-PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std::string& program,
-                               double timeout_seconds) {
+// The child's CPython runtime, and its exit code if it already ended (reaped here).
+struct StartedRuntime {
+  PythonRuntime runtime;
+  std::optional<int> exit_code;
+};
+
+// Polls until the child's CPython runtime is mapped and initialised. Throws if the child exits before its
+// runtime was even mapped, or never turns out to be Python. A Python program that ends within milliseconds
+// can exit between two polls after its runtime was mapped: it is then returned with its exit code (no
+// samples).
+StartedRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std::string& program,
+                                double timeout_seconds) {
   std::set<std::string> not_python;
   auto deadline = Clock::now() +
                   std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_seconds));
@@ -116,6 +124,7 @@ PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
       int code = exit_code_of(status);
+      if (runtime) return {*runtime, code};
       throw Error(program + " exited (code " + std::to_string(code) + ") before Python started",
                   "is it a Python interpreter? run the command without measure_loc to see its output",
                   code ? code : kExitTargetFailed);
@@ -129,7 +138,7 @@ PythonRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const std
       }
       throw;
     }
-    if (runtime && runtime_initialized(memory, *runtime)) return *runtime;
+    if (runtime && runtime_initialized(memory, *runtime)) return {*runtime, std::nullopt};
     if (Clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
@@ -188,8 +197,9 @@ Profile profile_command(const std::vector<std::string>& argv, const Options& opt
   if (argv.empty()) throw Error("no command to profile", "", kExitUsage);
   pid_t pid = spawn(argv, options.environment);
   ProcessMemory memory(pid);
-  PythonRuntime runtime = wait_for_runtime(pid, memory, argv[0], options.startup_timeout_seconds);
-  std::optional<int> exit_code;
+  StartedRuntime started = wait_for_runtime(pid, memory, argv[0], options.startup_timeout_seconds);
+  const PythonRuntime& runtime = started.runtime;
+  std::optional<int> exit_code = started.exit_code;
   auto exited = [&]() -> std::optional<int> {
     if (exit_code) return exit_code;
     int status = 0;

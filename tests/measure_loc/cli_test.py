@@ -2,10 +2,12 @@
 documented exit code and a message saying what is wrong, and a target's own exit code must come through.
 argv[1]: the measure_loc binary."""
 import glob
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -41,9 +43,17 @@ class Running(object):
 
 class TargetExitCode(unittest.TestCase):
     def test_a_program_that_exits_at_once_passes_its_code_through(self):
-        code, err = measure_loc("--python", python("3.12") or "python3", os.path.join(PROGRAMS, "exits_at_once.py"))
-        self.assertEqual(code, 7, err)
-        self.assertIn("no samples were counted", err)
+        with tempfile.NamedTemporaryFile(suffix=".json") as report:
+            code, err = measure_loc("--python", python("3.12") or "python3", "--json", "-o", report.name,
+                                    os.path.join(PROGRAMS, "exits_at_once.py"))
+            self.assertEqual(code, 7, err)
+            profile = json.load(open(report.name))
+        # Its one line and the interpreter's shutdown after it take about a millisecond, and a sample can fall
+        # on them (the sampler shares the target's CPU and preempts it on time).
+        if profile["samples"] == 0:
+            self.assertIn("no samples were counted", err)
+        else:
+            self.assertLess(profile["samples"], 100, profile["lines"])
 
     def test_a_target_killed_by_a_signal_gives_128_plus_the_signal(self):
         code, err = measure_loc("--python", python("3.12") or "python3",
