@@ -1,5 +1,5 @@
-// sampler.cpp: timing and tallying. The target is never paused; a sample costs a handful of process_vm_readv
-// calls, so the profiler's cost to the target is only the core it shares.
+// sampler.cpp: timing and tallying. The target is never stopped by a signal or ptrace; the sampler preempts it
+// on the CPU they share (shared_cpu.h) for the handful of process_vm_readv calls a sample costs.
 #include "sampler.h"
 
 #include <pthread.h>
