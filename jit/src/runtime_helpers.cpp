@@ -699,41 +699,34 @@ PyObject* module_dict_of(PyObject* module) {
   return *(PyObject**)((char*)module + PyModule_Type.tp_dictoffset);
 }
 
-// The entry that applies to `owner`, or nullptr. An entry for the right type with a stale version tag is a
-// miss (and is what the refill replaces).
-__attribute__((noinline)) Entry* find_entry_slow(AttrCache* c, PyObject* owner) {
-  PyTypeObject* tp = Py_TYPE(owner);
-  for (int i = 0, n = c->size(); i < n; i++) {
-    Entry& e = c->at(i);
-    if (e.type != tp) continue;
-    if (e.kind == Entry::kTypeAttr) {
-      if ((PyObject*)e.owner != owner) continue;  // one entry per class object seen
-      return type_guard(e, e.owner) ? &e : nullptr;
-    }
-    if (e.kind == Entry::kModule)
-      return module_dict_of(owner) == e.module_dict &&
-                     ((PyDictObject*)e.module_dict)->ma_version_tag == e.dict_version
-                 ? &e
-                 : nullptr;
-    return type_guard(e, tp) ? &e : nullptr;
+// Whether entry `e` decides the lookup for `owner`: 1 it applies, -1 it is the receiver's but stale (a miss,
+// and what the refill replaces), 0 it is another receiver's.
+inline int entry_verdict(const Entry& e, PyObject* owner, PyTypeObject* tp) {
+  if (e.type != tp) return 0;
+  if (e.kind == Entry::kModule)
+    return module_dict_of(owner) == e.module_dict && ((PyDictObject*)e.module_dict)->ma_version_tag == e.dict_version
+               ? 1
+               : -1;
+  if (e.kind == Entry::kTypeAttr) {
+    if ((PyObject*)e.owner != owner) return 0;  // one entry per class object seen
+    return type_guard(e, e.owner) ? 1 : -1;
+  }
+  return type_guard(e, tp) ? 1 : -1;
+}
+
+__attribute__((noinline)) Entry* find_in_overflow(AttrCache* c, PyObject* owner, PyTypeObject* tp) {
+  for (Entry& e : c->more->entries) {
+    if (int v = entry_verdict(e, owner, tp)) return v > 0 ? &e : nullptr;
   }
   return nullptr;
 }
 
-// The common case inline: the first entry applies, which is what the loop above would find first.
+// The entry that applies to `owner`, or nullptr: the first one for its receiver decides. The first entry is
+// checked inline (most sites see one receiver type); polymorphic sites go on to the overflow entries.
 inline Entry* find_entry(AttrCache* c, PyObject* owner) {
   PyTypeObject* tp = Py_TYPE(owner);
-  Entry& e = c->first;
-  if (e.type == tp) {
-    if (e.kind == Entry::kModule)
-      return module_dict_of(owner) == e.module_dict &&
-                     ((PyDictObject*)e.module_dict)->ma_version_tag == e.dict_version
-                 ? &e
-                 : nullptr;
-    if (e.kind != Entry::kTypeAttr) return type_guard(e, tp) ? &e : nullptr;
-    if ((PyObject*)e.owner == owner) return type_guard(e, e.owner) ? &e : nullptr;
-  }
-  return find_entry_slow(c, owner);
+  if (int v = entry_verdict(c->first, owner, tp)) return v > 0 ? &c->first : nullptr;
+  return c->more ? find_in_overflow(c, owner, tp) : nullptr;
 }
 
 // Where a refill for `tp` goes: the type's own (stale) entry, else a free one (the overflow entries are
