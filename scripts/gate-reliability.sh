@@ -6,7 +6,8 @@
 # exits 1 unless every try of every metric behaves.
 # Usage: scripts/gate-reliability.sh instructions|time [REGRESSION_TRIES=10] [AA_TRIES=20] [BUILD_BIN_DIR]
 #   PB_GATE_THRESHOLD (3%), PB_GATE_PROCESSES (time mode: 40 a side), PB_GATE_SIZE (time 300000, instructions
-#   20000), PB_GATE_METRICS (time mode: "cpu-time time")
+#   20000), PB_GATE_METRICS (time mode: "cpu-time time"), PB_GATE_DB (keep the runs in this database; default: a
+#   temporary one, removed)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:?usage: gate-reliability.sh instructions|time [REGRESSION_TRIES] [AA_TRIES] [BUILD_BIN_DIR]}
@@ -16,7 +17,7 @@ bin=${4:-$root/build/bin}
 threshold=${PB_GATE_THRESHOLD:-3%}
 work=$(mktemp -d /tmp/pb-gate-reliability.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-db="$work/r.db"
+db=${PB_GATE_DB:-$work/r.db}
 extra="$root/tests/harness/fixtures/macrobenchmarks"
 case "$mode" in
   instructions)
