@@ -530,7 +530,10 @@ void FunctionCompiler::emit_load_deref() {
   });
 }
 
-// The cached form: two version-tag compares and a load; the helper fills the cache on a miss.
+// The cached form: two version-tag compares and a load; the helper fills the cache on a miss. A dict's
+// version tag is unique across all dicts (a global counter, assigned at creation and on every change; ours
+// for direct stores counts down from the top), so an equal tag proves the same, unchanged dict: no pointer
+// compare is needed for the builtins.
 void FunctionCompiler::emit_load_global_cached() {
   GlobalCache* cache = &global_caches_[next_global_cache_++];
   Label miss = a_.newLabel(), done = a_.newLabel();
@@ -541,8 +544,6 @@ void FunctionCompiler::emit_load_global_cached() {
   a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, globals_version))));
   a_.jne(miss);
   a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_builtins)));
-  a_.cmp(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins))));
-  a_.jne(miss);
   a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
   a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins_version))));
   a_.jne(miss);

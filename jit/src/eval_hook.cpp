@@ -14,11 +14,17 @@
 namespace pyston_jit {
 namespace {
 
+// Our co_extra slot holds either a cold word (bit 0 set: bit 1 = has a loop, the rest = the call counter), so
+// the thousands of code objects that only ever run in the interpreter cost no allocation, or a CodeState for
+// code we compiled or failed to compile.
+constexpr uintptr_t kColdTag = 1, kColdLoop = 2, kColdStep = 4;
+bool is_cold_word(const void* p) {
+  return reinterpret_cast<uintptr_t>(p) & kColdTag;
+}
+
 struct CodeState {
-  long counter = 0;
   bool failed = false;
   bool over_memory_cap = false;
-  bool has_loop = false;
   std::unique_ptr<CompiledFunction> compiled;
   const void* start = nullptr;  // compiled->entry_for(-1): where a new frame begins
 };
@@ -56,7 +62,7 @@ long env_long(const char* name, long fallback) {
 }
 
 void free_code_state(void* p) {
-  delete static_cast<CodeState*>(p);
+  if (!is_cold_word(p)) delete static_cast<CodeState*>(p);
 }
 
 // codeobject.c's private co_extra layout: read directly on the hot path (every frame evaluation).
@@ -65,34 +71,34 @@ struct CodeExtraLayout {
   void* ce_extras[1];
 };
 
-CodeState* state_for(PyCodeObject* co) {
+// Our co_extra slot of `co`, created holding a cold word on first use; nullptr if that fails.
+void** slot_for(PyCodeObject* co) {
   if (auto* extra = static_cast<CodeExtraLayout*>(co->co_extra)) {
-    if (g_extra_index < extra->ce_size && extra->ce_extras[g_extra_index])
-      return static_cast<CodeState*>(extra->ce_extras[g_extra_index]);
+    if (g_extra_index < extra->ce_size && extra->ce_extras[g_extra_index]) return &extra->ce_extras[g_extra_index];
   }
   void* p = nullptr;
   if (_PyCode_GetExtra((PyObject*)co, g_extra_index, &p) < 0) {
     PyErr_Clear();
     return nullptr;
   }
-  if (p) return static_cast<CodeState*>(p);
-  auto* st = new CodeState;
-  st->has_loop = has_backward_jump(co);
-  // CPython 3.8 sizes a new co_extra array for every index registered so far, and code_dealloc then calls
-  // every registered free function, even for slots nobody set. So that other co_extra users' free functions
-  // are not called for the (many) code objects only we touched, size the array for our index alone; a later
-  // _PyCode_SetExtra by them grows it as usual.
-  PyInterpreterState* interp = _PyThreadState_GET()->interp;
-  Py_ssize_t users = interp->co_extra_user_count;
-  if (users > g_extra_index + 1) interp->co_extra_user_count = g_extra_index + 1;
-  int err = _PyCode_SetExtra((PyObject*)co, g_extra_index, st);
-  interp->co_extra_user_count = users;
-  if (err < 0) {
-    PyErr_Clear();
-    delete st;
-    return nullptr;
+  if (!p) {
+    auto cold = kColdTag | (has_backward_jump(co) ? kColdLoop : 0);
+    // CPython 3.8 sizes a new co_extra array for every index registered so far, and code_dealloc then calls
+    // every registered free function, even for slots nobody set. So that other co_extra users' free
+    // functions are not called for the (many) code objects only we touched, size the array for our index
+    // alone; a later _PyCode_SetExtra by them grows it as usual.
+    PyInterpreterState* interp = _PyThreadState_GET()->interp;
+    Py_ssize_t users = interp->co_extra_user_count;
+    if (users > g_extra_index + 1) interp->co_extra_user_count = g_extra_index + 1;
+    int err = _PyCode_SetExtra((PyObject*)co, g_extra_index, reinterpret_cast<void*>(cold));
+    interp->co_extra_user_count = users;
+    if (err < 0) {
+      PyErr_Clear();
+      return nullptr;
+    }
   }
-  return st;
+  auto* extra = static_cast<CodeExtraLayout*>(co->co_extra);
+  return &extra->ce_extras[g_extra_index];
 }
 
 void try_compile(PyCodeObject* co, CodeState* st) {
@@ -200,18 +206,22 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
   PyThreadState* ts = _PyThreadState_GET();
   if (ts->use_tracing) return interpret(f, throwflag, kTracing);
   if (throwflag) return interpret(f, throwflag, kThrow);
-  CodeState* st = state_for(f->f_code);
-  if (!st) return interpret(f, throwflag, kCompileFailed);
-  if (!st->compiled) {
-    if (st->failed) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
-    st->counter += 10;
-    bool hot = st->counter >= g_settings.threshold ||
-               (st->has_loop && g_settings.loops_compile_early && !under_import(f));
+  void** slot = slot_for(f->f_code);
+  if (!slot) return interpret(f, throwflag, kCompileFailed);
+  if (is_cold_word(*slot)) {
+    auto word = reinterpret_cast<uintptr_t>(*slot) + 10 * kColdStep;  // +10 per call
+    *slot = reinterpret_cast<void*>(word);
+    long counter = long(word / kColdStep);
+    bool hot = counter >= g_settings.threshold ? counter >= 5 * g_settings.threshold || !under_import(f)
+                                               : (word & kColdLoop) && g_settings.loops_compile_early && !under_import(f);
     if (!hot) return interpret(f, throwflag, kCold);
     if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
-    try_compile(f->f_code, st);
-    if (!st->compiled) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
+    auto* fresh = new CodeState;  // compiled, or failed for good
+    try_compile(f->f_code, fresh);
+    *slot = fresh;
   }
+  CodeState* st = static_cast<CodeState*>(*slot);
+  if (!st->compiled) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
   // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
   // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
   if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return interpret(f, throwflag, kEvalBreaker);
@@ -223,7 +233,7 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
 // The code state of `co` if it exists (never creates one): the hot path of direct calls.
 CodeState* existing_state(PyCodeObject* co) {
   auto* extra = static_cast<CodeExtraLayout*>(co->co_extra);
-  if (!extra || g_extra_index >= extra->ce_size) return nullptr;
+  if (!extra || g_extra_index >= extra->ce_size || is_cold_word(extra->ce_extras[g_extra_index])) return nullptr;
   return static_cast<CodeState*>(extra->ce_extras[g_extra_index]);
 }
 
@@ -351,7 +361,7 @@ bool is_compiled(PyCodeObject* co) {
     PyErr_Clear();
     return false;
   }
-  return p && static_cast<CodeState*>(p)->compiled;
+  return p && !is_cold_word(p) && static_cast<CodeState*>(p)->compiled;
 }
 
 PyObject* stats_dict() {

@@ -560,7 +560,6 @@ extern "C" StackResult pyston_jit_load_global_cached(PyFrameObject* f, PyObject*
   if (!v) FAIL;
   if (PyDict_CheckExact(f->f_globals) && PyDict_CheckExact(f->f_builtins)) {
     cache->globals_version = ((PyDictObject*)f->f_globals)->ma_version_tag;
-    cache->builtins = f->f_builtins;
     cache->builtins_version = ((PyDictObject*)f->f_builtins)->ma_version_tag;
     cache->value = v;
   }

@@ -27,10 +27,10 @@ using OpcodeHelper = StackResult (*)(PyFrameObject* f, PyObject** sp, int oparg)
 // The helper for `opcode`, or nullptr when the compiler emits it inline or deopts at it.
 OpcodeHelper helper_for(int opcode);
 
-// One LOAD_GLOBAL site's cache: valid while both dicts' version tags are unchanged (tag 0 is never used).
+// One LOAD_GLOBAL site's cache: valid while both dicts' version tags are unchanged (tag 0 is never used; a
+// tag is unique across dicts, so it also identifies the dict).
 struct GlobalCache {
   uint64_t globals_version = 0;
-  PyObject* builtins = nullptr;
   uint64_t builtins_version = 0;
   PyObject* value = nullptr;  // borrowed from whichever dict holds it
 };
