@@ -84,7 +84,11 @@ std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instru
   const int nlocals = co->co_nlocals, words = (nlocals + 63) / 64;
   const size_t n = code.size();
   std::vector<bool> result(n, false);
-  if (nlocals == 0 || n == 0) return result;
+  // A suspended generator may have been run by the interpreter under a tracer, and a tracer can unbind a local
+  // through frame.f_locals (call_trampoline writes it back with PyFrame_LocalsToFast(f, 1)); compiled code
+  // resumes such frames, so for them nothing is assumed. Other frames never re-enter compiled code after the
+  // interpreter ran them.
+  if (nlocals == 0 || n == 0 || (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))) return result;
   std::vector<char> deleted(nlocals, 0);
   for (const Instruction& ins : code)
     if (ins.opcode == DELETE_FAST && ins.oparg < nlocals) deleted[ins.oparg] = 1;

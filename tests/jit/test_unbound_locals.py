@@ -135,4 +135,41 @@ for _ in range(3):
     check(string_build(["x", "yz"] * 50) == "x.yz." * 50)
     check(while_else(3) == 2)
     expect_unbound(while_else, 0, name="found")
+
+
+# A tracer deletes a local of a suspended generator through frame.f_locals while the interpreter runs it; the
+# generator is then resumed in compiled code, which must still find the local unbound (not crash).
+import sys
+import pyston_lite
+
+
+def traced_gen():
+    x = 1
+    yield 0
+    yield 1  # runs under the tracer, which deletes x
+    yield x
+
+
+def deleting_tracer(frame, event, arg):
+    if frame.f_code is traced_gen.__code__ and "x" in frame.f_locals:
+        del frame.f_locals["x"]
+    return deleting_tracer
+
+
+for _ in range(30):
+    list(traced_gen())
+check(pyston_lite.is_compiled(traced_gen))
+g = traced_gen()
+check(next(g) == 0)
+sys.settrace(deleting_tracer)
+try:
+    check(next(g) == 1)
+finally:
+    sys.settrace(None)
+try:
+    next(g)
+except UnboundLocalError as e:
+    check("'x'" in str(e), str(e))
+else:
+    raise AssertionError("the deleted local was found bound")
 print("ok")
