@@ -23,8 +23,7 @@ bool is_cold_word(const void* p) {
 }
 
 struct CodeState {
-  bool failed = false;
-  bool over_memory_cap = false;
+  bool over_memory_cap = false;  // why `compiled` is null
   std::unique_ptr<CompiledFunction> compiled;
   const void* start = nullptr;  // compiled->entry_for(-1): where a new frame begins
 };
@@ -113,7 +112,6 @@ void try_compile(PyCodeObject* co, CodeState* st) {
   g_stats.compile_ns +=
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
   if (!out.function) {
-    st->failed = true;
     st->over_memory_cap = out.over_memory_cap;
     if (!out.over_memory_cap) g_stats.compile_failures++;
     return;

@@ -2061,12 +2061,6 @@ extern "C" int pyston_jit_truth_decref(PyObject* v) {
   return r;
 }
 
-extern "C" StackResult pyston_jit_unbound_local(PyFrameObject* f, PyObject** sp, int oparg) {
-  format_name_error(PyExc_UnboundLocalError, kUnboundLocalMsg,
-                    PyTuple_GetItem(f->f_code->co_varnames, oparg));
-  FAIL;
-}
-
 extern "C" int pyston_jit_eval_breaker(PyFrameObject*) {
   _ceval_runtime_state* ceval = &_PyRuntime.ceval;
   PyThreadState* ts = _PyThreadState_GET();

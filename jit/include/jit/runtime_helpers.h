@@ -111,7 +111,6 @@ StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int op
 // BUILD_SLICE fused with the BINARY_SUBSCR (oparg: the slice's part count) or STORE_SUBSCR after it.
 StackResult pyston_jit_slice_subscr(PyFrameObject* f, PyObject** sp, int oparg);
 StackResult pyston_jit_slice_store(PyFrameObject* f, PyObject** sp, int oparg);
-StackResult pyston_jit_unbound_local(PyFrameObject* f, PyObject** sp, int oparg);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject* f);
 }
