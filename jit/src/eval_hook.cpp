@@ -183,8 +183,8 @@ PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFuncti
 }
 
 // Whether `f` runs under an import (importlib's _call_with_frames_removed is on the stack): module bodies
-// and the functions they call once. Loops there do not earn compilation on the first call (it cost a web
-// server megabytes of code that ran once); they compile when the call counter says they are hot.
+// and the functions they call once. Loops there do not earn compilation on the first call (it cost the flask
+// workload half a megabyte of code per process, run once); they compile when the call counter says they are hot.
 bool under_import(PyFrameObject* f) {
   static PyObject* importlib_code = nullptr;  // the code object, once seen (code objects of frozen modules live forever)
   for (PyFrameObject* p = f->f_back; p; p = p->f_back) {
@@ -216,6 +216,11 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
     if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
     auto* fresh = new CodeState;  // compiled, or failed for good
     try_compile(f->f_code, fresh);
+    slot = slot_for(f->f_code);  // the first compile runs Python code (split_dict_layout_ok): look again
+    if (!slot) {
+      delete fresh;
+      return interpret(f, throwflag, kCompileFailed);
+    }
     *slot = fresh;
   }
   CodeState* st = static_cast<CodeState*>(*slot);
