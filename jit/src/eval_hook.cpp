@@ -216,11 +216,9 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
     if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
     auto* fresh = new CodeState;  // compiled, or failed for good
     try_compile(f->f_code, fresh);
-    slot = slot_for(f->f_code);  // the first compile runs Python code (split_dict_layout_ok): look again
-    if (!slot) {
-      delete fresh;
-      return interpret(f, throwflag, kCompileFailed);
-    }
+    // The first compile runs Python code (split_dict_layout_ok), and a co_extra array only ever grows: read
+    // our slot's address again (not through slot_for, whose single call here keeps it inlined).
+    slot = &static_cast<CodeExtraLayout*>(f->f_code->co_extra)->ce_extras[g_extra_index];
     *slot = fresh;
   }
   CodeState* st = static_cast<CodeState*>(*slot);
