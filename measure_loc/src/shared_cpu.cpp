@@ -1,31 +1,12 @@
 // shared_cpu.cpp: sched_setaffinity on the sampler and on each of the target's threads (/proc/PID/task).
 #include "shared_cpu.h"
 
-#include <dirent.h>
-
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <vector>
+
+#include "target_cpu_time.h"
 
 namespace measure_loc {
-
-namespace {
-
-std::vector<pid_t> threads_of(pid_t pid) {
-  std::vector<pid_t> tids;
-  std::string dir = "/proc/" + std::to_string(pid) + "/task";
-  if (DIR* tasks = ::opendir(dir.c_str())) {
-    while (dirent* entry = ::readdir(tasks)) {
-      pid_t tid = static_cast<pid_t>(std::atoi(entry->d_name));
-      if (tid > 0) tids.push_back(tid);
-    }
-    ::closedir(tasks);
-  }
-  return tids;
-}
-
-}  // namespace
 
 SharedCpu::SharedCpu(pid_t pid) : pid_(pid) {
   if (sched_getaffinity(0, sizeof own_mask_, &own_mask_) != 0 ||
@@ -47,7 +28,7 @@ SharedCpu::SharedCpu(pid_t pid) : pid_(pid) {
   cpu_set_t one;
   CPU_ZERO(&one);
   CPU_SET(cpu, &one);
-  for (pid_t tid : threads_of(pid)) {
+  for (pid_t tid : thread_ids(pid)) {
     if (sched_setaffinity(tid, sizeof one, &one) != 0 && errno != ESRCH) {
       reason_ = std::string("sched_setaffinity(target): ") + std::strerror(errno);
     }
@@ -56,7 +37,7 @@ SharedCpu::SharedCpu(pid_t pid) : pid_(pid) {
     reason_ = std::string("sched_setaffinity(sampler): ") + std::strerror(errno);
   }
   if (!reason_.empty()) {
-    for (pid_t tid : threads_of(pid)) sched_setaffinity(tid, sizeof target_mask_, &target_mask_);
+    for (pid_t tid : thread_ids(pid)) sched_setaffinity(tid, sizeof target_mask_, &target_mask_);
     return;
   }
   cpu_ = cpu;
@@ -64,7 +45,7 @@ SharedCpu::SharedCpu(pid_t pid) : pid_(pid) {
 
 SharedCpu::~SharedCpu() {
   if (cpu_ < 0) return;
-  for (pid_t tid : threads_of(pid_)) sched_setaffinity(tid, sizeof target_mask_, &target_mask_);
+  for (pid_t tid : thread_ids(pid_)) sched_setaffinity(tid, sizeof target_mask_, &target_mask_);
   sched_setaffinity(0, sizeof own_mask_, &own_mask_);
 }
 

@@ -12,7 +12,6 @@
 #include <sched.h>
 #include <sys/types.h>
 
-#include <map>
 #include <string>
 
 namespace measure_loc {

@@ -24,6 +24,19 @@ int open_task_clock(pid_t tid) {
 
 }  // namespace
 
+std::vector<pid_t> thread_ids(pid_t pid) {
+  std::vector<pid_t> tids;
+  std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  if (DIR* tasks = ::opendir(dir.c_str())) {
+    while (dirent* entry = ::readdir(tasks)) {
+      pid_t tid = static_cast<pid_t>(std::atoi(entry->d_name));
+      if (tid > 0) tids.push_back(tid);
+    }
+    ::closedir(tasks);
+  }
+  return tids;
+}
+
 TargetCpuTime::TargetCpuTime(pid_t pid) : pid_(pid) {
   track_new_threads();
 }
@@ -33,12 +46,8 @@ TargetCpuTime::~TargetCpuTime() {
 }
 
 void TargetCpuTime::track_new_threads() {
-  std::string dir = "/proc/" + std::to_string(pid_) + "/task";
-  DIR* tasks = ::opendir(dir.c_str());
-  if (!tasks) return;
-  while (dirent* entry = ::readdir(tasks)) {
-    pid_t tid = static_cast<pid_t>(std::atoi(entry->d_name));
-    if (tid <= 0 || threads_.count(tid)) continue;
+  for (pid_t tid : thread_ids(pid_)) {
+    if (threads_.count(tid)) continue;
     int fd = open_task_clock(tid);
     if (fd >= 0) {
       threads_[tid] = fd;
@@ -46,7 +55,6 @@ void TargetCpuTime::track_new_threads() {
       reason_ = std::string("perf_event_open(task-clock): ") + std::strerror(errno);
     }
   }
-  ::closedir(tasks);
 }
 
 std::uint64_t TargetCpuTime::nanoseconds() const {

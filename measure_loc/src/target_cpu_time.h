@@ -8,8 +8,12 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace measure_loc {
+
+// The ids of `pid`'s threads (/proc/PID/task); empty when the process is gone.
+std::vector<pid_t> thread_ids(pid_t pid);
 
 class TargetCpuTime {
  public:
