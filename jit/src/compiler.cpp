@@ -187,6 +187,7 @@ class FunctionCompiler {
   std::vector<std::function<void()>> cold_;
   Label exit_, status_exit_;
   Label deopt_shared_;       // deopt before the instruction whose f_lasti is in ecx
+  Label handler_table_;      // (PYSTON_JIT_HANDLE_EXCEPTIONS) count, then (offset, address) per SETUP_* target
   Label global_miss_shared_;  // near-called by each LOAD_GLOBAL miss stub (rcx = cache, edx = oparg)
   bool need_global_miss_ = false;
   void load_false(const x86::Gp& reg) {  // Py_False, from its fixed distance to Py_True in libpython
@@ -207,6 +208,8 @@ class FunctionCompiler {
   Label deopt_before_stub();
   void emit_prologue();
   void emit_epilogue();
+  void emit_unwind_exit();
+  void emit_handler_table();
   void emit_instruction(const Instruction& ins);
   void emit_helper_call(OpcodeHelper helper, int oparg, bool may_branch, int branch_target, bool may_retry);
 
@@ -321,17 +324,69 @@ void FunctionCompiler::emit_epilogue() {
   a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
   a_.mov(x86::eax, kDeoptResume);
   a_.jmp(exit_);
-  // Status exit: edx holds a helper status (kError or kResumeAfter); f_lasti is already stored.
+  // Status exit: edx holds a helper status (kError, kReraise or kResumeAfter); f_lasti is already stored.
   a_.bind(status_exit_);
-  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-  a_.mov(x86::eax, kDeoptResume);
-  a_.mov(x86::ecx, kDeoptThrow);
-  a_.cmp(x86::edx, kError);
-  a_.cmove(x86::eax, x86::ecx);
+  if (options_.handle_exceptions) {
+    emit_unwind_exit();
+  } else {
+    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+    a_.mov(x86::eax, kDeoptResume);
+    a_.mov(x86::ecx, kDeoptThrow);
+    a_.cmp(x86::edx, kError);
+    a_.cmove(x86::eax, x86::ecx);
+  }
   a_.bind(exit_);
   a_.lea(x86::rsp, x86::ptr(x86::rbp, -40));  // below the five saved registers, wherever rsp was
   for (auto reg : {x86::r15, x86::r14, x86::r13, x86::r12, x86::rbx, x86::rbp}) a_.pop(reg);
   a_.ret();
+}
+
+// An exception: pyston_jit_unwind finds this frame's handler and compiled code jumps there, or the frame
+// returns NULL (no handler), or, under a tracer, the interpreter takes over with the exception set.
+void FunctionCompiler::emit_unwind_exit() {
+  Label unwind = a_.newLabel(), reraise = a_.newLabel(), handler = a_.newLabel(), propagate = a_.newLabel();
+  a_.cmp(x86::edx, kReraise);
+  a_.je(reraise);
+  a_.cmp(x86::edx, kError);
+  a_.mov(x86::ecx, 1);  // a new traceback entry
+  a_.je(unwind);
+  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);  // kResumeAfter
+  a_.mov(x86::eax, kDeoptResume);
+  a_.jmp(exit_);
+  a_.bind(reraise);
+  a_.xor_(x86::ecx, x86::ecx);
+  a_.bind(unwind);
+  a_.lea(x86::rsp, x86::ptr(x86::rbp, -48));  // aligned, also when leaving LOAD_GLOBAL's near-called tail
+  a_.mov(x86::rdi, kFrame);
+  a_.mov(x86::rsi, kSp);
+  a_.lea(x86::rdx, x86::ptr(handler_table_));
+  call((const void*)pyston_jit_unwind);
+  a_.mov(kSp, x86::rax);
+  a_.cmp(x86::rdx, kUnwindDeopt);
+  a_.ja(handler);
+  a_.jne(propagate);
+  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+  a_.mov(x86::eax, kDeoptThrow);
+  a_.jmp(exit_);
+  a_.bind(handler);
+  a_.jmp(x86::rdx);
+  a_.bind(propagate);
+  a_.xor_(x86::eax, x86::eax);  // f_stacktop stays NULL: a generator is finished
+  a_.jmp(exit_);
+}
+
+void FunctionCompiler::emit_handler_table() {
+  std::vector<int> targets;
+  for (const Instruction& ins : instructions_)
+    if (ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH || ins.opcode == SETUP_ASYNC_WITH)
+      targets.push_back(jump_target_offset(ins));
+  a_.align(AlignMode::kData, 8);
+  a_.bind(handler_table_);
+  a_.embedUInt64(targets.size());
+  for (int target : targets) {
+    a_.embedUInt64(uint64_t(target));
+    a_.embedLabel(unit_label(target), 8);
+  }
 }
 
 // Calls a uniform helper. Status kOk falls through; kBranch jumps; kResumeBefore deopts before the
@@ -772,8 +827,8 @@ void FunctionCompiler::emit_instruction(const Instruction& ins) {
       }
       break;
     case RAISE_VARARGS:
-      // A bare `raise` re-raises without a new traceback entry: the interpreter's job.
-      if (ins.oparg == 0) {
+      // A bare `raise` re-raises without a new traceback entry: the unwinder's or the interpreter's job.
+      if (ins.oparg == 0 && !options_.handle_exceptions) {
         a_.jmp(deopt_before_stub());
         return;
       }
@@ -806,6 +861,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   exit_ = a_.newLabel();
   status_exit_ = a_.newLabel();
   deopt_shared_ = a_.newLabel();
+  handler_table_ = a_.newLabel();
   global_miss_shared_ = a_.newLabel();
   emit_prologue();
   resume_labels.push_back({0, unit_labels_[0]});
@@ -838,6 +894,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   a_.int3();
   for (size_t i = 0; i < cold_.size(); i++) cold_[i]();
   emit_epilogue();
+  if (options_.handle_exceptions) emit_handler_table();
   (void)failure;
   return true;
 }

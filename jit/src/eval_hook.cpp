@@ -108,6 +108,7 @@ void try_compile(PyCodeObject* co, CodeState* st) {
   options.inline_compare = g_settings.inline_compare;
   options.fuse_slices = g_settings.fuse_slices;
   options.cache_attrs = g_settings.cache_attrs;
+  options.handle_exceptions = g_settings.handle_exceptions;
   CompileOutcome out = compile_code(co, *g_memory, options);
   g_stats.compile_ns +=
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
@@ -279,6 +280,7 @@ Settings Settings::from_environment() {
   s.direct_calls = env_long("PYSTON_JIT_DIRECT_CALLS", 1) != 0;
   s.fast_builtins = env_long("PYSTON_JIT_FAST_BUILTINS", 1) != 0;
   s.inplace_float = env_long("PYSTON_JIT_INPLACE_FLOAT", 1) != 0;
+  s.handle_exceptions = env_long("PYSTON_JIT_HANDLE_EXCEPTIONS", 1) != 0;
   s.fuse_slices = env_long("PYSTON_JIT_FUSE_SLICES", 1) != 0;
   return s;
 }
@@ -329,6 +331,7 @@ bool enable() {
     g_direct_calls = g_settings.direct_calls;
     g_fast_builtins = g_settings.fast_builtins;
     g_inplace_float = g_settings.inplace_float;
+    g_handle_exceptions = g_settings.handle_exceptions;
     init_call_fast_paths();
     if (g_settings.cache_attrs) split_dict_layout_ok();
     g_memory = new CodeMemory(g_settings.max_memory);  // lives as long as the process: code may still run
@@ -398,6 +401,7 @@ PyObject* stats_dict() {
        set("direct_calls", PyLong_FromLong(g_stats.direct_calls)) &&
        set("deopts", PyLong_FromLong(g_stats.deopts)) &&
        set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
+       set("exceptions_caught_compiled", PyLong_FromLong(g_handlers_entered)) &&
        set("threshold", PyLong_FromLong(g_settings.threshold)) &&
        set("split_dict_caches", PyBool_FromLong(g_settings.cache_attrs && split_dict_layout_ok()));
   if (ok) {

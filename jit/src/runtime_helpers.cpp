@@ -18,6 +18,8 @@ namespace pyston_jit {
 
 bool g_fast_arith = true;
 bool g_inplace_float = true;
+bool g_handle_exceptions = true;
+long g_handlers_entered = 0;
 
 namespace {
 
@@ -1778,9 +1780,21 @@ fail:
   Py_XDECREF(cause);
 }
 
-// Only for oparg 1 and 2: a bare `raise` re-raises without a new traceback entry, which the compiler leaves
-// to the interpreter.
+// A bare `raise` re-raises the exception being handled without a new traceback entry (kReraise); with
+// PYSTON_JIT_HANDLE_EXCEPTIONS=0 the compiler leaves it to the interpreter.
 StackResult op_raise_varargs(PyFrameObject*, PyObject** sp, int oparg) {
+  if (oparg == 0) {
+    _PyErr_StackItem* info = _PyErr_GetTopmostException(_PyThreadState_GET());
+    if (info->exc_type == nullptr || info->exc_type == Py_None) {
+      PyErr_SetString(PyExc_RuntimeError, "No active exception to reraise");
+      FAIL;
+    }
+    Py_XINCREF(info->exc_type);
+    Py_XINCREF(info->exc_value);
+    Py_XINCREF(info->exc_traceback);
+    PyErr_Restore(info->exc_type, info->exc_value, info->exc_traceback);
+    return StackResult{sp, kReraise};
+  }
   PyObject* cause = oparg == 2 ? POP() : nullptr;
   PyObject* exc = POP();
   do_raise(exc, cause);
@@ -1815,11 +1829,20 @@ StackResult op_pop_except(PyFrameObject* f, PyObject** sp, int) {
   OK;
 }
 
-// The normal (no exception, no pending return) exit of a finally block; anything else is the interpreter's.
+// The end of a finally block or of an unmatched `except`: nothing pending falls through, a pending
+// exception is re-raised (kReraise). A return address pushed by CALL_FINALLY is the interpreter's.
 StackResult op_end_finally(PyFrameObject*, PyObject** sp, int) {
-  if (TOP() != nullptr) RETRY;
+  PyObject* exc = TOP();
+  if (exc == nullptr) {
+    --sp;
+    OK;
+  }
+  if (PyLong_CheckExact(exc) || !g_handle_exceptions) RETRY;
   --sp;
-  OK;
+  PyObject* value = POP();
+  PyObject* tb = POP();
+  PyErr_Restore(exc, value, tb);  // steals the stack's references
+  return StackResult{sp, kReraise};
 }
 
 StackResult op_pop_finally(PyFrameObject*, PyObject** sp, int oparg) {
@@ -2053,6 +2076,70 @@ StackResult op_dispatch_missing(PyFrameObject*, PyObject** sp, int) {
 
 extern "C" void pyston_jit_clear_stack(PyFrameObject* f, PyObject** sp) {
   while (sp > f->f_valuestack) Py_XDECREF(*--sp);
+}
+
+// The interpreter's `error:` and `exception_unwind:` for a compiled frame. Blocks are popped down to the
+// first SETUP_FINALLY (an except, finally or with handler), releasing the values above each block's level;
+// an EXCEPT_HANDLER block on the way gives back the exception it saved. The handler then finds the previous
+// exc_info and the caught exception (normalised, its traceback attached) on the stack, as in ceval.c.
+extern "C" UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const int64_t* handlers,
+                                          int new_traceback) {
+  PyThreadState* ts = _PyThreadState_GET();
+  if (new_traceback) {
+    if (ts->use_tracing) return {sp, (const void*)kUnwindDeopt};  // it reports the exception (call_exc_trace)
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "error return without exception set");
+    PyTraceBack_Here(f);
+  }
+  PyObject** base = f->f_valuestack;
+  while (f->f_iblock > 0) {
+    PyTryBlock* b = &f->f_blockstack[--f->f_iblock];
+    if (b->b_type == EXCEPT_HANDLER) {
+      while (sp - base > b->b_level + 3) Py_XDECREF(*--sp);
+      _PyErr_StackItem* info = ts->exc_info;
+      PyObject *type = info->exc_type, *value = info->exc_value, *tb = info->exc_traceback;
+      info->exc_type = *--sp;
+      info->exc_value = *--sp;
+      info->exc_traceback = *--sp;
+      Py_XDECREF(type);
+      Py_XDECREF(value);
+      Py_XDECREF(tb);
+      continue;
+    }
+    while (sp - base > b->b_level) Py_XDECREF(*--sp);
+    if (b->b_type != SETUP_FINALLY) continue;
+    const void* target = nullptr;
+    for (int64_t i = 0; i < handlers[0]; i++)
+      if (handlers[1 + 2 * i] == b->b_handler) target = (const void*)handlers[2 + 2 * i];
+    if (!target) Py_FatalError("pyston_jit: a handler offset that is no SETUP_* target");
+    _PyErr_StackItem* info = ts->exc_info;
+    PyFrame_BlockSetup(f, EXCEPT_HANDLER, -1, int(sp - base));  // (b is invalid from here)
+    *sp++ = info->exc_traceback;  // the stack takes over exc_info's references
+    *sp++ = info->exc_value;
+    if (info->exc_type) {
+      *sp++ = info->exc_type;
+    } else {
+      Py_INCREF(Py_None);
+      *sp++ = Py_None;
+    }
+    PyObject *exc, *value, *tb;
+    PyErr_Fetch(&exc, &value, &tb);
+    PyErr_NormalizeException(&exc, &value, &tb);
+    PyException_SetTraceback(value, tb ? tb : Py_None);
+    Py_INCREF(exc);
+    info->exc_type = exc;
+    Py_INCREF(value);
+    info->exc_value = value;
+    info->exc_traceback = tb;
+    if (!tb) tb = Py_None;
+    Py_INCREF(tb);
+    *sp++ = tb;
+    *sp++ = value;
+    *sp++ = exc;
+    g_handlers_entered++;
+    return {sp, target};
+  }
+  while (sp > base) Py_XDECREF(*--sp);
+  return {sp, (const void*)kUnwindPropagate};
 }
 
 extern "C" int pyston_jit_truth_decref(PyObject* v) {

@@ -42,6 +42,7 @@ struct CompileOptions {
   bool cache_attrs = true;     // PYSTON_JIT_CACHE_ATTRS: LOAD_ATTR/LOAD_METHOD guarded on the type version
   bool inline_compare = true;  // PYSTON_JIT_INLINE_COMPARE: small-int compare fused with the branch, inline
   bool fuse_slices = true;     // PYSTON_JIT_FUSE_SLICES: BUILD_SLICE + BINARY_SUBSCR/STORE_SUBSCR, no slice object
+  bool handle_exceptions = true;  // PYSTON_JIT_HANDLE_EXCEPTIONS: unwind and enter handlers without a deopt
 };
 
 struct CompileOutcome {

@@ -24,6 +24,7 @@ struct Settings {
   bool direct_calls = true;    // PYSTON_JIT_DIRECT_CALLS
   bool fast_builtins = true;   // PYSTON_JIT_FAST_BUILTINS
   bool inplace_float = true;   // PYSTON_JIT_INPLACE_FLOAT
+  bool handle_exceptions = true;  // PYSTON_JIT_HANDLE_EXCEPTIONS
   bool fuse_slices = true;     // PYSTON_JIT_FUSE_SLICES
   static Settings from_environment();
 };

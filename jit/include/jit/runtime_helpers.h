@@ -15,11 +15,21 @@ struct StackResult {
 };
 enum Status : intptr_t {
   kOk = 0,            // fall through to the next instruction
-  kError = 1,         // an exception is set: deopt and let the interpreter unwind the block stack
+  kError = 1,         // an exception is set: unwind the block stack (pyston_jit_unwind, or the interpreter)
   kBranch = 2,        // (branch helpers) take the jump
   kResumeAfter = 3,   // tracing/profiling was switched on: finish this frame in the interpreter
   kResumeBefore = 4,  // an uncommon case: run this instruction (and the rest of the frame) in the interpreter
+  kReraise = 5,       // (END_FINALLY, bare `raise`) an exception was restored: unwind without a traceback entry
 };
+
+// Where pyston_jit_unwind sends compiled code (rax = sp, rdx = target): a handler's machine address, or
+// one of these.
+struct UnwindResult {
+  PyObject** sp;
+  const void* target;
+};
+constexpr uintptr_t kUnwindPropagate = 0;  // no handler in this frame: the stack is empty, return NULL
+constexpr uintptr_t kUnwindDeopt = 1;      // a tracer is on: nothing done, the interpreter unwinds (throwflag)
 
 // Helpers for opcodes with an argument take it as `oparg`; the others ignore it.
 using OpcodeHelper = StackResult (*)(PyFrameObject* f, PyObject** sp, int oparg);
@@ -97,6 +107,10 @@ bool split_dict_layout_ok();
 extern bool g_fast_arith;
 // PYSTON_JIT_INPLACE_FLOAT: + - * / of exact floats write the result into an operand only the stack holds.
 extern bool g_inplace_float;
+// PYSTON_JIT_HANDLE_EXCEPTIONS: exceptions unwind the block stack and enter handlers in compiled code.
+extern bool g_handle_exceptions;
+// Exceptions that compiled code caught in one of its own handlers (for stats()).
+extern long g_handlers_entered;
 
 // Non-uniform helpers called from inline code.
 extern "C" {
@@ -111,6 +125,10 @@ StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int op
 // BUILD_SLICE fused with the BINARY_SUBSCR (oparg: the slice's part count) or STORE_SUBSCR after it.
 StackResult pyston_jit_slice_subscr(PyFrameObject* f, PyObject** sp, int oparg);
 StackResult pyston_jit_slice_store(PyFrameObject* f, PyObject** sp, int oparg);
+// An exception left the current instruction: what the interpreter does at its `error:` label (a traceback
+// entry, when `new_traceback`) and `exception_unwind`. `handlers` is the function's table: a count, then
+// (bytecode offset, machine address) pairs for every SETUP_* target.
+UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const int64_t* handlers, int new_traceback);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject* f);
 }
