@@ -20,6 +20,7 @@ bool g_fast_arith = true;
 bool g_inplace_float = true;
 bool g_handle_exceptions = true;
 long g_handlers_entered = 0;
+long g_attr_misses = 0;
 
 namespace {
 
@@ -692,9 +693,11 @@ StackResult op_delete_attr(PyFrameObject* f, PyObject** sp, int oparg) {
 
 using Entry = AttrCacheEntry;
 
-bool type_guard(const Entry& e, PyTypeObject* tp) {
-  return e.type == tp && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag == e.version;
+bool tag_is(PyTypeObject* tp, unsigned int version) {
+  return PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) && tp->tp_version_tag == version;
 }
+
+bool type_guard(const Entry& e, PyTypeObject* tp) { return e.type == tp && tag_is(tp, e.version); }
 
 PyObject* module_dict_of(PyObject* module) {
   return *(PyObject**)((char*)module + PyModule_Type.tp_dictoffset);
@@ -710,7 +713,7 @@ inline int entry_verdict(const Entry& e, PyObject* owner, PyTypeObject* tp) {
                : -1;
   if (e.kind == Entry::kTypeAttr) {
     if ((PyObject*)e.owner != owner) return 0;  // one entry per class object seen
-    return type_guard(e, e.owner) ? 1 : -1;
+    return tag_is(e.owner, e.version) && (tp == &PyType_Type || tag_is(tp, unsigned(e.meta_version))) ? 1 : -1;
   }
   return type_guard(e, tp) ? 1 : -1;
 }
@@ -732,7 +735,7 @@ inline Entry* find_entry(AttrCache* c, PyObject* owner) {
 
 // Where a refill for `tp` goes: the type's own (stale) entry, else a free one (the overflow entries are
 // allocated when a second type turns up), else each in turn.
-Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) {
+Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) {  // nullptr: do not fill
   for (int i = 0, n = c->size(); i < n; i++) {
     Entry& e = c->at(i);
     if (e.type == tp && (e.kind != Entry::kTypeAttr || (PyObject*)e.owner == owner)) return &e;
@@ -742,7 +745,10 @@ Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) 
   if (!c->more) return &c->first;
   for (int i = 1; i < AttrCache::kEntries; i++)
     if (!c->at(i).type) return &c->at(i);
-  return &c->at(c->more->next_victim++ % AttrCache::kEntries);
+  // A site that keeps replacing entries sees more receivers than it holds: refilling costs more than it
+  // saves, so after kReplacementsBeforeGivingUp it stays as it is (misses take the generic route).
+  if (c->more->replacements >= AttrCache::kReplacementsBeforeGivingUp) return nullptr;
+  return &c->at(c->more->replacements++ % AttrCache::kEntries);
 }
 
 // CPython 3.8's private dict-keys layout (Objects/dict-common.h), to find a key's slot in a split table.
@@ -848,6 +854,7 @@ void fill_module_entry(AttrCache* c, PyObject* module, PyObject* name) {
     return;
   }
   Entry* e = entry_to_fill(c, &PyModule_Type);
+  if (!e) return;
   *e = Entry{};
   e->type = &PyModule_Type;
   e->kind = Entry::kModule;
@@ -856,37 +863,63 @@ void fill_module_entry(AttrCache* c, PyObject* module, PyObject* name) {
   e->value = v;
 }
 
-// After a generic lookup of an attribute of a class object whose metatype is exactly `type`: remember it
-// while the class's version tag holds. `type` itself is immutable; it must have nothing by that name.
+// After a generic lookup of an attribute of a class object whose metatype looks attributes up as `type`
+// does (type_getattro: `type` itself, ABCMeta, Django's ModelBase, ...): remember it while the class's
+// version tag holds, and the metatype's unless it is `type` (immutable). The metatype must have nothing by
+// that name, so the class's MRO alone decides.
 void fill_type_attr(AttrCache* c, PyObject* owner, PyObject* name) {
   auto* cls = (PyTypeObject*)owner;
-  if (!cacheable_name(name) || _PyType_Lookup(&PyType_Type, name)) return;
+  PyTypeObject* meta = Py_TYPE(owner);
+  if (!cacheable_name(name) || meta->tp_getattro != PyType_Type.tp_getattro || _PyType_Lookup(meta, name)) return;
+  if (!PyType_HasFeature(meta, Py_TPFLAGS_VALID_VERSION_TAG)) return;
   PyObject* attr = _PyType_Lookup(cls, name);
   if (!attr || !PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG)) return;
-  Entry* e = entry_to_fill(c, &PyType_Type, owner);
+  Entry* e = entry_to_fill(c, meta, owner);
+  if (!e) return;
   *e = Entry{};
-  e->type = &PyType_Type;
+  e->type = meta;
   e->kind = Entry::kTypeAttr;
   e->owner = cls;
   e->version = cls->tp_version_tag;
+  e->meta_version = meta->tp_version_tag;
   e->method = attr;
+}
+
+// Classes with a Python __getattr__ (and object's __getattribute__) look attributes up generically and call
+// __getattr__ only when that fails: a cache hit is the generic lookup's answer. typeobject.c's
+// slot_tp_getattr_hook is static, so it is learnt from a probe class (split_dict_layout_ok).
+getattrofunc g_getattr_hook = nullptr;
+PyObject* g_object_getattribute = nullptr;  // object.__getattribute__'s slot wrapper
+PyObject* g_getattribute_name = nullptr;
+
+bool generic_lookup_first(PyTypeObject* tp) {
+  if (tp->tp_getattro == PyObject_GenericGetAttr) return true;
+  return tp->tp_getattro == g_getattr_hook && g_getattr_hook &&
+         _PyType_Lookup(tp, g_getattribute_name) == g_object_getattribute;
 }
 
 // After a generic lookup on a type with generic attribute access: remember how to find `name` next time.
 void fill_attr_cache(AttrCache* c, PyObject* owner, PyObject* name, bool for_method) {
   PyTypeObject* tp = Py_TYPE(owner);
   if (tp == &PyModule_Type) return fill_module_entry(c, owner, name);
-  if (tp == &PyType_Type) return fill_type_attr(c, owner, name);
-  if (tp->tp_getattro != PyObject_GenericGetAttr || !cacheable_name(name)) return;
+  if (PyType_Check(owner)) return fill_type_attr(c, owner, name);
+  if (!cacheable_name(name) || !generic_lookup_first(tp)) return;
   PyObject* descr = _PyType_Lookup(tp, name);  // also assigns the version tag
   if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
+  bool hook = tp->tp_getattro != PyObject_GenericGetAttr;
+  // With a __getattr__ hook, an AttributeError from a data descriptor's __get__ must reach __getattr__.
+  if (hook && descr && Py_TYPE(descr)->tp_descr_get && Py_TYPE(descr)->tp_descr_set &&
+      !(Py_TYPE(descr) == &PyMemberDescr_Type))
+    return;
   Entry* e = entry_to_fill(c, tp);
+  if (!e) return;
   *e = Entry{};
   e->type = tp;
   e->version = tp->tp_version_tag;
   if (for_method) {
+    // (With a __getattr__ hook, _PyObject_GetMethod binds; only plain functions are checked against that.)
     if (descr &&
-        (PyFunction_Check(descr) || PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) &&
+        (PyFunction_Check(descr) || (!hook && PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR))) &&
         tp->tp_dictoffset >= 0) {
       e->kind = Entry::kMethod;
       e->method = descr;
@@ -924,6 +957,7 @@ void fill_store_cache(AttrCache* c, PyObject* owner, PyObject* name) {
     PyDictObject* dict = instance_dict_of(owner);
     if (!dict || !dict->ma_values || !g_split_ok) return;
     Entry* e = entry_to_fill(c, tp);
+    if (!e) return;
     *e = Entry{};
     e->type = tp;
     e->version = tp->tp_version_tag;
@@ -933,6 +967,7 @@ void fill_store_cache(AttrCache* c, PyObject* owner, PyObject* name) {
     PyMemberDef* m = ((PyMemberDescrObject*)descr)->d_member;
     if (m->type != T_OBJECT_EX || m->flags != 0) return;
     Entry* e = entry_to_fill(c, tp);
+    if (!e) return;
     *e = Entry{};
     e->type = tp;
     e->version = tp->tp_version_tag;
@@ -958,9 +993,17 @@ bool split_dict_layout_ok() {
   checked = 0;
   PyObject* ns = PyDict_New();
   PyObject* r = ns ? PyRun_String(
-                         "class _P:\n def __init__(s): s.alpha = 1; s.beta = 2\n_p = _P()\n_q = _P()\n",
+                         "class _P:\n def __init__(s): s.alpha = 1; s.beta = 2\n_p = _P()\n_q = _P()\n"
+                         "class _G:\n def __getattr__(s, n): return n\n",
                          Py_file_input, ns, ns)
                    : nullptr;
+  PyObject* hooked = r ? PyDict_GetItemString(ns, "_G") : nullptr;
+  if (hooked && PyType_Check(hooked)) {
+    g_getattr_hook = ((PyTypeObject*)hooked)->tp_getattro;
+    g_getattribute_name = PyUnicode_InternFromString("__getattribute__");  // kept: compared by identity
+    g_object_getattribute = g_getattribute_name ? _PyType_Lookup(&PyBaseObject_Type, g_getattribute_name) : nullptr;
+    if (!g_object_getattribute) g_getattr_hook = nullptr;
+  }
   PyObject* p = r ? PyDict_GetItemString(ns, "_p") : nullptr;
   PyObject** dictptr = p ? _PyObject_GetDictPtr(p) : nullptr;
   if (dictptr && *dictptr && ((PyDictObject*)*dictptr)->ma_values) {
@@ -981,7 +1024,9 @@ bool split_dict_layout_ok() {
 
 static void verify_attr_hit(PyObject* owner, PyObject* name, PyObject* res) {
   PyObject* check = PyObject_GetAttr(owner, name);
-  if (check != res && (!check || PyObject_RichCompareBool(check, res, Py_EQ) != 1)) {
+  // A getter may make a new object per call (a property returning a generator): then the types must agree.
+  bool made_fresh = check && Py_TYPE(check) == Py_TYPE(res) && (PyGen_Check(res) || Py_REFCNT(check) == 1);
+  if (check != res && !made_fresh && (!check || PyObject_RichCompareBool(check, res, Py_EQ) != 1)) {
     fprintf(stderr, "attr cache mismatch: %s.%s\n", Py_TYPE(owner)->tp_name, PyUnicode_AsUTF8(name));
     abort();
   }
@@ -1065,6 +1110,7 @@ extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** 
     Py_DECREF(owner);
     OK;
   }
+  g_attr_misses++;
   res = PyObject_GetAttr(owner, name);
   if (res) fill_attr_cache(c, owner, name, false);
   Py_DECREF(owner);
@@ -1099,7 +1145,8 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
       if (!shadowed && kVerifyCaches) {
         PyObject* meth = nullptr;
         int found = _PyObject_GetMethod(obj, name, &meth);
-        if (!found || meth != e->method) {
+        bool same = found ? meth == e->method : meth && PyMethod_Check(meth) && PyMethod_GET_FUNCTION(meth) == e->method;
+        if (!same) {
           fprintf(stderr, "method cache mismatch: %s.%s\n", Py_TYPE(obj)->tp_name, PyUnicode_AsUTF8(name));
           abort();
         }
@@ -1114,6 +1161,7 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
     }
   }
   PyObject* meth = nullptr;
+  g_attr_misses++;
   int found = _PyObject_GetMethod(obj, name, &meth);
   if (!meth) FAIL;
   if (found) {
@@ -1121,8 +1169,12 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
     TOP() = meth;
     PUSH(obj);
   } else {
-    if (Py_TYPE(obj) == &PyModule_Type) fill_module_entry(c, obj, name);
-    if (Py_TYPE(obj) == &PyType_Type) fill_type_attr(c, obj, name);
+    if (Py_TYPE(obj) == &PyModule_Type)
+      fill_module_entry(c, obj, name);
+    else if (PyType_Check(obj))
+      fill_type_attr(c, obj, name);
+    else if (generic_lookup_first(Py_TYPE(obj)))  // a __getattr__ hook: the method came bound
+      fill_attr_cache(c, obj, name, true);
     TOP() = nullptr;
     Py_DECREF(obj);
     PUSH(meth);
@@ -1130,20 +1182,43 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
   OK;
 }
 
+// A split instance dict whose keys are not the ones `e` remembers: the store cache should learn them.
+bool split_keys_changed(PyObject* owner, const Entry& e) {
+  if (e.kind != Entry::kInstanceDict) return false;
+  PyDictObject* dict = instance_dict_of(owner);
+  return dict && dict->ma_values && dict->ma_keys != e.split_keys;
+}
+
 extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
   PyObject *owner = TOP(), *v = SECOND();
   PyObject* name = name_at(f, oparg);
-  if (Entry* e = find_entry(c, owner)) {
+  Entry* e = find_entry(c, owner);
+  if (e) {
     PyObject** slot = nullptr;
     if (e->kind == Entry::kSlot) {
       slot = (PyObject**)((char*)owner + e->slot_offset);
     } else if (e->kind == Entry::kInstanceDict) {
       PyDictObject* dict = instance_dict_of(owner);
-      slot = dict ? split_slot(dict, name, *e) : nullptr;
-      if (slot && *slot)
+      if (!dict) {  // the first attribute of a new instance: what the generic store does past its type lookup
+        auto** dictptr = (PyObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+        int err = _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name, v);
+        sp -= 2;
+        Py_DECREF(v);
+        Py_DECREF(owner);
+        if (err) FAIL;
+        OK;
+      }
+      slot = split_slot(dict, name, *e);
+      // A key the shared table has but this dict has no value for yet (as in __init__) is added in place
+      // when it comes next in the table's order, as insertdict does; out of order, dictobject.c un-shares.
+      if (slot && !*slot && e->split_index != dict->ma_used) slot = nullptr;
+      if (slot) {
+        if (!*slot) {
+          dict->ma_used++;
+          if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) PyObject_GC_Track(dict);
+        }
         dict->ma_version_tag = g_next_dict_version--;
-      else
-        slot = nullptr;  // a new key: dictobject.c decides whether the table stays split
+      }
     }
     if (slot) {
       PyObject* old = *slot;
@@ -1155,8 +1230,10 @@ extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject**
     }
   }
   sp -= 2;
+  g_attr_misses++;
   int err = PyObject_SetAttr(owner, name, v);
-  if (!err) fill_store_cache(c, owner, name);
+  // (An entry that is right but could not serve this store, e.g. a new key out of order, stays.)
+  if (!err && (!e || split_keys_changed(owner, *e))) fill_store_cache(c, owner, name);
   Py_DECREF(v);
   Py_DECREF(owner);
   if (err) FAIL;

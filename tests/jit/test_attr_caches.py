@@ -1,6 +1,7 @@
 # Changing the world under the LOAD_ATTR / LOAD_METHOD caches: class attributes and methods replaced,
 # attributes added and deleted, __class__ assigned, instance attributes shadowing methods, split dicts turned
 # combined, __slots__, properties and __getattr__ added later.
+import pyston_lite
 from jit_support import warm, assert_compiled, check
 
 
@@ -423,5 +424,137 @@ for _ in range(40):
     check(read_p(fk) == "prop")
 assert_compiled(read_p)
 check(read_p(fk) == "last" and read_p(fk) == 7)
+
+
+# Attributes of classes whose metaclass is not `type` (ABCMeta, Django's ModelBase): cached per class,
+# guarded on the class's and the metaclass's tags; the metaclass gaining the name takes over.
+class ModelMeta(type):
+    pass
+
+
+class Model(metaclass=ModelMeta):
+    _meta = "model meta"
+
+
+class Model2(Model):
+    _meta = "model2 meta"
+
+
+def read_meta(cls):
+    return cls._meta
+
+
+for _ in range(40):
+    check(read_meta(Model) == "model meta" and read_meta(Model2) == "model2 meta")
+assert_compiled(read_meta)
+misses = pyston_lite.stats()["attr_cache_misses"]
+for _ in range(1000):
+    read_meta(Model)
+check(pyston_lite.stats()["attr_cache_misses"] - misses < 10, "class attributes under a metaclass miss")
+Model._meta = "changed"
+check(read_meta(Model) == "changed" and read_meta(Model2) == "model2 meta")
+ModelMeta._meta = property(lambda cls: "from the metaclass")  # a data descriptor on the metaclass wins
+check(read_meta(Model) == "from the metaclass" and read_meta(Model2) == "from the metaclass")
+del ModelMeta._meta
+check(read_meta(Model) == "changed")
+
+
+# Classes with __getattr__: hits are the generic lookup's answers; misses reach __getattr__; a
+# __getattribute__ assigned later is obeyed.
+class Lazy:
+    def __init__(self):
+        self.present = "present"
+
+    def __getattr__(self, name):
+        return "getattr:" + name
+
+    def method(self):
+        return "method"
+
+
+def read_present(o):
+    return o.present
+
+
+def read_absent(o):
+    return o.absent
+
+
+def call_method(o):
+    return o.method()
+
+
+lz = Lazy()
+for _ in range(40):
+    check(read_present(lz) == "present" and read_absent(lz) == "getattr:absent" and call_method(lz) == "method")
+assert_compiled(read_present, read_absent, call_method)
+misses = pyston_lite.stats()["attr_cache_misses"]
+for _ in range(1000):
+    read_present(lz)
+    call_method(lz)
+check(pyston_lite.stats()["attr_cache_misses"] - misses < 10, "attributes of a class with __getattr__ miss")
+del lz.present
+check(read_present(lz) == "getattr:present")
+lz.present = "again"
+lz.method = lambda: "instance method"
+check(read_present(lz) == "again" and call_method(lz) == "instance method")
+Lazy.__getattribute__ = lambda self, name: "getattribute:" + name
+check(read_present(lz) == "getattribute:present" and read_absent(lz) == "getattribute:absent")
+del Lazy.__getattribute__
+check(read_present(lz) == "again")
+
+
+# A site seeing more receiver types than it holds keeps answering right (it stops refilling).
+classes = [type("K%d" % i, (), {"tag": i}) for i in range(12)]
+objs = [k() for k in classes]
+for i, o in enumerate(objs):
+    o.own = i
+
+
+def read_tag_own(o):
+    return o.tag, o.own
+
+
+for _ in range(40):
+    for i, o in enumerate(objs):
+        check(read_tag_own(o) == (i, i))
+assert_compiled(read_tag_own)
+classes[3].tag = "changed"
+check(read_tag_own(objs[3]) == ("changed", 3) and read_tag_own(objs[4]) == (4, 4))
+
+
+# __init__-style stores add keys the class's shared keys already have, in place when in order: the dict
+# must end up exactly as CPython makes it (order, GC tracking, other instances unaffected).
+import gc
+
+
+class Point:
+    def __init__(self, x, y, z):
+        self.x = x
+        self.y = y
+        self.z = z
+
+
+class Reverse:
+    def __init__(self, first, x, y, z):
+        if first:
+            self.x = x
+            self.y = y
+            self.z = z
+        else:
+            self.z = z
+            self.y = y
+            self.x = x
+
+
+misses = pyston_lite.stats()["attr_cache_misses"]
+points = [Point(i, [i], "s") for i in range(60)]
+check(pyston_lite.stats()["attr_cache_misses"] - misses < 20, "in-order __init__ stores miss")
+check([list(p.__dict__.items()) for p in points[-2:]] == [[("x", 58), ("y", [58]), ("z", "s")],
+                                                          [("x", 59), ("y", [59]), ("z", "s")]])
+check(gc.is_tracked(points[-1].__dict__) and all(p.y == [i] for i, p in enumerate(points)))
+rs = [Reverse(i % 2 == 0, 1, 2, 3) for i in range(60)]
+check(list(rs[-1].__dict__) == ["z", "y", "x"] and list(rs[-2].__dict__) == ["x", "y", "z"])
+check(all((r.x, r.y, r.z) == (1, 2, 3) for r in rs))
 
 print("ok")

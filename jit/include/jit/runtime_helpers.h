@@ -57,7 +57,7 @@ struct AttrCacheEntry {
     kDataDescr,     // a data descriptor on the type (property, getset): call its __get__
     kClassAttr,     // a plain class attribute, unless the instance __dict__ shadows it
     kNonDataDescr,  // a non-data descriptor (function, classmethod), unless shadowed: call its __get__
-    kTypeAttr,      // an attribute of a class object itself (type is `type`): guarded on that class's tag
+    kTypeAttr,      // an attribute of a class object itself (type: its metatype): guarded on that class's tag
   };
   PyTypeObject* type = nullptr;
   unsigned int version = 0;
@@ -67,6 +67,7 @@ struct AttrCacheEntry {
     Py_ssize_t slot_offset;  // kSlot: where the __slots__ member lives in the object
     Py_ssize_t split_index;  // kInstanceDict: the attribute's slot in the split table (with split_keys)
     uint64_t dict_version = 0;  // kModule: the module dict's version tag
+    unsigned int meta_version;  // kTypeAttr: the metatype's version tag (unless the metatype is `type`)
   };
   union {
     // kMethod and the descriptor kinds: borrowed from the type's dict (the version guard keeps it there).
@@ -85,9 +86,10 @@ struct AttrCacheEntry {
 // first entry is inline and the other three are allocated when a second type turns up. Full: replace in turn.
 struct AttrCache {
   static constexpr int kEntries = 4;
+  static constexpr int kReplacementsBeforeGivingUp = 64;
   struct Overflow {
     AttrCacheEntry entries[kEntries - 1];
-    uint8_t next_victim = 0;  // which entry a full cache replaces next
+    uint8_t replacements = 0;  // entries replaced so far (the next one replaced is this modulo kEntries)
   };
   AttrCacheEntry first;
   Overflow* more = nullptr;  // allocated when a second receiver type turns up
@@ -111,6 +113,8 @@ extern bool g_inplace_float;
 extern bool g_handle_exceptions;
 // Exceptions that compiled code caught in one of its own handlers (for stats()).
 extern long g_handlers_entered;
+// LOAD_ATTR / LOAD_METHOD / STORE_ATTR executions at cached sites that took the generic route (for stats()).
+extern long g_attr_misses;
 
 // Non-uniform helpers called from inline code.
 extern "C" {
