@@ -892,6 +892,12 @@ getattrofunc g_getattr_hook = nullptr;
 PyObject* g_object_getattribute = nullptr;  // object.__getattribute__'s slot wrapper
 PyObject* g_getattribute_name = nullptr;
 
+// Whether owner's type has a plain function by that name (a method once bound).
+bool is_plain_function(PyObject* owner, PyObject* name) {
+  PyObject* descr = _PyType_Lookup(Py_TYPE(owner), name);
+  return descr && PyFunction_Check(descr);
+}
+
 bool generic_lookup_first(PyTypeObject* tp) {
   if (tp->tp_getattro == PyObject_GenericGetAttr) return true;
   return tp->tp_getattro == g_getattr_hook && g_getattr_hook &&
@@ -953,16 +959,18 @@ void fill_store_cache(AttrCache* c, PyObject* owner, PyObject* name) {
   if (tp->tp_setattro != PyObject_GenericSetAttr || !cacheable_name(name)) return;
   PyObject* descr = _PyType_Lookup(tp, name);
   if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
-  if (!descr && tp->tp_dictoffset > 0) {
-    PyDictObject* dict = instance_dict_of(owner);
-    if (!dict || !dict->ma_values || !g_split_ok) return;
+  // Nothing on the type intercepts the store: no descriptor, or a plain class attribute of an immutable type
+  // (a heap type could gain __set__ without the owner's tag changing).
+  bool plain = !descr || (!PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_HEAPTYPE) && !Py_TYPE(descr)->tp_descr_set);
+  if (plain && tp->tp_dictoffset > 0) {
     Entry* e = entry_to_fill(c, tp);
     if (!e) return;
     *e = Entry{};
     e->type = tp;
     e->version = tp->tp_version_tag;
     e->kind = Entry::kInstanceDict;
-    remember_split_slot(dict, name, e);
+    PyDictObject* dict = instance_dict_of(owner);
+    if (dict && dict->ma_values) remember_split_slot(dict, name, e);
   } else if (descr && Py_TYPE(descr) == &PyMemberDescr_Type) {
     PyMemberDef* m = ((PyMemberDescrObject*)descr)->d_member;
     if (m->type != T_OBJECT_EX || m->flags != 0) return;
@@ -1053,11 +1061,10 @@ static PyObject* shadowing_value(PyObject* owner, PyObject* name, bool* error) {
   return v;
 }
 
-// The cached value of owner.name (a new reference), or nullptr: a miss, or an exception if *error.
-static PyObject* cached_attr(AttrCache* c, PyObject* owner, PyObject* name, bool* error) {
+// owner.name through the entry that applies to owner (a new reference), or nullptr: a miss, or an
+// exception if *error.
+static PyObject* attr_from_entry(Entry* e, PyObject* owner, PyObject* name, bool* error) {
   *error = false;
-  Entry* e = find_entry(c, owner);
-  if (!e) return nullptr;
   PyObject* res = nullptr;
   switch (e->kind) {
     case Entry::kInstanceDict:
@@ -1098,6 +1105,12 @@ static PyObject* cached_attr(AttrCache* c, PyObject* owner, PyObject* name, bool
   }
 }
 
+static PyObject* cached_attr(AttrCache* c, PyObject* owner, PyObject* name, bool* error) {
+  *error = false;
+  Entry* e = find_entry(c, owner);
+  return e ? attr_from_entry(e, owner, name, error) : nullptr;
+}
+
 extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
   PyObject* owner = TOP();
   PyObject* name = name_at(f, oparg);
@@ -1127,9 +1140,9 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
   PyObject* obj = TOP();
   PyObject* name = name_at(f, oparg);
   if (Entry* e = find_entry(c, obj)) {
-    if (e->kind == Entry::kModule || e->kind == Entry::kTypeAttr) {  // a plain attribute: NULL, then it
+    if (e->kind != Entry::kMethod) {  // not a method: NULL, then the attribute
       bool error;
-      PyObject* attr = cached_attr(c, obj, name, &error);
+      PyObject* attr = attr_from_entry(e, obj, name, &error);
       if (error) FAIL;
       if (attr) {
         TOP() = nullptr;
@@ -1173,8 +1186,8 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
       fill_module_entry(c, obj, name);
     else if (PyType_Check(obj))
       fill_type_attr(c, obj, name);
-    else if (generic_lookup_first(Py_TYPE(obj)))  // a __getattr__ hook: the method came bound
-      fill_attr_cache(c, obj, name, true);
+    else if (generic_lookup_first(Py_TYPE(obj)))  // not a method, shadowed, or bound by a __getattr__ hook
+      fill_attr_cache(c, obj, name, Py_TYPE(obj)->tp_getattro != PyObject_GenericGetAttr && is_plain_function(obj, name));
     TOP() = nullptr;
     Py_DECREF(obj);
     PUSH(meth);
@@ -1199,16 +1212,7 @@ extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject**
       slot = (PyObject**)((char*)owner + e->slot_offset);
     } else if (e->kind == Entry::kInstanceDict) {
       PyDictObject* dict = instance_dict_of(owner);
-      if (!dict) {  // the first attribute of a new instance: what the generic store does past its type lookup
-        auto** dictptr = (PyObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
-        int err = _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name, v);
-        sp -= 2;
-        Py_DECREF(v);
-        Py_DECREF(owner);
-        if (err) FAIL;
-        OK;
-      }
-      slot = split_slot(dict, name, *e);
+      slot = dict ? split_slot(dict, name, *e) : nullptr;
       // A key the shared table has but this dict has no value for yet (as in __init__) is added in place
       // when it comes next in the table's order, as insertdict does; out of order, dictobject.c un-shares.
       if (slot && !*slot && e->split_index != dict->ma_used) slot = nullptr;
@@ -1218,6 +1222,19 @@ extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject**
           if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) PyObject_GC_Track(dict);
         }
         dict->ma_version_tag = g_next_dict_version--;
+      } else {
+        // What the generic store does past its type lookup: a new dict (shared keys), a new key, a
+        // combined dict.
+        auto** dictptr = (PyObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
+        int err = _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name, v);
+        sp -= 2;
+        Py_DECREF(v);
+        // The store may have run code (an old value's __del__) that refilled this site: look again.
+        Entry* now = err ? nullptr : find_entry(c, owner);
+        if (now && split_keys_changed(owner, *now)) remember_split_slot(instance_dict_of(owner), name, now);
+        Py_DECREF(owner);
+        if (err) FAIL;
+        OK;
       }
     }
     if (slot) {

@@ -557,4 +557,61 @@ rs = [Reverse(i % 2 == 0, 1, 2, 3) for i in range(60)]
 check(list(rs[-1].__dict__) == ["z", "y", "x"] and list(rs[-2].__dict__) == ["x", "y", "z"])
 check(all((r.x, r.y, r.z) == (1, 2, 3) for r in rs))
 
+
+# Stores over a plain class attribute (Django's ModelState.db = None), into combined dicts (a clone made
+# with __dict__.copy()), and a descriptor class that gains __set__ later.
+class State:
+    db = None
+    adding = True
+
+
+class Clone:
+    pass
+
+
+class Quiet:
+    def __get__(self, obj, owner):
+        return "descr"
+
+
+class WithQuiet:
+    q = Quiet()
+
+
+def store_state(o, v):
+    o.db = v
+    o.adding = False
+    return o.db, o.adding
+
+
+def call_attr(o):
+    return o.func(2)
+
+
+states = [State() for _ in range(50)]
+for i, st in enumerate(states):
+    check(store_state(st, i) == (i, False))
+check(State.db is None and State.adding is True and states[7].__dict__ == {"db": 7, "adding": False})
+template = Clone()
+template.a, template.b = 1, 2
+clones = []
+for i in range(50):
+    c = Clone()
+    c.__dict__ = dict(template.__dict__)
+    check(store_state(c, i) == (i, False))
+    clones.append(c)
+check(list(clones[3].__dict__.items()) == [("a", 1), ("b", 2), ("db", 3), ("adding", False)])
+wq = WithQuiet()
+for i in range(50):
+    wq.func = lambda x, i=i: x * i  # an instance attribute called like a method (cached_property.func)
+    check(call_attr(wq) == 2 * i)
+assert_compiled(store_state, call_attr)
+stored = []
+Quiet.__set__ = lambda self, obj, value: stored.append(value)
+def store_q(o, v):
+    o.q = v
+for i in range(50):
+    store_q(wq, i)
+check(stored == list(range(50)) and "q" not in wq.__dict__ and wq.q == "descr")
+
 print("ok")

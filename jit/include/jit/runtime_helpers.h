@@ -85,7 +85,7 @@ struct AttrCacheEntry {
 // sees several classes (a method inherited by subclasses) keeps hitting. Most sites see one type, so the
 // first entry is inline and the other three are allocated when a second type turns up. Full: replace in turn.
 struct AttrCache {
-  static constexpr int kEntries = 4;
+  static constexpr int kEntries = 8;  // one inline, the rest allocated for polymorphic sites
   static constexpr int kReplacementsBeforeGivingUp = 64;
   struct Overflow {
     AttrCacheEntry entries[kEntries - 1];
