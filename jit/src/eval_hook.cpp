@@ -239,22 +239,47 @@ CodeState* existing_state(PyCodeObject* co) {
   return static_cast<CodeState*>(extra->ce_extras[g_extra_index]);
 }
 
+// Where each parameter of a direct call comes from: the caller's argument array (positional arguments, then
+// keyword values) or the function's defaults.
+struct ArgumentPlan {
+  static constexpr int kMaxParams = 16;
+  int8_t source[kMaxParams];  // >= 0: index into the argument array; -1: from the defaults
+};
+
+// Maps positional and keyword arguments onto the parameters the way _PyEval_EvalCodeWithName does when it
+// succeeds: keywords matched by identity with the parameter names (interned on both sides; anything else,
+// and every error case, is left to the generic route), each parameter given at most once, the missing ones
+// from the defaults. False: take the generic route.
+bool plan_arguments(PyObject* func, PyCodeObject* co, Py_ssize_t nargs, PyObject* kwnames, ArgumentPlan* plan) {
+  Py_ssize_t nparams = co->co_argcount, nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  if (nparams > ArgumentPlan::kMaxParams || nargs + nkw > nparams) return false;
+  for (Py_ssize_t i = 0; i < nparams; i++) plan->source[i] = int8_t(i < nargs ? i : -2);
+  for (Py_ssize_t k = 0; k < nkw; k++) {
+    PyObject* name = PyTuple_GET_ITEM(kwnames, k);
+    Py_ssize_t i = co->co_posonlyargcount;
+    while (i < nparams && PyTuple_GET_ITEM(co->co_varnames, i) != name) i++;
+    if (i == nparams || plan->source[i] != -2) return false;
+    plan->source[i] = int8_t(nargs + k);
+  }
+  PyObject* defaults = PyFunction_GET_DEFAULTS(func);
+  Py_ssize_t first_default = nparams - (defaults ? PyTuple_GET_SIZE(defaults) : 0);
+  for (Py_ssize_t i = nargs; i < nparams; i++) {
+    if (plan->source[i] != -2) continue;
+    if (i < first_default) return false;
+    plan->source[i] = -1;
+  }
+  return true;
+}
+
 // Machine code a call can enter directly: the condition under which _PyFunction_Vectorcall takes its fast
 // path (positional arguments only, no cells, free variables, *args, **kwargs, keyword-only arguments or
-// generator flags), widened to calls that leave trailing parameters to their defaults (for such code
-// _PyEval_EvalCodeWithName builds the same frame: the arguments, then the defaults), and everything
-// eval_frame checks before running compiled code. nullptr: go the generic way, which also counts cold code
-// towards the threshold.
-CodeState* direct_call_state(PyThreadState* ts, PyObject* func, PyCodeObject* co, Py_ssize_t nargs,
-                             PyObject* kwnames) {
-  if ((kwnames && PyTuple_GET_SIZE(kwnames)) || co->co_kwonlyargcount != 0 ||
-      (co->co_flags & ~PyCF_MASK) != (CO_OPTIMIZED | CO_NEWLOCALS | CO_NOFREE))
+// generator flags), widened to keyword arguments and to calls that leave parameters to their defaults (for
+// such code _PyEval_EvalCodeWithName builds the same frame: each parameter's value in order), and
+// everything eval_frame checks before running compiled code. nullptr: go the generic way, which also counts
+// cold code towards the threshold.
+CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co) {
+  if (co->co_kwonlyargcount != 0 || (co->co_flags & ~PyCF_MASK) != (CO_OPTIMIZED | CO_NEWLOCALS | CO_NOFREE))
     return nullptr;
-  Py_ssize_t from_defaults = co->co_argcount - nargs;
-  if (from_defaults != 0) {
-    PyObject* defaults = PyFunction_GET_DEFAULTS(func);
-    if (from_defaults < 0 || !defaults || PyTuple_GET_SIZE(defaults) < from_defaults) return nullptr;
-  }
   if (ts->use_tracing || ts->interp->eval_frame != eval_frame) return nullptr;
   CodeState* st = existing_state(co);
   if (!st || !st->compiled || !st->start) return nullptr;
@@ -293,19 +318,23 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
   Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
   auto* co = (PyCodeObject*)PyFunction_GET_CODE(func);
   PyThreadState* ts = _PyThreadState_GET();
-  CodeState* st = direct_call_state(ts, func, co, nargs, kwnames);
-  if (!st) return _PyFunction_Vectorcall(func, args, nargsf, kwnames);
+  CodeState* st = direct_call_state(ts, co);
+  ArgumentPlan plan;
+  bool exact = nargs == co->co_argcount && !(kwnames && PyTuple_GET_SIZE(kwnames));
+  if (!st || (!exact && !plan_arguments(func, co, nargs, kwnames, &plan)))
+    return _PyFunction_Vectorcall(func, args, nargsf, kwnames);
   PyFrameObject* f = _PyFrame_New_NoTrack(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
   if (!f) return nullptr;
-  for (Py_ssize_t i = 0; i < nargs; i++) {
-    Py_INCREF(args[i]);
-    f->f_localsplus[i] = args[i];
-  }
-  if (nargs < co->co_argcount) {
+  if (exact) {
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+      Py_INCREF(args[i]);
+      f->f_localsplus[i] = args[i];
+    }
+  } else {
     PyObject* defaults = PyFunction_GET_DEFAULTS(func);
-    Py_ssize_t first = co->co_argcount - PyTuple_GET_SIZE(defaults);  // parameter of defaults[0]
-    for (Py_ssize_t i = nargs; i < co->co_argcount; i++) {
-      PyObject* v = PyTuple_GET_ITEM(defaults, i - first);
+    Py_ssize_t first_default = co->co_argcount - (defaults ? PyTuple_GET_SIZE(defaults) : 0);
+    for (Py_ssize_t i = 0; i < co->co_argcount; i++) {
+      PyObject* v = plan.source[i] >= 0 ? args[plan.source[i]] : PyTuple_GET_ITEM(defaults, i - first_default);
       Py_INCREF(v);
       f->f_localsplus[i] = v;
     }

@@ -424,6 +424,47 @@ after = pyston_lite.stats()["compiled_runs"]
 pyston_lite.enable()
 check(after - runs <= 11, (runs, after))
 
+# Keyword arguments: mapped onto the parameters like the interpreter does; every error is the interpreter's.
+def kw_target(a, b, c=3, d=4):
+    return (a, b, c, d)
+
+
+def posonly_target(a, b, /, c=30):
+    return (a, b, c)
+
+
+def kw_caller():
+    return [kw_target(1, b=2), kw_target(a=1, b=2), kw_target(1, 2, d=5), kw_target(d=9, c=8, b=7, a=6),
+            kw_target(1, 2, 3, d=None), posonly_target(1, 2, c=3)]
+
+
+def kw_errors():
+    out = []
+    for call in (lambda: kw_target(1, a=2), lambda: kw_target(1, e=2), lambda: kw_target(b=2),
+                 lambda: posonly_target(1, b=2), lambda: kw_target(1, 2, 3, 4, d=5)):
+        try:
+            call()
+        except TypeError as e:
+            out.append(str(e))
+    return out
+
+
+expected_kw = [(1, 2, 3, 4), (1, 2, 3, 4), (1, 2, 3, 5), (6, 7, 8, 9), (1, 2, 3, None), (1, 2, 3)]
+expected_errors = ["kw_target() got multiple values for argument 'a'",
+                   "kw_target() got an unexpected keyword argument 'e'",
+                   "kw_target() missing 1 required positional argument: 'a'",
+                   "posonly_target() got some positional-only arguments passed as keyword arguments: 'b'",
+                   "kw_target() got multiple values for argument 'd'"]
+warm(kw_target, 1, 2)
+warm(posonly_target, 1, 2)
+warm(kw_caller)
+calls = pyston_lite.stats()["direct_calls"]
+for _ in range(20):
+    check(kw_caller() == expected_kw, kw_caller())
+    check(kw_errors() == expected_errors, kw_errors())
+assert_compiled(kw_target, kw_caller)
+check(SWITCHED_OFF or pyston_lite.stats()["direct_calls"] - calls >= 20 * 6, pyston_lite.stats())
+
 # Switched off, the same program gives the same answers and never takes the direct path.
 if not SWITCHED_OFF:
     env = dict(os.environ, PYSTON_JIT_DIRECT_CALLS="0")
