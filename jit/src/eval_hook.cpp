@@ -271,14 +271,40 @@ bool plan_arguments(PyObject* func, PyCodeObject* co, Py_ssize_t nargs, PyObject
   return true;
 }
 
+// The frame's cells, as _PyEval_EvalCodeWithName makes them: a new cell per cell variable (holding the
+// argument's value when the variable is an argument, whose local is then cleared), and the closure's cells
+// after them.
+bool make_cells(PyFrameObject* f, PyCodeObject* co, PyObject* func) {
+  Py_ssize_t ncells = PyTuple_GET_SIZE(co->co_cellvars), nfree = PyTuple_GET_SIZE(co->co_freevars);
+  PyObject** locals = f->f_localsplus;
+  for (Py_ssize_t i = 0; i < ncells; i++) {
+    Py_ssize_t arg = co->co_cell2arg ? co->co_cell2arg[i] : CO_CELL_NOT_AN_ARG;
+    PyObject* cell = PyCell_New(arg != CO_CELL_NOT_AN_ARG ? locals[arg] : nullptr);
+    if (!cell) return false;
+    if (arg != CO_CELL_NOT_AN_ARG) Py_CLEAR(locals[arg]);
+    locals[co->co_nlocals + i] = cell;
+  }
+  PyObject* closure = PyFunction_GET_CLOSURE(func);
+  if (nfree && (!closure || PyTuple_GET_SIZE(closure) != nfree)) {
+    PyErr_SetString(PyExc_SystemError, "closure does not match the code's free variables");
+    return false;
+  }
+  for (Py_ssize_t i = 0; i < nfree; i++) {
+    PyObject* cell = PyTuple_GET_ITEM(closure, i);
+    Py_INCREF(cell);
+    locals[co->co_nlocals + ncells + i] = cell;
+  }
+  return true;
+}
+
 // Machine code a call can enter directly: the condition under which _PyFunction_Vectorcall takes its fast
 // path (positional arguments only, no cells, free variables, *args, **kwargs, keyword-only arguments or
-// generator flags), widened to keyword arguments and to calls that leave parameters to their defaults (for
-// such code _PyEval_EvalCodeWithName builds the same frame: each parameter's value in order), and
-// everything eval_frame checks before running compiled code. nullptr: go the generic way, which also counts
+// generator flags), widened to keyword arguments, to calls that leave parameters to their defaults, and to
+// closures and functions with cells (for such code _PyEval_EvalCodeWithName builds the same frame: each
+// parameter's value in order, then the cells), and everything eval_frame checks before running compiled code. nullptr: go the generic way, which also counts
 // cold code towards the threshold.
 CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co) {
-  if (co->co_kwonlyargcount != 0 || (co->co_flags & ~PyCF_MASK) != (CO_OPTIMIZED | CO_NEWLOCALS | CO_NOFREE))
+  if (co->co_kwonlyargcount != 0 || (co->co_flags & ~(PyCF_MASK | CO_NOFREE | CO_NESTED)) != (CO_OPTIMIZED | CO_NEWLOCALS))
     return nullptr;
   if (ts->use_tracing || ts->interp->eval_frame != eval_frame) return nullptr;
   CodeState* st = existing_state(co);
@@ -338,6 +364,10 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
       Py_INCREF(v);
       f->f_localsplus[i] = v;
     }
+  }
+  if (!(co->co_flags & CO_NOFREE) && !make_cells(f, co, func)) {
+    Py_DECREF(f);
+    return nullptr;
   }
   g_stats.direct_calls++;
   PyObject* result = run_compiled(ts, f, *st->compiled, st->start);

@@ -465,6 +465,40 @@ for _ in range(20):
 assert_compiled(kw_target, kw_caller)
 check(SWITCHED_OFF or pyston_lite.stats()["direct_calls"] - calls >= 20 * 6, pyston_lite.stats())
 
+# Closures and cells: free variables from the function's closure, cell variables (one an argument) new per
+# frame, nonlocal writes visible to the closure and to later calls.
+def make_counter(start):
+    count = start
+
+    def bump(step=1):
+        nonlocal count
+        count += step
+        return count
+
+    return bump
+
+
+def cell_arg(values, limit):
+    keep = [v for v in values if v < limit]  # the comprehension makes `limit` a cell holding the argument
+    return keep, (lambda: limit)()
+
+
+def closure_caller(bump):
+    return [bump(), bump(2), cell_arg([1, 5, 9], 6)]
+
+
+bump = make_counter(10)
+warm(bump)
+warm(cell_arg, [1], 2)
+warm(closure_caller, make_counter(0))
+calls = pyston_lite.stats()["direct_calls"]
+base = bump(0)
+for k in range(20):
+    check(closure_caller(bump) == [base + 3 * k + 1, base + 3 * k + 3, ([1, 5], 6)], closure_caller)
+assert_compiled(bump, cell_arg, closure_caller)
+check(bump(0) == base + 60)
+check(SWITCHED_OFF or pyston_lite.stats()["direct_calls"] - calls >= 20 * 3, pyston_lite.stats())
+
 # Switched off, the same program gives the same answers and never takes the direct path.
 if not SWITCHED_OFF:
     env = dict(os.environ, PYSTON_JIT_DIRECT_CALLS="0")
