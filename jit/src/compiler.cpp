@@ -188,6 +188,7 @@ class FunctionCompiler {
   Label exit_, status_exit_;
   Label deopt_shared_;       // deopt before the instruction whose f_lasti is in ecx
   Label handler_table_;      // (PYSTON_JIT_HANDLE_EXCEPTIONS) count, then (offset, address) per SETUP_* target
+  bool has_handlers_ = false;
   Label global_miss_shared_;  // near-called by each LOAD_GLOBAL miss stub (rcx = cache, edx = oparg)
   bool need_global_miss_ = false;
   void load_false(const x86::Gp& reg) {  // Py_False, from its fixed distance to Py_True in libpython
@@ -341,38 +342,23 @@ void FunctionCompiler::emit_epilogue() {
   a_.ret();
 }
 
-// An exception: pyston_jit_unwind finds this frame's handler and compiled code jumps there, or the frame
-// returns NULL (no handler), or, under a tracer, the interpreter takes over with the exception set.
+// The status exit with handlers compiled in: pyston_jit_status_exit decides (an exception: this frame's
+// handler, whose address comes back in rdx with the new stack pointer; no handler: return NULL; under a
+// tracer, or kResumeAfter: the interpreter's marker) and the code jumps or returns. Kept small: every
+// function has one.
 void FunctionCompiler::emit_unwind_exit() {
-  Label unwind = a_.newLabel(), reraise = a_.newLabel(), handler = a_.newLabel(), propagate = a_.newLabel();
-  a_.cmp(x86::edx, kReraise);
-  a_.je(reraise);
-  a_.cmp(x86::edx, kError);
-  a_.mov(x86::ecx, 1);  // a new traceback entry
-  a_.je(unwind);
-  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);  // kResumeAfter
-  a_.mov(x86::eax, kDeoptResume);
-  a_.jmp(exit_);
-  a_.bind(reraise);
-  a_.xor_(x86::ecx, x86::ecx);
-  a_.bind(unwind);
+  if (has_handlers_)
+    a_.lea(x86::rcx, x86::ptr(handler_table_));
+  else
+    a_.xor_(x86::ecx, x86::ecx);
   a_.lea(x86::rsp, x86::ptr(x86::rbp, -48));  // aligned, also when leaving LOAD_GLOBAL's near-called tail
   a_.mov(x86::rdi, kFrame);
   a_.mov(x86::rsi, kSp);
-  a_.lea(x86::rdx, x86::ptr(handler_table_));
-  call((const void*)pyston_jit_unwind);
+  call((const void*)pyston_jit_status_exit);
+  a_.test(x86::rdx, x86::rdx);
+  a_.jz(exit_);  // rax: NULL or a deopt marker
   a_.mov(kSp, x86::rax);
-  a_.cmp(x86::rdx, kUnwindDeopt);
-  a_.ja(handler);
-  a_.jne(propagate);
-  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-  a_.mov(x86::eax, kDeoptThrow);
-  a_.jmp(exit_);
-  a_.bind(handler);
   a_.jmp(x86::rdx);
-  a_.bind(propagate);
-  a_.xor_(x86::eax, x86::eax);  // f_stacktop stays NULL: a generator is finished
-  a_.jmp(exit_);
 }
 
 void FunctionCompiler::emit_handler_table() {
@@ -380,6 +366,7 @@ void FunctionCompiler::emit_handler_table() {
   for (const Instruction& ins : instructions_)
     if (ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH || ins.opcode == SETUP_ASYNC_WITH)
       targets.push_back(jump_target_offset(ins));
+  if (targets.empty()) return;
   a_.align(AlignMode::kData, 8);
   a_.bind(handler_table_);
   a_.embedUInt64(targets.size());
@@ -862,6 +849,8 @@ bool FunctionCompiler::emit(std::string* failure) {
   status_exit_ = a_.newLabel();
   deopt_shared_ = a_.newLabel();
   handler_table_ = a_.newLabel();
+  for (const Instruction& ins : instructions_)
+    has_handlers_ |= ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH || ins.opcode == SETUP_ASYNC_WITH;
   global_miss_shared_ = a_.newLabel();
   emit_prologue();
   resume_labels.push_back({0, unit_labels_[0]});

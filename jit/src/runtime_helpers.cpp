@@ -2202,7 +2202,7 @@ extern "C" UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const
     while (sp - base > b->b_level) Py_XDECREF(*--sp);
     if (b->b_type != SETUP_FINALLY) continue;
     const void* target = nullptr;
-    for (int64_t i = 0; i < handlers[0]; i++)
+    for (int64_t i = 0, n = handlers ? handlers[0] : 0; i < n; i++)
       if (handlers[1 + 2 * i] == b->b_handler) target = (const void*)handlers[2 + 2 * i];
     if (!target) Py_FatalError("pyston_jit: a handler offset that is no SETUP_* target");
     _PyErr_StackItem* info = ts->exc_info;
@@ -2234,6 +2234,22 @@ extern "C" UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const
   }
   while (sp > base) Py_XDECREF(*--sp);
   return {sp, (const void*)kUnwindPropagate};
+}
+
+// The status exit of a compiled function (status: kError, kReraise or kResumeAfter): {new sp, handler} to
+// jump to a handler, or {the function's result, 0}: NULL (the exception propagates, the stack is empty) or a
+// deopt marker (f_stacktop set for the interpreter).
+extern "C" UnwindResult pyston_jit_status_exit(PyFrameObject* f, PyObject** sp, intptr_t status,
+                                               const int64_t* handlers) {
+  if (status == kError || status == kReraise) {
+    UnwindResult r = pyston_jit_unwind(f, sp, handlers, status == kError);
+    if ((uintptr_t)r.target > kUnwindDeopt) return r;
+    if ((uintptr_t)r.target == kUnwindPropagate) return {nullptr, nullptr};  // f_stacktop stays NULL
+    f->f_stacktop = r.sp;
+    return {(PyObject**)kDeoptThrowMarker, nullptr};
+  }
+  f->f_stacktop = sp;  // kResumeAfter
+  return {(PyObject**)kDeoptResumeMarker, nullptr};
 }
 
 extern "C" int pyston_jit_truth_decref(PyObject* v) {

@@ -30,6 +30,9 @@ struct UnwindResult {
 };
 constexpr uintptr_t kUnwindPropagate = 0;  // no handler in this frame: the stack is empty, return NULL
 constexpr uintptr_t kUnwindDeopt = 1;      // a tracer is on: nothing done, the interpreter unwinds (throwflag)
+// compiler.h's kDeoptResume and kDeoptThrow, the values compiled code returns to hand a frame over.
+constexpr uintptr_t kDeoptResumeMarker = 1;
+constexpr uintptr_t kDeoptThrowMarker = 2;
 
 // Helpers for opcodes with an argument take it as `oparg`; the others ignore it.
 using OpcodeHelper = StackResult (*)(PyFrameObject* f, PyObject** sp, int oparg);
@@ -131,8 +134,11 @@ StackResult pyston_jit_slice_subscr(PyFrameObject* f, PyObject** sp, int oparg);
 StackResult pyston_jit_slice_store(PyFrameObject* f, PyObject** sp, int oparg);
 // An exception left the current instruction: what the interpreter does at its `error:` label (a traceback
 // entry, when `new_traceback`) and `exception_unwind`. `handlers` is the function's table: a count, then
-// (bytecode offset, machine address) pairs for every SETUP_* target.
+// (bytecode offset, machine address) pairs for every SETUP_* target; null when it has none.
 UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const int64_t* handlers, int new_traceback);
+// A compiled function's status exit: {sp, handler address}, or {result, null} to return (NULL or a deopt
+// marker).
+UnwindResult pyston_jit_status_exit(PyFrameObject* f, PyObject** sp, intptr_t status, const int64_t* handlers);
 // Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject* f);
 }
