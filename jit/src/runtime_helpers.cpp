@@ -913,9 +913,11 @@ void fill_attr_cache(AttrCache* c, PyObject* owner, PyObject* name, bool for_met
   PyObject* descr = _PyType_Lookup(tp, name);  // also assigns the version tag
   if (!PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) return;
   bool hook = tp->tp_getattro != PyObject_GenericGetAttr;
-  // With a __getattr__ hook, an AttributeError from a data descriptor's __get__ must reach __getattr__.
-  if (hook && descr && Py_TYPE(descr)->tp_descr_get && Py_TYPE(descr)->tp_descr_set &&
-      !(Py_TYPE(descr) == &PyMemberDescr_Type))
+  // With a __getattr__ hook, an AttributeError from a descriptor's __get__ must reach __getattr__: only
+  // member descriptors (an empty slot is a miss here) and the builtin descriptor types (functions,
+  // classmethod, ...: their __get__ does not raise it) are cached.
+  if (hook && descr && Py_TYPE(descr)->tp_descr_get && Py_TYPE(descr) != &PyMemberDescr_Type &&
+      (Py_TYPE(descr)->tp_descr_set || PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_HEAPTYPE)))
     return;
   Entry* e = entry_to_fill(c, tp);
   if (!e) return;

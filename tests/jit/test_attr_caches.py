@@ -498,6 +498,21 @@ check(read_present(lz) == "getattr:present")
 lz.present = "again"
 lz.method = lambda: "instance method"
 check(read_present(lz) == "again" and call_method(lz) == "instance method")
+class Fails:  # a non-data descriptor raising AttributeError: __getattr__ answers instead
+    def __get__(self, obj, owner):
+        raise AttributeError("from the descriptor")
+
+
+Lazy.failing = Fails()
+
+
+def read_failing(o):
+    return o.failing
+
+
+for _ in range(40):
+    check(read_failing(lz) == "getattr:failing")
+assert_compiled(read_failing)
 Lazy.__getattribute__ = lambda self, name: "getattribute:" + name
 check(read_present(lz) == "getattribute:present" and read_absent(lz) == "getattribute:absent")
 del Lazy.__getattribute__
