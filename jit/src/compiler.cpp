@@ -70,6 +70,8 @@ bool is_absolute_jump(int op) {
   return op == JUMP_ABSOLUTE || op == POP_JUMP_IF_FALSE || op == POP_JUMP_IF_TRUE ||
          op == JUMP_IF_FALSE_OR_POP || op == JUMP_IF_TRUE_OR_POP;
 }
+// SETUP_FINALLY, SETUP_WITH, SETUP_ASYNC_WITH: a handler block whose target an exception may jump to.
+bool sets_up_handler(int op) { return op == SETUP_FINALLY || op == SETUP_WITH || op == SETUP_ASYNC_WITH; }
 int jump_target_offset(const Instruction& ins) {
   return is_relative_jump(ins.opcode) ? ins.next_offset() + ins.oparg : ins.oparg;
 }
@@ -137,7 +139,7 @@ std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instru
     if (ins.opcode == STORE_FAST && ins.oparg < nlocals && !deleted[ins.oparg])
       out[ins.oparg / 64] |= uint64_t(1) << (ins.oparg % 64);
     if (is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode)) {
-      bool handler = ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH || ins.opcode == SETUP_ASYNC_WITH;
+      bool handler = sets_up_handler(ins.opcode);
       flow(index_at(jump_target_offset(ins)), handler ? &in[i * words] : out.data());
     }
     if (ins.opcode != JUMP_ABSOLUTE && ins.opcode != JUMP_FORWARD && ins.opcode != RETURN_VALUE) flow(i + 1, out.data());
@@ -364,8 +366,7 @@ void FunctionCompiler::emit_unwind_exit() {
 void FunctionCompiler::emit_handler_table() {
   std::vector<int> targets;
   for (const Instruction& ins : instructions_)
-    if (ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH || ins.opcode == SETUP_ASYNC_WITH)
-      targets.push_back(jump_target_offset(ins));
+    if (sets_up_handler(ins.opcode)) targets.push_back(jump_target_offset(ins));
   if (targets.empty()) return;
   a_.align(AlignMode::kData, 8);
   a_.bind(handler_table_);
@@ -850,7 +851,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   deopt_shared_ = a_.newLabel();
   handler_table_ = a_.newLabel();
   for (const Instruction& ins : instructions_)
-    has_handlers_ |= ins.opcode == SETUP_FINALLY || ins.opcode == SETUP_WITH || ins.opcode == SETUP_ASYNC_WITH;
+    has_handlers_ |= sets_up_handler(ins.opcode);
   global_miss_shared_ = a_.newLabel();
   emit_prologue();
   resume_labels.push_back({0, unit_labels_[0]});
