@@ -900,6 +900,7 @@ const void* CompiledFunction::entry_for(int lasti) const {
 
 CompiledFunction::~CompiledFunction() {
   if (entry && memory) memory->release((void*)entry, code_size);
+  g_cache_bytes -= cache_bytes;
 }
 
 bool has_backward_jump(PyCodeObject* co) {
@@ -944,6 +945,8 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   fn->memory = &memory;
   fn->global_caches = std::move(global_caches);
   fn->attr_caches = std::move(attr_caches);
+  fn->cache_bytes = n_globals * sizeof(GlobalCache) + n_attrs * sizeof(AttrCache);
+  g_cache_bytes += fn->cache_bytes;
   for (auto& [unit, label] : compiler.resume_labels) {
     int32_t offset = int32_t(holder.labelOffsetFromBase(label));
     if (unit == 0) {

@@ -462,6 +462,7 @@ PyObject* stats_dict() {
        set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
        set("exceptions_caught_compiled", PyLong_FromLong(g_handlers_entered)) &&
        set("attr_cache_misses", PyLong_FromLong(g_attr_misses)) &&
+       set("cache_bytes", PyLong_FromSize_t(g_cache_bytes)) &&
        set("threshold", PyLong_FromLong(g_settings.threshold)) &&
        set("split_dict_caches", PyBool_FromLong(g_settings.cache_attrs && split_dict_layout_ok()));
   if (ok) {

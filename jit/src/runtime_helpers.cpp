@@ -21,6 +21,7 @@ bool g_inplace_float = true;
 bool g_handle_exceptions = true;
 long g_handlers_entered = 0;
 long g_attr_misses = 0;
+size_t g_cache_bytes = 0;
 
 namespace {
 
@@ -570,6 +571,11 @@ extern "C" StackResult pyston_jit_load_global_cached(PyFrameObject* f, PyObject*
   OK;
 }
 
+AttrCache::~AttrCache() {
+  if (more) g_cache_bytes -= sizeof(Overflow);
+  delete more;
+}
+
 namespace {
 
 StackResult op_store_global(PyFrameObject* f, PyObject** sp, int oparg) {
@@ -741,8 +747,11 @@ Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) 
     if (e.type == tp && (e.kind != Entry::kTypeAttr || (PyObject*)e.owner == owner)) return &e;
   }
   if (!c->first.type) return &c->first;
-  if (!c->more) c->more = new (std::nothrow) AttrCache::Overflow;
-  if (!c->more) return &c->first;
+  if (!c->more) {
+    c->more = new (std::nothrow) AttrCache::Overflow;
+    if (!c->more) return &c->first;
+    g_cache_bytes += sizeof(AttrCache::Overflow);
+  }
   for (int i = 1; i < AttrCache::kEntries; i++)
     if (!c->at(i).type) return &c->at(i);
   // A site that keeps replacing entries sees more receivers than it holds: refilling costs more than it

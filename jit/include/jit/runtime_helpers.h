@@ -99,11 +99,15 @@ struct AttrCache {
   AttrCache() = default;
   AttrCache(const AttrCache&) = delete;
   AttrCache& operator=(const AttrCache&) = delete;
-  ~AttrCache() { delete more; }
+  ~AttrCache();
   int size() const { return more ? kEntries : 1; }
   AttrCacheEntry& at(int i) { return i == 0 ? first : more->entries[i - 1]; }
 };
 static_assert(sizeof(AttrCache) == 48, "one cache per attribute site: keep it small");
+
+// Bytes held by the LOAD_GLOBAL and attribute caches of the compiled functions alive, overflow entries
+// included (stats()["cache_bytes"]).
+extern size_t g_cache_bytes;
 
 // Checks (once) that CPython's private dict-keys layout is the one the split-dict caches assume.
 bool split_dict_layout_ok();
