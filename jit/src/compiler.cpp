@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 
+#include "debug_tools.h"
 #include "jit/code_memory.h"
 #include "jit/runtime_helpers.h"
 
@@ -191,8 +192,8 @@ class FunctionCompiler {
   Label deopt_shared_;       // deopt before the instruction whose f_lasti is in ecx
   Label handler_table_;      // (PYSTON_JIT_HANDLE_EXCEPTIONS) count, then (offset, address) per SETUP_* target
   bool has_handlers_ = false;
-  Label global_miss_shared_;  // near-called by each LOAD_GLOBAL miss stub (rcx = cache, edx = oparg)
-  bool need_global_miss_ = false;
+  Label global_shared_;  // near-called by each LOAD_GLOBAL site with rcx = its cache: the guards and the push
+  bool need_global_shared_ = false;
   void load_false(const x86::Gp& reg) {  // Py_False, from its fixed distance to Py_True in libpython
     a_.lea(reg, x86::ptr(kTrue, int32_t((char*)Py_False - (char*)Py_True)));
   }
@@ -203,6 +204,7 @@ class FunctionCompiler {
   void store_lasti(int lasti) { a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), lasti); }
   void incref(const x86::Gp& obj) { a_.inc(x86::qword_ptr(obj)); }
   void decref(const x86::Gp& obj);
+  void decref_cold_dealloc(const x86::Gp& obj);
   void push(const x86::Gp& reg) {
     a_.mov(stack_slot(0), reg);
     a_.add(kSp, 8);
@@ -253,6 +255,23 @@ void FunctionCompiler::decref(const x86::Gp& obj) {
   if (obj != x86::rdi) a_.mov(x86::rdi, obj);
   call((const void*)_Py_Dealloc);
   a_.bind(done);
+}
+
+// A decref whose deallocation call is out of line, with the f_lasti store it needs (a finalizer may look
+// at the frame): the instructions that use it store f_lasti only on that path.
+void FunctionCompiler::decref_cold_dealloc(const x86::Gp& obj) {
+  Label dealloc = a_.newLabel(), done = a_.newLabel();
+  a_.dec(x86::qword_ptr(obj));
+  a_.jz(dealloc);
+  a_.bind(done);
+  int lasti = ins_->offset();
+  cold_.push_back([this, dealloc, done, obj, lasti] {
+    a_.bind(dealloc);
+    store_lasti(lasti);
+    if (obj != x86::rdi) a_.mov(x86::rdi, obj);
+    call((const void*)_Py_Dealloc);
+    a_.jmp(done);
+  });
 }
 
 // Jumps; a backward jump is a loop edge, where the eval breaker (signals, GIL hand-off, pending calls,
@@ -309,9 +328,31 @@ void FunctionCompiler::emit_prologue() {
 }
 
 void FunctionCompiler::emit_epilogue() {
-  if (need_global_miss_) {
-    // LOAD_GLOBAL's miss path, near-called with rcx = cache and edx = oparg (rsp is 8 off alignment).
-    a_.bind(global_miss_shared_);
+  if (need_global_shared_) {
+    // LOAD_GLOBAL, near-called with rcx = the site's cache (rsp is 8 off alignment). A dict's version tag is
+    // unique across all dicts (a global counter, assigned at creation and on every change; ours for direct
+    // stores counts down from the top), so an equal tag proves the same, unchanged dict: no pointer compare
+    // is needed for the builtins. The hit pushes the value; a miss stores the site's f_lasti and has the
+    // helper look the name up, fill the cache and push.
+    Label miss = a_.newLabel();
+    const int32_t version = int32_t(offsetof(PyDictObject, ma_version_tag));
+    a_.bind(global_shared_);
+    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_globals)));
+    a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
+    a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, globals_version))));
+    a_.jne(miss);
+    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_builtins)));
+    a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
+    a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins_version))));
+    a_.jne(miss);
+    a_.mov(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, value))));
+    incref(x86::rax);
+    push(x86::rax);
+    a_.ret();
+    a_.bind(miss);
+    a_.mov(x86::eax, x86::dword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, lasti))));
+    a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), x86::eax);
+    a_.mov(x86::edx, x86::dword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, oparg))));
     a_.sub(x86::rsp, 8);
     a_.mov(x86::rdi, kFrame);
     a_.mov(x86::rsi, kSp);
@@ -383,7 +424,10 @@ void FunctionCompiler::emit_helper_call(OpcodeHelper helper, int oparg, bool may
                                         bool may_retry) {
   a_.mov(x86::rdi, kFrame);
   a_.mov(x86::rsi, kSp);
-  a_.mov(x86::edx, oparg);
+  if (oparg == 0)
+    a_.xor_(x86::edx, x86::edx);
+  else
+    a_.mov(x86::edx, oparg);
   call((const void*)helper);
   a_.mov(kSp, x86::rax);
   if (may_branch) {
@@ -431,14 +475,14 @@ void FunctionCompiler::emit_store_fast() {
     a_.test(x86::rdi, x86::rdi);
     a_.jz(done);
   }
-  decref(x86::rdi);
+  decref_cold_dealloc(x86::rdi);
   a_.bind(done);
 }
 
 void FunctionCompiler::emit_pop_top() {
   a_.sub(kSp, 8);
   a_.mov(x86::rdi, stack_slot(0));
-  decref(x86::rdi);
+  decref_cold_dealloc(x86::rdi);
 }
 
 // ROT_TWO/THREE/FOUR: the top moves down `depth - 1` places, the others move up one.
@@ -467,33 +511,45 @@ void FunctionCompiler::emit_dup_top_two() {
   a_.add(kSp, 16);
 }
 
+// True and False inline (they are never deallocated); anything else asks pyston_jit_truth_decref out of
+// line, after storing f_lasti (__bool__ and __len__ may look at the frame).
 void FunctionCompiler::emit_pop_jump_if(bool jump_if_true) {
-  Label is_true = a_.newLabel(), is_false = a_.newLabel(), take = a_.newLabel(), next = a_.newLabel();
+  Label is_true = a_.newLabel(), slow = a_.newLabel(), take = a_.newLabel(), next = a_.newLabel();
   a_.sub(kSp, 8);
   a_.mov(x86::rdi, stack_slot(0));
   a_.cmp(x86::rdi, kTrue);
   a_.je(is_true);
   load_false(x86::rax);
   a_.cmp(x86::rdi, x86::rax);
-  a_.je(is_false);
-  call((const void*)pyston_jit_truth_decref);
-  a_.test(x86::eax, x86::eax);
-  a_.mov(x86::edx, kError);
-  a_.js(status_exit_);
-  if (jump_if_true)
-    a_.jnz(take);
-  else
-    a_.jz(take);
-  a_.jmp(next);
-  a_.bind(is_true);  // True and False are never deallocated
-  a_.dec(x86::qword_ptr(x86::rdi));
-  a_.jmp(jump_if_true ? take : next);
-  a_.bind(is_false);
-  a_.dec(x86::qword_ptr(x86::rdi));
-  if (jump_if_true) a_.jmp(next);
-  a_.bind(take);
-  jump_to(ins_->oparg);
+  a_.jne(slow);
+  a_.dec(x86::qword_ptr(x86::rdi));  // False
+  if (jump_if_true) {
+    a_.jmp(next);
+    a_.bind(is_true);
+    a_.dec(x86::qword_ptr(x86::rdi));
+    a_.bind(take);
+    jump_to(ins_->oparg);
+  } else {
+    a_.bind(take);
+    jump_to(ins_->oparg);
+    a_.bind(is_true);
+    a_.dec(x86::qword_ptr(x86::rdi));
+  }
   a_.bind(next);
+  int lasti = ins_->offset();
+  cold_.push_back([this, slow, take, next, lasti, jump_if_true] {
+    a_.bind(slow);
+    store_lasti(lasti);
+    call((const void*)pyston_jit_truth_decref);
+    a_.test(x86::eax, x86::eax);
+    a_.mov(x86::edx, kError);
+    a_.js(status_exit_);
+    if (jump_if_true)
+      a_.jnz(take);
+    else
+      a_.jz(take);
+    a_.jmp(next);
+  });
 }
 
 // Valid bytecode returns with an empty stack; hand-made bytecode may not, and the interpreter then pops
@@ -577,35 +633,15 @@ void FunctionCompiler::emit_load_deref() {
   });
 }
 
-// The cached form: two version-tag compares and a load; the helper fills the cache on a miss. A dict's
-// version tag is unique across all dicts (a global counter, assigned at creation and on every change; ours
-// for direct stores counts down from the top), so an equal tag proves the same, unchanged dict: no pointer
-// compare is needed for the builtins.
+// The cached form: a near call to the function's shared LOAD_GLOBAL code (15 bytes a site; the guards
+// are in global_shared_). No f_lasti store on the way: only the miss path calls out, and it stores it.
 void FunctionCompiler::emit_load_global_cached() {
   GlobalCache* cache = &global_caches_[next_global_cache_++];
-  Label miss = a_.newLabel(), done = a_.newLabel();
-  const int32_t version = int32_t(offsetof(PyDictObject, ma_version_tag));
+  cache->oparg = ins_->oparg;
+  cache->lasti = ins_->offset();
   a_.mov(x86::rcx, imm(cache));
-  a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_globals)));
-  a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
-  a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, globals_version))));
-  a_.jne(miss);
-  a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_builtins)));
-  a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
-  a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins_version))));
-  a_.jne(miss);
-  a_.mov(x86::rax, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, value))));
-  incref(x86::rax);
-  push(x86::rax);
-  a_.bind(done);
-  int oparg = ins_->oparg;
-  need_global_miss_ = true;
-  cold_.push_back([this, miss, done, oparg] {
-    a_.bind(miss);  // rcx still holds the cache
-    a_.mov(x86::edx, oparg);
-    a_.call(global_miss_shared_);
-    a_.jmp(done);
-  });
+  a_.call(global_shared_);
+  need_global_shared_ = true;
 }
 
 // COMPARE_OP (<, <=, ==, !=, >, >=) directly followed by POP_JUMP_IF_FALSE/TRUE that nothing jumps to.
@@ -626,8 +662,7 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
   const x86::Gp left = x86::rdi, right = x86::rsi;
   const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
   const int32_t digit = int32_t(offsetof(PyLongObject, ob_digit));
-  ins_ = &compare;
-  store_lasti(compare.offset());
+  ins_ = &compare;  // no f_lasti store on the fast path: it only releases ints, which have no finalizers
   a_.mov(left, stack_slot(-2));
   a_.mov(right, stack_slot(-1));
   a_.mov(x86::rax, imm(&PyLong_Type));
@@ -675,10 +710,10 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
   emit_jump_on_r15b(jump.opcode == POP_JUMP_IF_TRUE, jump, next);
   a_.bind(slow);
   ins_ = &compare;
+  store_lasti(compare.offset());
   emit_helper_call(helper_for(COMPARE_OP), compare.oparg, false, 0, false);
   a_.bind(unit_labels_[jump.unit]);
   ins_ = &jump;
-  store_lasti(jump.offset());
   emit_pop_jump_if(jump.opcode == POP_JUMP_IF_TRUE);
   a_.bind(next);
 }
@@ -774,12 +809,7 @@ void FunctionCompiler::emit_instruction(const Instruction& ins) {
     case JUMP_FORWARD:
     case JUMP_ABSOLUTE:
       return jump_to(jump_target_offset(ins));
-    default:
-      break;
-  }
-  // Everything else may call out (a decref can run __del__), so the frame's f_lasti must be right.
-  store_lasti(ins.offset());
-  switch (ins.opcode) {
+    // These store f_lasti themselves, on the out-of-line paths that call out.
     case STORE_FAST:
       return emit_store_fast();
     case POP_TOP:
@@ -788,15 +818,21 @@ void FunctionCompiler::emit_instruction(const Instruction& ins) {
       return emit_pop_jump_if(false);
     case POP_JUMP_IF_TRUE:
       return emit_pop_jump_if(true);
+    case LOAD_GLOBAL:
+      if (options_.cache_globals) return emit_load_global_cached();
+      break;
+    default:
+      break;
+  }
+  // Everything else may call out (a decref can run __del__), so the frame's f_lasti must be right.
+  store_lasti(ins.offset());
+  switch (ins.opcode) {
     case RETURN_VALUE:
       return emit_return_value();
     case YIELD_VALUE:
       return emit_yield_value();
     case YIELD_FROM:
       return emit_yield_from();
-    case LOAD_GLOBAL:
-      if (options_.cache_globals) return emit_load_global_cached();
-      break;
     case LOAD_DEREF:
       return emit_load_deref();
     case COMPARE_OP:
@@ -852,7 +888,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   handler_table_ = a_.newLabel();
   for (const Instruction& ins : instructions_)
     has_handlers_ |= sets_up_handler(ins.opcode);
-  global_miss_shared_ = a_.newLabel();
+  global_shared_ = a_.newLabel();
   emit_prologue();
   resume_labels.push_back({0, unit_labels_[0]});
   is_jump_target_.assign(units + 1, false);
@@ -899,6 +935,7 @@ const void* CompiledFunction::entry_for(int lasti) const {
 }
 
 CompiledFunction::~CompiledFunction() {
+  if (gdb_registration) unregister_from_gdb(gdb_registration);
   if (entry && memory) memory->release((void*)entry, code_size);
   g_cache_bytes -= cache_bytes;
 }

@@ -81,16 +81,24 @@ std::vector<char> elf_for_symbol(const std::string& name, uint64_t addr, uint64_
   return out;
 }
 
-// Entries are never unregistered: compiled code is only freed with its code object, and a stale symbol in
-// gdb is harmless.
-void register_with_gdb(const std::string& name, uint64_t addr, uint64_t size) {
-  auto* file = new std::vector<char>(elf_for_symbol(name, addr, size));
-  auto* entry = new jit_code_entry{__jit_debug_descriptor.first_entry, nullptr, file->data(), file->size()};
-  if (entry->next_entry) entry->next_entry->prev_entry = entry;
-  __jit_debug_descriptor.first_entry = entry;
-  __jit_debug_descriptor.relevant_entry = entry;
+// One registered function: gdb reads `file` while the entry is in the descriptor's list.
+struct GdbEntry {
+  jit_code_entry entry;
+  std::vector<char> file;
+};
+
+// Registered when compiled, unregistered when the code is freed: a stale entry whose range overlaps newer
+// code in the same memory makes gdb drop both ranges, and `bt` stops at the newer function.
+void* register_with_gdb(const std::string& name, uint64_t addr, uint64_t size) {
+  auto* e = new GdbEntry{{__jit_debug_descriptor.first_entry, nullptr, nullptr, 0}, elf_for_symbol(name, addr, size)};
+  e->entry.symfile_addr = e->file.data();
+  e->entry.symfile_size = e->file.size();
+  if (e->entry.next_entry) e->entry.next_entry->prev_entry = &e->entry;
+  __jit_debug_descriptor.first_entry = &e->entry;
+  __jit_debug_descriptor.relevant_entry = &e->entry;
   __jit_debug_descriptor.action_flag = JIT_REGISTER_FN;
   __jit_debug_register_code();
+  return e;
 }
 
 void append_perf_map(const std::string& name, uint64_t addr, uint64_t size) {
@@ -123,17 +131,30 @@ void write_listing(const std::string& dir, const std::string& name, PyCodeObject
 
 }  // namespace
 
+void unregister_from_gdb(void* registration) {
+  auto* e = static_cast<GdbEntry*>(registration);
+  if (e->entry.prev_entry)
+    e->entry.prev_entry->next_entry = e->entry.next_entry;
+  else
+    __jit_debug_descriptor.first_entry = e->entry.next_entry;
+  if (e->entry.next_entry) e->entry.next_entry->prev_entry = e->entry.prev_entry;
+  __jit_debug_descriptor.relevant_entry = &e->entry;
+  __jit_debug_descriptor.action_flag = JIT_UNREGISTER_FN;
+  __jit_debug_register_code();
+  delete e;
+}
+
 std::string symbol_name(PyCodeObject* co) {
   return "py::" + utf8(co->co_name) + ":" + utf8(co->co_filename) + ":" + std::to_string(co->co_firstlineno);
 }
 
-void announce_compiled(PyCodeObject* co, const CompiledFunction& fn, const std::string& listing,
+void announce_compiled(PyCodeObject* co, CompiledFunction& fn, const std::string& listing,
                        const Settings& settings) {
   if (!settings.perf_map && !settings.gdb && settings.dump_dir.empty()) return;
   std::string name = symbol_name(co);
   auto addr = (uint64_t)fn.entry;
   if (settings.perf_map) append_perf_map(name, addr, fn.code_size);
-  if (settings.gdb) register_with_gdb(name, addr, fn.code_size);
+  if (settings.gdb) fn.gdb_registration = register_with_gdb(name, addr, fn.code_size);
   if (!settings.dump_dir.empty()) write_listing(settings.dump_dir, name, co, listing);
 }
 

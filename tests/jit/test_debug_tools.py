@@ -31,6 +31,9 @@ with tempfile.TemporaryDirectory() as d:
     os.unlink(path)
     entries = [l.split(" ", 2) for l in lines]
     check(all(int(a, 16) > 0 and int(s, 16) > 0 for a, s, _ in entries), lines[:3])
+    # Each symbol covers its own code only: gdb drops overlapping ranges (and cannot unwind through them).
+    spans = sorted((int(a, 16), int(s, 16)) for a, s, _ in entries)
+    check(all(a + s <= b for (a, s), (b, _) in zip(spans, spans[1:])), "overlapping symbols in the perf map")
     names = [n for _, _, n in entries]
     check(any(n.startswith("py::hot_function:<string>:") for n in names), names[:10])
     dumps = [f for f in os.listdir(d) if f.startswith("py__hot_function")]

@@ -51,5 +51,5 @@ r = subprocess.run([sys.executable, "-c", CACHES], capture_output=True, text=Tru
                    env=dict(os.environ, PYSTON_JIT_THRESHOLD="0"))
 check(r.returncode == 0, r.stderr)
 one, two, gone = map(int, r.stdout.split())
-check(one == 24 + 3 * 48 and two > one and gone == 0, r.stdout)
+check(one == 32 + 3 * 48 and two > one and gone == 0, r.stdout)
 print("ok")

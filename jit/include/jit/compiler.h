@@ -31,6 +31,7 @@ struct CompiledFunction {
   std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
   std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD / STORE_ATTR
   size_t cache_bytes = 0;                        // of those two arrays (counted in g_cache_bytes)
+  void* gdb_registration = nullptr;              // its symbol in gdb's JIT interface, if registered
 
   // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
   const void* entry_for(int lasti) const;

@@ -46,6 +46,8 @@ struct GlobalCache {
   uint64_t globals_version = 0;
   uint64_t builtins_version = 0;
   PyObject* value = nullptr;  // borrowed from whichever dict holds it
+  int32_t oparg = 0;          // the site's name index and bytecode offset, for the shared miss path
+  int32_t lasti = 0;
 };
 
 // One way to find an attribute for one receiver type, guarded on the exact type and its version tag
