@@ -158,6 +158,12 @@ std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instru
   return result;
 }
 
+// Where an operand is: on the value stack, or (deferred) in a local or the constants.
+struct Source {
+  enum Kind { kStack, kLocal, kConst } kind = kStack;
+  int index = 0;
+};
+
 class FunctionCompiler {
  public:
   FunctionCompiler(PyCodeObject* co, x86::Assembler& a, CodeHolder& holder, const CompileOptions& options,
@@ -225,7 +231,7 @@ class FunctionCompiler {
   void emit_rotate(int depth);
   void emit_dup_top();
   void emit_dup_top_two();
-  void emit_pop_jump_if(bool jump_if_true);
+  void emit_pop_jump_if(bool jump_if_true, Source value = {});
   void emit_return_value();
   void emit_yield_value();
   void emit_yield_from();
@@ -235,11 +241,24 @@ class FunctionCompiler {
   bool can_fuse_compare(size_t index) const;
   bool can_fuse_slice(size_t index) const;
   void emit_fused_slice(const Instruction& build, const Instruction& subscr);
-  void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump);
-  void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump);
+  void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump, Source left = {},
+                               Source right = {});
+  void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
   void emit_identity_compare();
   void emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next);
   std::vector<bool> is_jump_target_;
+
+  // The deferred value stack (PYSTON_JIT_DEFER_STACK): a LOAD_FAST of a surely bound local or a LOAD_CONST
+  // whose consumer is the next instruction (or the next two, for a compare and its jump) pushes nothing;
+  // the consumer reads the local or constant in place, borrowed, without reference-count traffic.
+  Source deferrable(size_t index) const;
+  bool none_jumped_to(size_t first, size_t count) const;
+  size_t emit_with_deferred(size_t index);  // instructions emitted (0: no pattern here)
+  void load_operand(const x86::Gp& reg, Source op);
+  void push_operand(Source op);
+  void emit_return_rax();
+  void emit_store_local(const Instruction& store, Source value);
+  void emit_attr_of_local(const Instruction& attr, Source owner);
 };
 
 int count_opcode(PyCodeObject* co, int opcode) {
@@ -512,34 +531,41 @@ void FunctionCompiler::emit_dup_top_two() {
 }
 
 // True and False inline (they are never deallocated); anything else asks pyston_jit_truth_decref out of
-// line, after storing f_lasti (__bool__ and __len__ may look at the frame).
-void FunctionCompiler::emit_pop_jump_if(bool jump_if_true) {
+// line, after storing f_lasti (__bool__ and __len__ may look at the frame). A deferred local is tested in
+// place: nothing to pop or release (the slow path takes a reference for truth_decref to drop).
+void FunctionCompiler::emit_pop_jump_if(bool jump_if_true, Source value) {
   Label is_true = a_.newLabel(), slow = a_.newLabel(), take = a_.newLabel(), next = a_.newLabel();
-  a_.sub(kSp, 8);
-  a_.mov(x86::rdi, stack_slot(0));
+  bool on_stack = value.kind == Source::kStack;
+  if (on_stack) {
+    a_.sub(kSp, 8);
+    a_.mov(x86::rdi, stack_slot(0));
+  } else {
+    load_operand(x86::rdi, value);
+  }
   a_.cmp(x86::rdi, kTrue);
   a_.je(is_true);
   load_false(x86::rax);
   a_.cmp(x86::rdi, x86::rax);
   a_.jne(slow);
-  a_.dec(x86::qword_ptr(x86::rdi));  // False
+  if (on_stack) a_.dec(x86::qword_ptr(x86::rdi));  // False
   if (jump_if_true) {
     a_.jmp(next);
     a_.bind(is_true);
-    a_.dec(x86::qword_ptr(x86::rdi));
+    if (on_stack) a_.dec(x86::qword_ptr(x86::rdi));
     a_.bind(take);
     jump_to(ins_->oparg);
   } else {
     a_.bind(take);
     jump_to(ins_->oparg);
     a_.bind(is_true);
-    a_.dec(x86::qword_ptr(x86::rdi));
+    if (on_stack) a_.dec(x86::qword_ptr(x86::rdi));
   }
   a_.bind(next);
   int lasti = ins_->offset();
-  cold_.push_back([this, slow, take, next, lasti, jump_if_true] {
+  cold_.push_back([this, slow, take, next, lasti, jump_if_true, on_stack] {
     a_.bind(slow);
     store_lasti(lasti);
+    if (!on_stack) incref(x86::rdi);
     call((const void*)pyston_jit_truth_decref);
     a_.test(x86::eax, x86::eax);
     a_.mov(x86::edx, kError);
@@ -555,9 +581,13 @@ void FunctionCompiler::emit_pop_jump_if(bool jump_if_true) {
 // Valid bytecode returns with an empty stack; hand-made bytecode may not, and the interpreter then pops
 // (and releases) what is left.
 void FunctionCompiler::emit_return_value() {
-  Label clean = a_.newLabel();
   a_.sub(kSp, 8);
   a_.mov(x86::rax, stack_slot(0));
+  emit_return_rax();
+}
+
+void FunctionCompiler::emit_return_rax() {
+  Label clean = a_.newLabel();
   a_.cmp(kSp, frame_field(offsetof(PyFrameObject, f_valuestack)));
   a_.jne(clean);
   a_.jmp(exit_);
@@ -656,15 +686,26 @@ bool FunctionCompiler::can_fuse_compare(size_t index) const {
 
 // Two small ints (one digit at most) compare inline and branch without making a bool; anything else takes
 // the generic COMPARE_OP helper and the generic conditional jump.
-void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const Instruction& jump) {
-  if (compare.oparg == PyCmp_IS || compare.oparg == PyCmp_IS_NOT) return emit_fused_identity_jump(compare, jump);
+// Operands may be deferred (a local or constant read in place): the right one alone, or both.
+void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const Instruction& jump,
+                                               Source left_op, Source right_op) {
+  if (compare.oparg == PyCmp_IS || compare.oparg == PyCmp_IS_NOT)
+    return emit_fused_identity_jump(compare, jump, left_op, right_op);
   Label slow = a_.newLabel(), next = a_.newLabel();
   const x86::Gp left = x86::rdi, right = x86::rsi;
   const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
   const int32_t digit = int32_t(offsetof(PyLongObject, ob_digit));
+  const bool left_stacked = left_op.kind == Source::kStack, right_stacked = right_op.kind == Source::kStack;
+  const int stacked = int(left_stacked) + int(right_stacked);
   ins_ = &compare;  // no f_lasti store on the fast path: it only releases ints, which have no finalizers
-  a_.mov(left, stack_slot(-2));
-  a_.mov(right, stack_slot(-1));
+  if (left_stacked)
+    a_.mov(left, stack_slot(-stacked));
+  else
+    load_operand(left, left_op);
+  if (right_stacked)
+    a_.mov(right, stack_slot(-1));
+  else
+    load_operand(right, right_op);
   a_.mov(x86::rax, imm(&PyLong_Type));
   a_.cmp(x86::qword_ptr(left, type), x86::rax);
   a_.jne(slow);
@@ -703,13 +744,17 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
       a_.setge(x86::r15b);
       break;
   }
-  a_.sub(kSp, 16);
-  decref(left);  // ints have no finalizers, so nothing observes the frame here
-  a_.mov(x86::rdi, stack_slot(1));
-  decref(x86::rdi);
+  if (stacked) a_.sub(kSp, 8 * stacked);
+  if (left_stacked) decref(left);  // ints have no finalizers, so nothing observes the frame here
+  if (right_stacked) {
+    a_.mov(x86::rdi, stack_slot(stacked - 1));
+    decref(x86::rdi);
+  }
   emit_jump_on_r15b(jump.opcode == POP_JUMP_IF_TRUE, jump, next);
   a_.bind(slow);
   ins_ = &compare;
+  if (!left_stacked) push_operand(left_op);
+  if (!right_stacked) push_operand(right_op);
   store_lasti(compare.offset());
   emit_helper_call(helper_for(COMPARE_OP), compare.oparg, false, 0, false);
   a_.bind(unit_labels_[jump.unit]);
@@ -733,17 +778,28 @@ void FunctionCompiler::emit_jump_on_r15b(bool when_set, const Instruction& jump,
 }
 
 // `a is b` / `a is not b` and the jump: a pointer compare, two decrefs, a branch.
-void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, const Instruction& jump) {
+void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, const Instruction& jump,
+                                                Source left_op, Source right_op) {
   Label next = a_.newLabel();
+  const bool left_stacked = left_op.kind == Source::kStack, right_stacked = right_op.kind == Source::kStack;
+  const int stacked = int(left_stacked) + int(right_stacked);
   ins_ = &compare;
-  store_lasti(compare.offset());  // a decref below may run __del__
-  a_.sub(kSp, 16);
-  a_.mov(x86::rdi, stack_slot(0));
-  a_.cmp(x86::rdi, stack_slot(1));
+  if (left_stacked)
+    a_.mov(x86::rdi, stack_slot(-stacked));
+  else
+    load_operand(x86::rdi, left_op);
+  if (right_stacked)
+    a_.mov(x86::rsi, stack_slot(-1));
+  else
+    load_operand(x86::rsi, right_op);
+  a_.cmp(x86::rdi, x86::rsi);
   a_.sete(x86::r15b);
-  decref(x86::rdi);
-  a_.mov(x86::rdi, stack_slot(1));
-  decref(x86::rdi);
+  if (stacked) a_.sub(kSp, 8 * stacked);
+  if (left_stacked) decref_cold_dealloc(x86::rdi);  // stores f_lasti if a __del__ may run
+  if (right_stacked) {
+    a_.mov(x86::rdi, stack_slot(stacked - 1));
+    decref_cold_dealloc(x86::rdi);
+  }
   emit_jump_on_r15b((compare.oparg == PyCmp_IS) == (jump.opcode == POP_JUMP_IF_TRUE), jump, next);
   a_.bind(unit_labels_[jump.unit]);  // nothing jumps here (checked), but the label must be bound
   a_.bind(next);
@@ -783,6 +839,116 @@ void FunctionCompiler::emit_fused_slice(const Instruction& build, const Instruct
   a_.bind(unit_labels_[subscr.unit]);
   auto helper = subscr.opcode == BINARY_SUBSCR ? pyston_jit_slice_subscr : pyston_jit_slice_store;
   emit_helper_call((OpcodeHelper)(void*)helper, build.oparg, false, 0, false);
+}
+
+Source FunctionCompiler::deferrable(size_t index) const {
+  const Instruction& ins = instructions_[index];
+  if (ins.opcode == LOAD_CONST) return {Source::kConst, ins.oparg};
+  if (ins.opcode == LOAD_FAST && surely_bound_[index]) return {Source::kLocal, ins.oparg};
+  return {};
+}
+
+// Instructions [first, first + count) exist and nothing jumps to (or resumes at) any of their code units.
+bool FunctionCompiler::none_jumped_to(size_t first, size_t count) const {
+  if (first + count > instructions_.size()) return false;
+  for (size_t k = first; k < first + count; k++)
+    for (int u = instructions_[k].start; u <= instructions_[k].unit; u++)
+      if (is_jump_target_[u]) return false;
+  return true;
+}
+
+void FunctionCompiler::load_operand(const x86::Gp& reg, Source op) {
+  if (op.kind == Source::kLocal)
+    a_.mov(reg, x86::qword_ptr(kLocals, 8 * op.index));
+  else  // the code object owns its constants for as long as this code exists
+    a_.mov(reg, imm(PyTuple_GET_ITEM(co_->co_consts, op.index)));
+}
+
+void FunctionCompiler::push_operand(Source op) {
+  load_operand(x86::rax, op);
+  incref(x86::rax);
+  push(x86::rax);
+}
+
+// The patterns a deferred operand feeds; everything else pushes as usual. The consumer's own labels are
+// bound here too (nothing jumps to them: checked).
+size_t FunctionCompiler::emit_with_deferred(size_t index) {
+  Source first = deferrable(index);
+  if (first.kind == Source::kStack) return 0;
+  auto bind_units = [this](size_t k) {
+    for (int u = instructions_[k].start; u <= instructions_[k].unit; u++) a_.bind(unit_labels_[u]);
+  };
+  // LOAD a; LOAD b; COMPARE_OP; POP_JUMP_IF_*  and  LOAD b; COMPARE_OP; POP_JUMP_IF_*  (a on the stack)
+  Source second = index + 1 < instructions_.size() ? deferrable(index + 1) : Source{};
+  if (second.kind != Source::kStack && none_jumped_to(index + 1, 3) && can_fuse_compare(index + 2)) {
+    bind_units(index + 1);
+    bind_units(index + 2);
+    emit_fused_compare_jump(instructions_[index + 2], instructions_[index + 3], first, second);
+    return 4;
+  }
+  if (!none_jumped_to(index + 1, 1)) return 0;
+  const Instruction& next = instructions_[index + 1];
+  if (none_jumped_to(index + 1, 2) && can_fuse_compare(index + 1)) {
+    bind_units(index + 1);
+    emit_fused_compare_jump(next, instructions_[index + 2], Source{}, first);
+    return 3;
+  }
+  switch (next.opcode) {
+    case STORE_FAST:
+      bind_units(index + 1);
+      emit_store_local(next, first);
+      return 2;
+    case RETURN_VALUE:
+      bind_units(index + 1);
+      ins_ = &next;
+      load_operand(x86::rax, first);
+      incref(x86::rax);
+      emit_return_rax();
+      return 2;
+    case POP_JUMP_IF_FALSE:
+    case POP_JUMP_IF_TRUE:
+      if (first.kind != Source::kLocal) return 0;
+      bind_units(index + 1);
+      ins_ = &next;
+      emit_pop_jump_if(next.opcode == POP_JUMP_IF_TRUE, first);
+      return 2;
+    case LOAD_ATTR:
+    case LOAD_METHOD:
+      if (first.kind != Source::kLocal || !options_.cache_attrs) return 0;
+      bind_units(index + 1);
+      emit_attr_of_local(next, first);
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+// STORE_FAST of a deferred local or constant: a copy with one incref, the old value released.
+void FunctionCompiler::emit_store_local(const Instruction& store, Source value) {
+  ins_ = &store;
+  Label done = a_.newLabel();
+  x86::Mem slot = x86::qword_ptr(kLocals, 8 * store.oparg);
+  load_operand(x86::rax, value);
+  incref(x86::rax);
+  a_.mov(x86::rdi, slot);
+  a_.mov(slot, x86::rax);
+  if (!local_surely_bound()) {
+    a_.test(x86::rdi, x86::rdi);
+    a_.jz(done);
+  }
+  decref_cold_dealloc(x86::rdi);
+  a_.bind(done);
+}
+
+// LOAD_ATTR / LOAD_METHOD of a local (`self.x`, `obj.method(...)`): the cached helper gets the owner
+// borrowed in r8 and pushes the result; the owner never goes on the stack.
+void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner) {
+  ins_ = &attr;
+  store_lasti(attr.offset());
+  a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
+  load_operand(x86::r8, owner);
+  auto helper = attr.opcode == LOAD_ATTR ? pyston_jit_load_attr_of_local : pyston_jit_load_method_of_local;
+  emit_helper_call((OpcodeHelper)(void*)helper, attr.oparg, false, 0, false);
 }
 
 void FunctionCompiler::emit_instruction(const Instruction& ins) {
@@ -903,6 +1069,12 @@ bool FunctionCompiler::emit(std::string* failure) {
     const Instruction& ins = instructions_[i];
     for (int u = ins.start; u <= ins.unit; u++) a_.bind(unit_labels_[u]);
     if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodeNames[ins.opcode], ins.oparg);
+    if (options_.defer_stack) {
+      if (size_t n = emit_with_deferred(i)) {
+        i += n - 1;
+        continue;
+      }
+    }
     if (can_fuse_slice(i)) {
       emit_fused_slice(ins, instructions_[i + 1]);
       i++;

@@ -107,6 +107,7 @@ void try_compile(PyCodeObject* co, CodeState* st) {
   options.cache_globals = g_settings.cache_globals;
   options.inline_compare = g_settings.inline_compare;
   options.fuse_slices = g_settings.fuse_slices;
+  options.defer_stack = g_settings.defer_stack;
   options.cache_attrs = g_settings.cache_attrs;
   options.handle_exceptions = g_settings.handle_exceptions;
   CompileOutcome out = compile_code(co, *g_memory, options);
@@ -333,6 +334,7 @@ Settings Settings::from_environment() {
   s.inplace_float = env_long("PYSTON_JIT_INPLACE_FLOAT", 1) != 0;
   s.handle_exceptions = env_long("PYSTON_JIT_HANDLE_EXCEPTIONS", 1) != 0;
   s.fuse_slices = env_long("PYSTON_JIT_FUSE_SLICES", 1) != 0;
+  s.defer_stack = env_long("PYSTON_JIT_DEFER_STACK", 1) != 0;
   return s;
 }
 

@@ -1122,21 +1122,29 @@ static PyObject* cached_attr(AttrCache* c, PyObject* owner, PyObject* name, bool
   return e ? attr_from_entry(e, owner, name, error) : nullptr;
 }
 
-extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
-  PyObject* owner = TOP();
+namespace {
+
+// LOAD_ATTR through the site's cache. kOfLocal: the owner is a local's value, borrowed (the deferred value
+// stack), and the result is pushed; else the owner is the top of the stack and the result replaces it.
+template <bool kOfLocal>
+inline StackResult load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c, PyObject* local) {
+  PyObject* owner = kOfLocal ? local : TOP();
   PyObject* name = name_at(f, oparg);
   bool error;
   PyObject* res = cached_attr(c, owner, name, &error);
   if (error) FAIL;
-  if (res) {
-    if (kVerifyCaches) verify_attr_hit(owner, name, res);
-    TOP() = res;
-    Py_DECREF(owner);
+  if (!res) {
+    g_attr_misses++;
+    res = PyObject_GetAttr(owner, name);
+    if (res) fill_attr_cache(c, owner, name, false);
+  } else if (kVerifyCaches) {
+    verify_attr_hit(owner, name, res);
+  }
+  if (kOfLocal) {
+    if (!res) FAIL;
+    PUSH(res);
     OK;
   }
-  g_attr_misses++;
-  res = PyObject_GetAttr(owner, name);
-  if (res) fill_attr_cache(c, owner, name, false);
   Py_DECREF(owner);
   if (!res) {
     --sp;
@@ -1146,8 +1154,14 @@ extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** 
   OK;
 }
 
-extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject** sp, int oparg,
-                                                     AttrCache* c) {
+// LOAD_METHOD through the site's cache: pushes (method, self) or (NULL, attribute). kOfLocal as above: the
+// local's value is borrowed, and becomes `self` with a new reference.
+template <bool kOfLocal>
+inline StackResult load_method_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c, PyObject* local) {
+  if (kOfLocal) {
+    Py_INCREF(local);  // from here on it is an ordinary LOAD_METHOD of the stack's top
+    PUSH(local);
+  }
   PyObject* obj = TOP();
   PyObject* name = name_at(f, oparg);
   if (Entry* e = find_entry(c, obj)) {
@@ -1204,6 +1218,27 @@ extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject*
     PUSH(meth);
   }
   OK;
+}
+
+}  // namespace
+
+extern "C" StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
+  return load_attr_cached<false>(f, sp, oparg, c, nullptr);
+}
+
+extern "C" StackResult pyston_jit_load_attr_of_local(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c,
+                                                     PyObject* owner) {
+  return load_attr_cached<true>(f, sp, oparg, c, owner);
+}
+
+extern "C" StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject** sp, int oparg,
+                                                     AttrCache* c) {
+  return load_method_cached<false>(f, sp, oparg, c, nullptr);
+}
+
+extern "C" StackResult pyston_jit_load_method_of_local(PyFrameObject* f, PyObject** sp, int oparg,
+                                                       AttrCache* c, PyObject* owner) {
+  return load_method_cached<true>(f, sp, oparg, c, owner);
 }
 
 // A split instance dict whose keys are not the ones `e` remembers: the store cache should learn them.

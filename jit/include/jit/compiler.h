@@ -45,6 +45,7 @@ struct CompileOptions {
   bool inline_compare = true;  // PYSTON_JIT_INLINE_COMPARE: small-int compare fused with the branch, inline
   bool fuse_slices = true;     // PYSTON_JIT_FUSE_SLICES: BUILD_SLICE + BINARY_SUBSCR/STORE_SUBSCR, no slice object
   bool handle_exceptions = true;  // PYSTON_JIT_HANDLE_EXCEPTIONS: unwind and enter handlers without a deopt
+  bool defer_stack = true;  // PYSTON_JIT_DEFER_STACK: LOAD_FAST/LOAD_CONST read in place by their consumer
 };
 
 struct CompileOutcome {

@@ -26,6 +26,7 @@ struct Settings {
   bool inplace_float = true;   // PYSTON_JIT_INPLACE_FLOAT
   bool handle_exceptions = true;  // PYSTON_JIT_HANDLE_EXCEPTIONS
   bool fuse_slices = true;     // PYSTON_JIT_FUSE_SLICES
+  bool defer_stack = true;     // PYSTON_JIT_DEFER_STACK
   static Settings from_environment();
 };
 
