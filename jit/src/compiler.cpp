@@ -914,6 +914,7 @@ size_t FunctionCompiler::emit_with_deferred(size_t index) {
       return 2;
     case LOAD_ATTR:
     case LOAD_METHOD:
+    case STORE_ATTR:
       if (first.kind != Source::kLocal || !options_.cache_attrs) return 0;
       bind_units(index + 1);
       emit_attr_of_local(next, first);
@@ -940,14 +941,16 @@ void FunctionCompiler::emit_store_local(const Instruction& store, Source value) 
   a_.bind(done);
 }
 
-// LOAD_ATTR / LOAD_METHOD of a local (`self.x`, `obj.method(...)`): the cached helper gets the owner
-// borrowed in r8 and pushes the result; the owner never goes on the stack.
+// LOAD_ATTR / LOAD_METHOD / STORE_ATTR of a local (`self.x`, `obj.method(...)`, `self.x = v`): the cached
+// helper gets the owner borrowed in r8; the owner never goes on the stack.
 void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner) {
   ins_ = &attr;
   store_lasti(attr.offset());
   a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
   load_operand(x86::r8, owner);
-  auto helper = attr.opcode == LOAD_ATTR ? pyston_jit_load_attr_of_local : pyston_jit_load_method_of_local;
+  auto helper = attr.opcode == LOAD_ATTR     ? pyston_jit_load_attr_of_local
+                : attr.opcode == LOAD_METHOD ? pyston_jit_load_method_of_local
+                                             : pyston_jit_store_attr_of_local;
   emit_helper_call((OpcodeHelper)(void*)helper, attr.oparg, false, 0, false);
 }
 

@@ -1248,8 +1248,15 @@ bool split_keys_changed(PyObject* owner, const Entry& e) {
   return dict && dict->ma_values && dict->ma_keys != e.split_keys;
 }
 
-extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
-  PyObject *owner = TOP(), *v = SECOND();
+namespace {
+
+// STORE_ATTR through the site's cache. kOfLocal: the owner is a local's value, borrowed (the deferred value
+// stack), and only the value is on the stack.
+template <bool kOfLocal>
+inline StackResult store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c, PyObject* local) {
+  constexpr int kPopped = kOfLocal ? 1 : 2;
+  PyObject* owner = kOfLocal ? local : TOP();
+  PyObject* v = kOfLocal ? TOP() : SECOND();
   PyObject* name = name_at(f, oparg);
   Entry* e = find_entry(c, owner);
   if (e) {
@@ -1273,12 +1280,12 @@ extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject**
         // combined dict.
         auto** dictptr = (PyObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
         int err = _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name, v);
-        sp -= 2;
+        sp -= kPopped;
         Py_DECREF(v);
         // The store may have run code (an old value's __del__) that refilled this site: look again.
         Entry* now = err ? nullptr : find_entry(c, owner);
         if (now && split_keys_changed(owner, *now)) remember_split_slot(instance_dict_of(owner), name, now);
-        Py_DECREF(owner);
+        if (!kOfLocal) Py_DECREF(owner);
         if (err) FAIL;
         OK;
       }
@@ -1286,21 +1293,32 @@ extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject**
     if (slot) {
       PyObject* old = *slot;
       *slot = v;  // the stack's reference moves into the object
-      sp -= 2;
+      sp -= kPopped;
       Py_XDECREF(old);
-      Py_DECREF(owner);
+      if (!kOfLocal) Py_DECREF(owner);
       OK;
     }
   }
-  sp -= 2;
+  sp -= kPopped;
   g_attr_misses++;
   int err = PyObject_SetAttr(owner, name, v);
   // (An entry that is right but could not serve this store, e.g. a new key out of order, stays.)
   if (!err && (!e || split_keys_changed(owner, *e))) fill_store_cache(c, owner, name);
   Py_DECREF(v);
-  Py_DECREF(owner);
+  if (!kOfLocal) Py_DECREF(owner);
   if (err) FAIL;
   OK;
+}
+
+}  // namespace
+
+extern "C" StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c) {
+  return store_attr_cached<false>(f, sp, oparg, c, nullptr);
+}
+
+extern "C" StackResult pyston_jit_store_attr_of_local(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* c,
+                                                      PyObject* owner) {
+  return store_attr_cached<true>(f, sp, oparg, c, owner);
 }
 
 namespace {

@@ -146,7 +146,35 @@ def method_or_error(p):
         return "no method"
 
 
-fns = [store_copy, return_local, return_const, truth, truth_not, compare_locals, compare_const,
+class Slotted:
+    __slots__ = ("x",)
+
+
+class Guarded:
+    @property
+    def x(self):
+        return 0
+
+    @x.setter
+    def x(self, value):
+        if value < 0:
+            raise ValueError("negative")
+
+
+def set_attr(o, v):
+    o.x = v  # LOAD_FAST v; LOAD_FAST o; STORE_ATTR: the owner deferred
+    return o
+
+
+def set_attr_or_error(o, v):
+    try:
+        o.x = v
+        return "set"
+    except (ValueError, AttributeError) as e:
+        return type(e).__name__
+
+
+fns = [set_attr, set_attr_or_error, store_copy, return_local, return_const, truth, truth_not, compare_locals, compare_const,
        compare_stack_and_local, identity, attr_of_local, method_of_local, attr_or_default, broken_property,
        method_or_error]
 
@@ -166,6 +194,9 @@ for _ in range(N):
     check(attr_or_default(Point(1)) == 1 and attr_or_default(object()) == "missing")
     check(broken_property(Point(0)) == "property failed")
     check(method_or_error(Point(-2)) == 2 and method_or_error(object()) == "no method")
+    check(set_attr(Point(1), 5).x == 5 and set_attr(Slotted(), "s").x == "s")
+    check(set_attr_or_error(Guarded(), 1) == "set" and set_attr_or_error(Guarded(), -1) == "ValueError")
+    check(set_attr_or_error(object(), 1) == "AttributeError" and set_attr_or_error(Point(2), 3) == "set")
 assert_compiled(*fns)
 
 # Slow paths that raise: the exception comes from the consumer's line, with the stack left consistent.
@@ -218,6 +249,8 @@ for i in range(1001):
     attr_of_local(p)
     method_of_local(p)
     attr_or_default(s)
+    set_attr(p, big)
+    set_attr_or_error(s, p)
 after = [sys.getrefcount(x) for x in (p, s, big, None, True, False)]
 check(before == after, (before, after))
 print("ok")

@@ -135,11 +135,14 @@ StackResult pyston_jit_load_global_cached(PyFrameObject* f, PyObject** sp, int o
 StackResult pyston_jit_load_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
 StackResult pyston_jit_load_method_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
 StackResult pyston_jit_store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache);
-// The same for an owner that is a local's value, borrowed (the deferred value stack): the result is pushed.
+// The same for an owner that is a local's value, borrowed (the deferred value stack): a loaded attribute is
+// pushed; a stored value is popped.
 StackResult pyston_jit_load_attr_of_local(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache,
                                           PyObject* owner);
 StackResult pyston_jit_load_method_of_local(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache,
                                             PyObject* owner);
+StackResult pyston_jit_store_attr_of_local(PyFrameObject* f, PyObject** sp, int oparg, AttrCache* cache,
+                                           PyObject* owner);
 // BUILD_SLICE fused with the BINARY_SUBSCR (oparg: the slice's part count) or STORE_SUBSCR after it.
 StackResult pyston_jit_slice_subscr(PyFrameObject* f, PyObject** sp, int oparg);
 StackResult pyston_jit_slice_store(PyFrameObject* f, PyObject** sp, int oparg);
