@@ -343,7 +343,10 @@ void FunctionCompiler::emit_prologue() {
   a_.mov(kFrame, x86::rdi);
   a_.mov(kSp, x86::rsi);
   a_.lea(kLocals, frame_field(offsetof(PyFrameObject, f_localsplus)));
-  a_.jmp(x86::rdx);
+  // Only generators and coroutines are entered anywhere but at the start (their resume points); the rest
+  // start right here, without an indirect jump.
+  if (co_->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE))
+    a_.jmp(x86::rdx);
 }
 
 void FunctionCompiler::emit_epilogue() {
@@ -1159,11 +1162,17 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   fn->attr_caches = std::move(attr_caches);
   fn->cache_bytes = n_globals * sizeof(GlobalCache) + n_attrs * sizeof(AttrCache);
   g_cache_bytes += fn->cache_bytes;
+  const bool resumable = co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE);
   for (auto& [unit, label] : compiler.resume_labels) {
     int32_t offset = int32_t(holder.labelOffsetFromBase(label));
     if (unit == 0) {
       fn->start_offset = offset;
       continue;
+    }
+    if (!resumable) {  // its prologue has no jump to a resume point (emit_prologue)
+      out.failure = "a resume point in code that is not a generator";
+      out.function.reset();
+      return out;
     }
     if (fn->resume_points.empty()) fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
     fn->resume_points[unit] = offset;  // a unit listed twice keeps its last label
