@@ -41,6 +41,70 @@ std::string mean_cell(const speedcenter::ResultRecord* r) {
   return text;
 }
 
+// A run measured with --instructions: every result that ran has an exact instruction count, and the timings
+// stored beside it (of iterations under valgrind) say nothing about speed.
+bool instruction_run(const speedcenter::RunRecord& run) {
+  bool any = false;
+  for (const auto& r : run.results) {
+    if (r.status != "ok") continue;
+    if (!metric(&r, "instructions")) return false;
+    any = true;
+  }
+  return any;
+}
+
+std::string count_text(double n) {
+  if (n >= 1e9) return three_digits(n / 1e9) + "G";
+  if (n >= 1e6) return three_digits(n / 1e6) + "M";
+  if (n >= 1e3) return three_digits(n / 1e3) + "k";
+  return fixed(n, 0);
+}
+
+// baseline / candidate instructions: above 1, the candidate executes fewer.
+std::string instruction_ratio_text(double ratio) {
+  return ratio >= 1 ? three_digits(ratio) + "x fewer" : three_digits(1 / ratio) + "x more";
+}
+
+void print_instruction_comparison(std::ostream& out, const speedcenter::RunRecord& run) {
+  const size_t name_width = 20, cell = 22;
+  out << "\n" << pad("Benchmark", name_width);
+  for (const auto& i : run.interpreters) out << pad(i.label, cell);
+  for (size_t p = 1; p < run.interpreters.size(); ++p)
+    out << pad(run.interpreters[p].label + " vs " + run.interpreters[0].label, 34);
+  out << "\n";
+  std::vector<double> log_sums(run.interpreters.size(), 0);
+  std::vector<int> counted(run.interpreters.size(), 0);
+  for (const auto& name : run.benchmarks) {
+    out << pad(name, name_width);
+    const auto* base = metric(run.result(name, 0), "instructions");
+    for (size_t p = 0; p < run.interpreters.size(); ++p) {
+      const auto* r = run.result(name, static_cast<int>(p));
+      const auto* m = metric(r, "instructions");
+      out << pad(r && r->status != "ok" ? "FAILED" : m ? count_text(*m->value) : "-", cell);
+    }
+    for (size_t p = 1; p < run.interpreters.size(); ++p) {
+      const auto* m = metric(run.result(name, static_cast<int>(p)), "instructions");
+      if (!base || !m || *m->value <= 0 || *base->value <= 0) {
+        out << pad("-", 34);
+        continue;
+      }
+      double ratio = *base->value / *m->value;
+      log_sums[p] += std::log(ratio);
+      counted[p]++;
+      out << pad(instruction_ratio_text(ratio), 34);
+    }
+    out << "\n";
+  }
+  out << pad("Geometric mean", name_width + cell * run.interpreters.size());
+  for (size_t p = 1; p < run.interpreters.size(); ++p)
+    out << pad(counted[p] ? instruction_ratio_text(std::exp(log_sums[p] / counted[p])) + " (" +
+                                std::to_string(counted[p]) + ")"
+                          : "-",
+               34);
+  out << "\n\nInstructions per iteration, exact (cachegrind: one more steady-state iteration, counted as the\n"
+         "difference of two runs); ratio = baseline / candidate. Timings under valgrind are not reported.\n";
+}
+
 void print_web_tables(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
   for (const auto& name : run.benchmarks) {
     const speedcenter::ResultRecord* first = run.result(name, 0);
@@ -127,11 +191,8 @@ RunComparison compare_run(const speedcenter::RunRecord& run) {
   return result;
 }
 
-void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
+void print_time_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
   const size_t name_width = 20, cell = 22;
-  out << "Run " << run.id << " (" << run.status << ", " << run.started_at << ", " << run.hostname << ")\n";
-  for (const auto& i : run.interpreters)
-    out << "  " << pad(i.label + ":", 14) << i.implementation << " " << i.version << "  " << i.executable << "\n";
   out << "\n" << pad("Benchmark", name_width);
   for (const auto& i : run.interpreters) out << pad(i.label, cell);
   for (size_t p = 1; p < run.interpreters.size(); ++p)
@@ -159,6 +220,16 @@ void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, cons
   out << "\n\nMean +- half-width of its 95% CI. Speedup = baseline mean / candidate mean, with a 95% bootstrap CI\n"
          "that resamples whole worker processes; * = significant (the CI excludes 1.0).\n";
   print_web_tables(out, run, comparison);
+}
+
+void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
+  out << "Run " << run.id << " (" << run.status << ", " << run.started_at << ", " << run.hostname << ")\n";
+  for (const auto& i : run.interpreters)
+    out << "  " << pad(i.label + ":", 14) << i.implementation << " " << i.version << "  " << i.executable << "\n";
+  if (instruction_run(run))
+    print_instruction_comparison(out, run);
+  else
+    print_time_comparison(out, run, comparison);
   if (!run.failures.empty()) {
     out << "\nFailures:\n";
     for (const auto& f : run.failures)
