@@ -41,6 +41,15 @@ std::string mean_cell(const speedcenter::ResultRecord* r) {
   return text;
 }
 
+// Benchmark, one column per interpreter, then one per candidate against the baseline (the first).
+void print_table_header(std::ostream& out, const speedcenter::RunRecord& run, size_t name_width, size_t cell) {
+  out << "\n" << pad("Benchmark", name_width);
+  for (const auto& i : run.interpreters) out << pad(i.label, cell);
+  for (size_t p = 1; p < run.interpreters.size(); ++p)
+    out << pad(run.interpreters[p].label + " vs " + run.interpreters[0].label, 34);
+  out << "\n";
+}
+
 // A run measured with --instructions: every result that ran has an exact instruction count, and the timings
 // stored beside it (of iterations under valgrind) say nothing about speed.
 bool instruction_run(const speedcenter::RunRecord& run) {
@@ -67,11 +76,7 @@ std::string instruction_ratio_text(double ratio) {
 
 void print_instruction_comparison(std::ostream& out, const speedcenter::RunRecord& run) {
   const size_t name_width = 20, cell = 22;
-  out << "\n" << pad("Benchmark", name_width);
-  for (const auto& i : run.interpreters) out << pad(i.label, cell);
-  for (size_t p = 1; p < run.interpreters.size(); ++p)
-    out << pad(run.interpreters[p].label + " vs " + run.interpreters[0].label, 34);
-  out << "\n";
+  print_table_header(out, run, name_width, cell);
   std::vector<double> log_sums(run.interpreters.size(), 0);
   std::vector<int> counted(run.interpreters.size(), 0);
   for (const auto& name : run.benchmarks) {
@@ -193,11 +198,7 @@ RunComparison compare_run(const speedcenter::RunRecord& run) {
 
 void print_time_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
   const size_t name_width = 20, cell = 22;
-  out << "\n" << pad("Benchmark", name_width);
-  for (const auto& i : run.interpreters) out << pad(i.label, cell);
-  for (size_t p = 1; p < run.interpreters.size(); ++p)
-    out << pad(run.interpreters[p].label + " vs " + run.interpreters[0].label, 34);
-  out << "\n";
+  print_table_header(out, run, name_width, cell);
   for (const auto& name : run.benchmarks) {
     out << pad(name, name_width);
     for (size_t p = 0; p < run.interpreters.size(); ++p) out << pad(mean_cell(run.result(name, static_cast<int>(p))), cell);

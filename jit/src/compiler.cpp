@@ -227,6 +227,7 @@ class FunctionCompiler {
   void emit_load_fast();
   void emit_load_const();
   void emit_store_fast();
+  void store_rax_to_local();
   void emit_pop_top();
   void emit_rotate(int depth);
   void emit_dup_top();
@@ -487,10 +488,15 @@ void FunctionCompiler::emit_load_const() {
 }
 
 void FunctionCompiler::emit_store_fast() {
-  Label done = a_.newLabel();
-  x86::Mem slot = x86::qword_ptr(kLocals, 8 * ins_->oparg);
   a_.sub(kSp, 8);
   a_.mov(x86::rax, stack_slot(0));
+  store_rax_to_local();
+}
+
+// The current STORE_FAST's local takes rax (a reference it owns); the old value, if any, is released.
+void FunctionCompiler::store_rax_to_local() {
+  Label done = a_.newLabel();
+  x86::Mem slot = x86::qword_ptr(kLocals, 8 * ins_->oparg);
   a_.mov(x86::rdi, slot);
   a_.mov(slot, x86::rax);
   if (!local_surely_bound()) {
@@ -930,18 +936,9 @@ size_t FunctionCompiler::emit_with_deferred(size_t index) {
 // STORE_FAST of a deferred local or constant: a copy with one incref, the old value released.
 void FunctionCompiler::emit_store_local(const Instruction& store, Source value) {
   ins_ = &store;
-  Label done = a_.newLabel();
-  x86::Mem slot = x86::qword_ptr(kLocals, 8 * store.oparg);
   load_operand(x86::rax, value);
   incref(x86::rax);
-  a_.mov(x86::rdi, slot);
-  a_.mov(slot, x86::rax);
-  if (!local_surely_bound()) {
-    a_.test(x86::rdi, x86::rdi);
-    a_.jz(done);
-  }
-  decref_cold_dealloc(x86::rdi);
-  a_.bind(done);
+  store_rax_to_local();
 }
 
 // LOAD_ATTR / LOAD_METHOD / STORE_ATTR of a local (`self.x`, `obj.method(...)`, `self.x = v`): the cached
