@@ -10,7 +10,7 @@ exec "$pyston" - "$rounds" "$pyston" "$here"/jit/bench/scripts/*.py <<'PY'
 import math, os, subprocess, sys, time
 rounds, pyston, scripts = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 switches = ["PYSTON_JIT_CACHE_GLOBALS", "PYSTON_JIT_CACHE_ATTRS", "PYSTON_JIT_FAST_ARITH", "PYSTON_JIT_INLINE_COMPARE",
-            "PYSTON_JIT_DIRECT_CALLS", "PYSTON_JIT_FAST_BUILTINS", "PYSTON_JIT_INPLACE_FLOAT", "PYSTON_JIT_HANDLE_EXCEPTIONS", "PYSTON_JIT_FUSE_SLICES"]
+            "PYSTON_JIT_DIRECT_CALLS", "PYSTON_JIT_FAST_BUILTINS", "PYSTON_JIT_INPLACE_FLOAT", "PYSTON_JIT_HANDLE_EXCEPTIONS", "PYSTON_JIT_FUSE_SLICES", "PYSTON_JIT_DEFER_STACK"]
 configs = [("all on", {})] + [(s[11:].lower() + " off", {s: "0"}) for s in switches] + [("all off", {s: "0" for s in switches})]
 def once(env, script):
     t = time.perf_counter()
