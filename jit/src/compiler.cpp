@@ -73,6 +73,10 @@ bool is_absolute_jump(int op) {
 }
 // SETUP_FINALLY, SETUP_WITH, SETUP_ASYNC_WITH: a handler block whose target an exception may jump to.
 bool sets_up_handler(int op) { return op == SETUP_FINALLY || op == SETUP_WITH || op == SETUP_ASYNC_WITH; }
+// Generators and coroutines: entered at their resume points as well as at the start.
+bool is_resumable(PyCodeObject* co) {
+  return co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE);
+}
 int jump_target_offset(const Instruction& ins) {
   return is_relative_jump(ins.opcode) ? ins.next_offset() + ins.oparg : ins.oparg;
 }
@@ -252,11 +256,15 @@ class FunctionCompiler {
   // The deferred value stack (PYSTON_JIT_DEFER_STACK): a LOAD_FAST of a surely bound local or a LOAD_CONST
   // whose consumer is the next instruction (or the next two, for a compare and its jump) pushes nothing;
   // the consumer reads the local or constant in place, borrowed, without reference-count traffic.
+  void bind_units(size_t index) {  // the labels of instruction `index`'s code units (EXTENDED_ARGs included)
+    for (int u = instructions_[index].start; u <= instructions_[index].unit; u++) a_.bind(unit_labels_[u]);
+  }
   Source deferrable(size_t index) const;
   bool none_jumped_to(size_t first, size_t count) const;
   size_t emit_with_deferred(size_t index);  // instructions emitted (0: no pattern here)
   void load_operand(const x86::Gp& reg, Source op);
   void push_operand(Source op);
+  int load_compare_operands(const x86::Gp& left, const x86::Gp& right, Source left_op, Source right_op);
   void emit_return_rax();
   void emit_store_local(const Instruction& store, Source value);
   void emit_attr_of_local(const Instruction& attr, Source owner);
@@ -346,8 +354,7 @@ void FunctionCompiler::emit_prologue() {
   a_.lea(kLocals, frame_field(offsetof(PyFrameObject, f_localsplus)));
   // Only generators and coroutines are entered anywhere but at the start (their resume points); the rest
   // start right here, without an indirect jump.
-  if (co_->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE))
-    a_.jmp(x86::rdx);
+  if (is_resumable(co_)) a_.jmp(x86::rdx);
 }
 
 void FunctionCompiler::emit_epilogue() {
@@ -705,16 +712,8 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
   const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
   const int32_t digit = int32_t(offsetof(PyLongObject, ob_digit));
   const bool left_stacked = left_op.kind == Source::kStack, right_stacked = right_op.kind == Source::kStack;
-  const int stacked = int(left_stacked) + int(right_stacked);
   ins_ = &compare;  // no f_lasti store on the fast path: it only releases ints, which have no finalizers
-  if (left_stacked)
-    a_.mov(left, stack_slot(-stacked));
-  else
-    load_operand(left, left_op);
-  if (right_stacked)
-    a_.mov(right, stack_slot(-1));
-  else
-    load_operand(right, right_op);
+  const int stacked = load_compare_operands(left, right, left_op, right_op);
   a_.mov(x86::rax, imm(&PyLong_Type));
   a_.cmp(x86::qword_ptr(left, type), x86::rax);
   a_.jne(slow);
@@ -791,16 +790,8 @@ void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, cons
                                                 Source left_op, Source right_op) {
   Label next = a_.newLabel();
   const bool left_stacked = left_op.kind == Source::kStack, right_stacked = right_op.kind == Source::kStack;
-  const int stacked = int(left_stacked) + int(right_stacked);
   ins_ = &compare;
-  if (left_stacked)
-    a_.mov(x86::rdi, stack_slot(-stacked));
-  else
-    load_operand(x86::rdi, left_op);
-  if (right_stacked)
-    a_.mov(x86::rsi, stack_slot(-1));
-  else
-    load_operand(x86::rsi, right_op);
+  const int stacked = load_compare_operands(x86::rdi, x86::rsi, left_op, right_op);
   a_.cmp(x86::rdi, x86::rsi);
   a_.sete(x86::r15b);
   if (stacked) a_.sub(kSp, 8 * stacked);
@@ -873,6 +864,22 @@ void FunctionCompiler::load_operand(const x86::Gp& reg, Source op) {
     a_.mov(reg, imm(PyTuple_GET_ITEM(co_->co_consts, op.index)));
 }
 
+// A compare's two operands into registers, from the stack's top or (deferred) in place; returns how many
+// were on the stack (left below right).
+int FunctionCompiler::load_compare_operands(const x86::Gp& left, const x86::Gp& right, Source left_op,
+                                            Source right_op) {
+  const int stacked = int(left_op.kind == Source::kStack) + int(right_op.kind == Source::kStack);
+  if (left_op.kind == Source::kStack)
+    a_.mov(left, stack_slot(-stacked));
+  else
+    load_operand(left, left_op);
+  if (right_op.kind == Source::kStack)
+    a_.mov(right, stack_slot(-1));
+  else
+    load_operand(right, right_op);
+  return stacked;
+}
+
 void FunctionCompiler::push_operand(Source op) {
   load_operand(x86::rax, op);
   incref(x86::rax);
@@ -884,9 +891,6 @@ void FunctionCompiler::push_operand(Source op) {
 size_t FunctionCompiler::emit_with_deferred(size_t index) {
   Source first = deferrable(index);
   if (first.kind == Source::kStack) return 0;
-  auto bind_units = [this](size_t k) {
-    for (int u = instructions_[k].start; u <= instructions_[k].unit; u++) a_.bind(unit_labels_[u]);
-  };
   // LOAD a; LOAD b; COMPARE_OP; POP_JUMP_IF_*  and  LOAD b; COMPARE_OP; POP_JUMP_IF_*  (a on the stack)
   Source second = index + 1 < instructions_.size() ? deferrable(index + 1) : Source{};
   if (second.kind != Source::kStack && none_jumped_to(index + 1, 3) && can_fuse_compare(index + 2)) {
@@ -1070,7 +1074,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   }
   for (size_t i = 0; i < instructions_.size(); i++) {
     const Instruction& ins = instructions_[i];
-    for (int u = ins.start; u <= ins.unit; u++) a_.bind(unit_labels_[u]);
+    bind_units(i);
     if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodeNames[ins.opcode], ins.oparg);
     if (options_.defer_stack) {
       if (size_t n = emit_with_deferred(i)) {
@@ -1159,7 +1163,7 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   fn->attr_caches = std::move(attr_caches);
   fn->cache_bytes = n_globals * sizeof(GlobalCache) + n_attrs * sizeof(AttrCache);
   g_cache_bytes += fn->cache_bytes;
-  const bool resumable = co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE);
+  const bool resumable = is_resumable(co);
   for (auto& [unit, label] : compiler.resume_labels) {
     int32_t offset = int32_t(holder.labelOffsetFromBase(label));
     if (unit == 0) {
