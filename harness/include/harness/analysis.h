@@ -6,9 +6,10 @@
 
 #include "harness/measurement.h"
 #include "harness/runner.h"
-#include "harness/stats.h"
+#include "speedcenter/stats.h"
 
 namespace harness {
+namespace stats = speedcenter::stats;  // the statistics live in the store-and-analysis layer
 
 struct ResultAnalysis {
   std::string sample_kind;   // "iteration" or "latency"

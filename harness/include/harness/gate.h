@@ -9,10 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "harness/stats.h"
 #include "speedcenter/database.h"
+#include "speedcenter/stats.h"
 
 namespace harness {
+namespace stats = speedcenter::stats;  // the statistics live in the store-and-analysis layer
 
 // time: wall seconds per iteration; cpu-time: the worker's CPU seconds per iteration (quieter under load).
 enum class GateMetric { time, p99, rss, warmup, instructions, cpu_time };

@@ -5,10 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "harness/stats.h"
 #include "speedcenter/run_query.h"
+#include "speedcenter/stats.h"
 
 namespace harness {
+namespace stats = speedcenter::stats;  // the statistics live in the store-and-analysis layer
 
 struct ComparisonRow {
   std::string benchmark;

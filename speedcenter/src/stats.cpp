@@ -1,6 +1,6 @@
-// harness/stats.cpp: the statistics behind every number pyston-bench prints: descriptive statistics,
+// speedcenter/stats.cpp: the statistics behind every number pyston-bench stores and prints: descriptive statistics,
 // process-level bootstrap confidence intervals, speedups with significance, geometric means and warmup.
-#include "harness/stats.h"
+#include "speedcenter/stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <numeric>
 #include <random>
 
-namespace harness::stats {
+namespace speedcenter::stats {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -311,4 +311,4 @@ std::optional<size_t> warmup_index(std::span<const double> series, double tolera
   return *last_outside + 1;
 }
 
-}  // namespace harness::stats
+}  // namespace speedcenter::stats

@@ -1,5 +1,6 @@
-// harness/stats.h: statistics as pure functions: summaries, percentiles, bootstrap confidence intervals that
+// speedcenter/stats.h: the one statistics module: summaries, percentiles, bootstrap confidence intervals that
 // resample whole processes, comparisons (speedup with CI, Mann-Whitney U), geometric means and warmup detection.
+// Every summary and interval pyston-bench stores or prints comes from here (runs, pyperf imports, regressions).
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace harness::stats {
+namespace speedcenter::stats {
 
 struct Interval {
   double low = 0, high = 0;
@@ -86,4 +87,4 @@ RatioEstimate unpaired_ratio(std::span<const double> base, std::span<const doubl
 // means even the last window is outside the band (the series never settled).
 std::optional<size_t> warmup_index(std::span<const double> series, double tolerance = 0.05);
 
-}  // namespace harness::stats
+}  // namespace speedcenter::stats

@@ -1,6 +1,6 @@
-// Tests of harness/stats.cpp against hand-computed values: descriptive statistics, Mann-Whitney U,
+// Tests of speedcenter/stats.cpp against hand-computed values: descriptive statistics, Mann-Whitney U,
 // process-level bootstrap intervals, comparisons, geometric means and warmup detection.
-#include "harness/stats.h"
+#include "speedcenter/stats.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-namespace harness::stats {
+namespace speedcenter::stats {
 namespace {
 
 // Processes whose means scatter around `true_mean` (between-process noise) with values scattering around
@@ -283,4 +283,4 @@ TEST(Warmup, FlatNoisySeriesHasNoWarmup) {
 }
 
 }  // namespace
-}  // namespace harness::stats
+}  // namespace speedcenter::stats
