@@ -53,13 +53,8 @@ cmake --build build -j"$(nproc)"
 ls build/bin
 
 step "Benchmark environments"
-interpreters=(python3.8)
-if [ -x build/bin/pyston ]; then interpreters+=(pyston); else interpreters+=(python3.11); fi
-if build/bin/pyston-bench provision --help >/dev/null 2>&1; then
-  build/bin/pyston-bench provision "${interpreters[@]}"
-else
-  echo "(this build has no provisioning step)"
-fi
+interpreters=(python3.8 pyston)
+build/bin/pyston-bench provision "${interpreters[@]}"
 
 if [ $compare -eq 1 ]; then
   step "pyston-bench compare ${interpreters[*]}"

@@ -8,17 +8,18 @@
 #include <sstream>
 
 #include "harness/error.h"
-
-#ifndef PB_SOURCE_DIR
-#define PB_SOURCE_DIR "."
-#endif
+#include "speedcenter/installation.h"
 
 namespace harness {
 namespace fs = std::filesystem;
 
 fs::path project_root() {
   if (const char* home = std::getenv("PYSTON_BENCH_HOME"); home && *home) return home;
-  return PB_SOURCE_DIR;
+  if (auto data = speedcenter::installed_data_dir()) return *data;
+  throw HarnessError("pyston-bench's data folder (share/pyston-bench with macrobenchmarks/) was not found above " +
+                         speedcenter::executable_dir().string(),
+                     "run the pyston-bench of a build tree or of `cmake --install`, or set PYSTON_BENCH_HOME to a "
+                     "folder holding macrobenchmarks/ and harness/python/");
 }
 
 std::vector<Benchmark> load_catalogue(const fs::path& macrobenchmarks_dir) {

@@ -12,10 +12,8 @@
 
 #include "harness/error.h"
 #include "harness/process.h"
+#include "speedcenter/installation.h"
 
-#ifndef PB_BUILD_BIN_DIR
-#define PB_BUILD_BIN_DIR ""
-#endif
 
 namespace harness {
 namespace fs = std::filesystem;
@@ -101,7 +99,7 @@ std::vector<fs::path> extra_search_dirs() {
   std::sort(versions.begin(), versions.end());
   dirs.insert(dirs.end(), versions.begin(), versions.end());
   if (const char* build = std::getenv("PYSTON_BENCH_BUILD_BIN"); build && *build) dirs.emplace_back(build);
-  if (*PB_BUILD_BIN_DIR) dirs.emplace_back(PB_BUILD_BIN_DIR);
+  dirs.push_back(speedcenter::executable_dir());  // the launchers (pyston) installed or built beside us
   return dirs;
 }
 

@@ -20,13 +20,7 @@
 #include "process_memory.h"
 #include "python_runtime.h"
 #include "sampler.h"
-
-#ifndef PB_SOURCE_DIR
-#define PB_SOURCE_DIR "."
-#endif
-#ifndef PB_BINARY_DIR
-#define PB_BINARY_DIR "."
-#endif
+#include "speedcenter/installation.h"
 
 namespace measure_loc {
 
@@ -186,10 +180,10 @@ fs::path resolve_python(const std::string& name) {
   for (const fs::path& version : versions) {
     if (executable(version / "bin" / name)) return version / "bin" / name;
   }
-  for (const fs::path& dir : {fs::path(PB_BINARY_DIR) / "bin", fs::path(PB_SOURCE_DIR) / "build" / "bin"}) {
-    if (executable(dir / name)) return dir / name;
-  }
-  throw Error("no interpreter named " + name + " on PATH, in /root/.pyenv/versions or the build tree",
+  // The launchers (pyston) built or installed beside measure_loc.
+  if (fs::path beside = speedcenter::executable_dir() / name; executable(beside)) return beside;
+  throw Error("no interpreter named " + name + " on PATH, in /root/.pyenv/versions or " +
+                  speedcenter::executable_dir().string(),
               "pass --python with a full path", kExitUsage);
 }
 
