@@ -5,9 +5,6 @@
 
 namespace pyston_jit {
 
-bool g_direct_calls = true;
-bool g_fast_builtins = true;
-
 namespace {
 
 // The builtins recognised by identity: a replaced or shadowed `len` is another object and takes the

@@ -60,6 +60,36 @@ long env_long(const char* name, long fallback) {
   return end && *end == '\0' ? r : fallback;
 }
 
+// The parsers named in settings.def.
+bool env_flag(const char* name, bool fallback) {
+  return env_long(name, fallback) != 0;
+}
+long env_threshold(const char* name, long fallback) {
+  return env_long(name, env_long("JIT_MIN_RUNS", fallback));
+}
+size_t env_bytes(const char* name, size_t fallback) {
+  long bytes = env_long(name, -1);
+  return bytes >= 0 ? size_t(bytes) : fallback;
+}
+std::string env_text(const char* name, const std::string& fallback) {
+  const char* v = getenv(name);
+  return v ? std::string(v) : fallback;
+}
+
+// A setting's value for stats().
+PyObject* to_python(long v) {
+  return PyLong_FromLong(v);
+}
+PyObject* to_python(size_t v) {
+  return PyLong_FromSize_t(v);
+}
+PyObject* to_python(bool v) {
+  return PyBool_FromLong(v);
+}
+PyObject* to_python(const std::string& v) {
+  return PyUnicode_DecodeFSDefault(v.c_str());
+}
+
 void free_code_state(void* p) {
   if (!is_cold_word(p)) delete static_cast<CodeState*>(p);
 }
@@ -104,12 +134,11 @@ void try_compile(PyCodeObject* co, CodeState* st) {
   auto t0 = std::chrono::steady_clock::now();
   CompileOptions options;
   options.want_listing = !g_settings.dump_dir.empty();
-  options.cache_globals = g_settings.cache_globals;
-  options.inline_compare = g_settings.inline_compare;
-  options.fuse_slices = g_settings.fuse_slices;
-  options.defer_stack = g_settings.defer_stack;
-  options.cache_attrs = g_settings.cache_attrs;
-  options.handle_exceptions = g_settings.handle_exceptions;
+#define JIT_SETTING(type, member, variable, fallback, parser, stats_key)
+#define JIT_SWITCH(member, variable) options.member = g_settings.member;
+#include "jit/settings.def"
+#undef JIT_SETTING
+#undef JIT_SWITCH
   CompileOutcome out = compile_code(co, *g_memory, options);
   g_stats.compile_ns +=
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
@@ -316,25 +345,19 @@ CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co) {
 
 }  // namespace
 
+#define JIT_SETTING(type, member, variable, fallback, parser, stats_key)
+#define JIT_SWITCH(member, variable) bool g_##member = true;
+#include "jit/settings.def"
+#undef JIT_SETTING
+#undef JIT_SWITCH
+
 Settings Settings::from_environment() {
   Settings s;
-  s.threshold = env_long("PYSTON_JIT_THRESHOLD", env_long("JIT_MIN_RUNS", s.threshold));
-  long mem = env_long("PYSTON_JIT_MAX_MEM", -1);
-  if (mem >= 0) s.max_memory = size_t(mem);
-  s.loops_compile_early = env_long("PYSTON_JIT_LOOPS_EARLY", 1) != 0;
-  s.perf_map = env_long("PYSTON_PERF_MAP", 0) != 0;
-  if (const char* d = getenv("PYSTON_JIT_DUMP")) s.dump_dir = d;
-  s.gdb = env_long("PYSTON_JIT_GDB", 1) != 0;
-  s.cache_globals = env_long("PYSTON_JIT_CACHE_GLOBALS", 1) != 0;
-  s.fast_arith = env_long("PYSTON_JIT_FAST_ARITH", 1) != 0;
-  s.cache_attrs = env_long("PYSTON_JIT_CACHE_ATTRS", 1) != 0;
-  s.inline_compare = env_long("PYSTON_JIT_INLINE_COMPARE", 1) != 0;
-  s.direct_calls = env_long("PYSTON_JIT_DIRECT_CALLS", 1) != 0;
-  s.fast_builtins = env_long("PYSTON_JIT_FAST_BUILTINS", 1) != 0;
-  s.inplace_float = env_long("PYSTON_JIT_INPLACE_FLOAT", 1) != 0;
-  s.handle_exceptions = env_long("PYSTON_JIT_HANDLE_EXCEPTIONS", 1) != 0;
-  s.fuse_slices = env_long("PYSTON_JIT_FUSE_SLICES", 1) != 0;
-  s.defer_stack = env_long("PYSTON_JIT_DEFER_STACK", 1) != 0;
+#define JIT_SETTING(type, member, variable, fallback, parser, stats_key) s.member = parser(variable, s.member);
+#define JIT_SWITCH(member, variable) s.member = env_flag(variable, s.member);
+#include "jit/settings.def"
+#undef JIT_SETTING
+#undef JIT_SWITCH
   return s;
 }
 
@@ -388,11 +411,11 @@ bool enable() {
   if (g_enabled) return true;
   if (!g_memory) {
     g_settings = Settings::from_environment();
-    g_fast_arith = g_settings.fast_arith;
-    g_direct_calls = g_settings.direct_calls;
-    g_fast_builtins = g_settings.fast_builtins;
-    g_inplace_float = g_settings.inplace_float;
-    g_handle_exceptions = g_settings.handle_exceptions;
+#define JIT_SETTING(type, member, variable, fallback, parser, stats_key)
+#define JIT_SWITCH(member, variable) g_##member = g_settings.member;
+#include "jit/settings.def"
+#undef JIT_SETTING
+#undef JIT_SWITCH
     init_call_fast_paths();
     if (g_settings.cache_attrs) split_dict_layout_ok();
     g_memory = new CodeMemory(g_settings.max_memory);  // lives as long as the process: code may still run
@@ -438,6 +461,7 @@ PyObject* stats_dict() {
     Py_DECREF(v);
     return r == 0;
   };
+  auto put = [&set](const char* key, const auto& setting) { return !key || set(key, to_python(setting)); };
   PyObject *by_opcode = PyDict_New(), *fallbacks = PyDict_New();
   bool ok = by_opcode && fallbacks;
   for (int op = 0; ok && op < 256; op++) {
@@ -464,9 +488,13 @@ PyObject* stats_dict() {
        set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
        set("exceptions_caught_compiled", PyLong_FromLong(g_handlers_entered)) &&
        set("attr_cache_misses", PyLong_FromLong(g_attr_misses)) &&
-       set("cache_bytes", PyLong_FromSize_t(g_cache_bytes)) &&
-       set("threshold", PyLong_FromLong(g_settings.threshold)) &&
-       set("split_dict_caches", PyBool_FromLong(g_settings.cache_attrs && split_dict_layout_ok()));
+       set("cache_bytes", PyLong_FromSize_t(g_cache_bytes));
+#define JIT_SETTING(type, member, variable, fallback, parser, stats_key) ok = ok && put(stats_key, g_settings.member);
+#define JIT_SWITCH(member, variable)
+#include "jit/settings.def"
+#undef JIT_SETTING
+#undef JIT_SWITCH
+  ok = ok && set("split_dict_caches", PyBool_FromLong(g_settings.cache_attrs && split_dict_layout_ok()));
   if (ok) {
     ok = PyDict_SetItemString(d, "deopts_by_opcode", by_opcode) == 0 &&
          PyDict_SetItemString(d, "fallbacks", fallbacks) == 0;

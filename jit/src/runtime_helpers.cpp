@@ -16,9 +16,6 @@ extern "C" int _PyObject_GetMethod(PyObject* obj, PyObject* name, PyObject** met
 
 namespace pyston_jit {
 
-bool g_fast_arith = true;
-bool g_inplace_float = true;
-bool g_handle_exceptions = true;
 long g_handlers_entered = 0;
 long g_attr_misses = 0;
 size_t g_cache_bytes = 0;

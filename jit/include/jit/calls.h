@@ -2,15 +2,9 @@
 // in their machine code, and guarded fast paths for a few builtins (len, isinstance, type).
 #pragma once
 #include "jit/python.h"
+#include "jit/settings.h"  // g_direct_calls, g_fast_builtins
 
 namespace pyston_jit {
-
-// PYSTON_JIT_DIRECT_CALLS: a call of a plain Python function whose code is compiled creates the frame and
-// enters the machine code itself (no _PyFunction_Vectorcall, eval-frame hook or co_extra lookup chain).
-extern bool g_direct_calls;
-// PYSTON_JIT_FAST_BUILTINS: len(), isinstance() and type(x) answered without a call when the callee is the
-// real builtin and the answer is cheap.
-extern bool g_fast_builtins;
 
 // Same contract as _PyObject_Vectorcall; the caller must pass PY_VECTORCALL_ARGUMENTS_OFFSET only when
 // args[-1] may be overwritten for the duration of the call.

@@ -38,14 +38,15 @@ struct CompiledFunction {
   ~CompiledFunction();
 };
 
+// What the compiler is asked for: a listing, and every speed switch (settings.def; the compiler reads
+// cache_globals, cache_attrs, inline_compare, fuse_slices, handle_exceptions and defer_stack).
 struct CompileOptions {
-  bool want_listing = false;   // fill `listing` with the disassembly annotated with bytecode offsets
-  bool cache_globals = true;   // PYSTON_JIT_CACHE_GLOBALS: LOAD_GLOBAL guarded on dict version tags
-  bool cache_attrs = true;     // PYSTON_JIT_CACHE_ATTRS: LOAD_ATTR/LOAD_METHOD guarded on the type version
-  bool inline_compare = true;  // PYSTON_JIT_INLINE_COMPARE: small-int compare fused with the branch, inline
-  bool fuse_slices = true;     // PYSTON_JIT_FUSE_SLICES: BUILD_SLICE + BINARY_SUBSCR/STORE_SUBSCR, no slice object
-  bool handle_exceptions = true;  // PYSTON_JIT_HANDLE_EXCEPTIONS: unwind and enter handlers without a deopt
-  bool defer_stack = true;  // PYSTON_JIT_DEFER_STACK: LOAD_FAST/LOAD_CONST read in place by their consumer
+  bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
+#define JIT_SETTING(type, member, variable, fallback, parser, stats_key)
+#define JIT_SWITCH(member, variable) bool member = true;
+#include "jit/settings.def"
+#undef JIT_SETTING
+#undef JIT_SWITCH
 };
 
 struct CompileOutcome {

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "jit/python.h"
+#include "jit/settings.h"  // g_fast_arith, g_inplace_float, g_handle_exceptions
 
 namespace pyston_jit {
 
@@ -114,12 +115,6 @@ extern size_t g_cache_bytes;
 // Checks (once) that CPython's private dict-keys layout is the one the split-dict caches assume.
 bool split_dict_layout_ok();
 
-// PYSTON_JIT_FAST_ARITH: small-int and float fast paths in the arithmetic and comparison helpers.
-extern bool g_fast_arith;
-// PYSTON_JIT_INPLACE_FLOAT: + - * / of exact floats write the result into an operand only the stack holds.
-extern bool g_inplace_float;
-// PYSTON_JIT_HANDLE_EXCEPTIONS: exceptions unwind the block stack and enter handlers in compiled code.
-extern bool g_handle_exceptions;
 // Exceptions that compiled code caught in one of its own handlers (for stats()).
 extern long g_handlers_entered;
 // LOAD_ATTR / LOAD_METHOD / STORE_ATTR executions at cached sites that took the generic route (for stats()).
