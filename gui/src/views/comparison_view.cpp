@@ -53,6 +53,7 @@ void ComparisonView::refresh(const speedcenter::Database& db, const Filters& f) 
   chart->addSeries(bars);
   auto* x = new QBarCategoryAxis;
   for (const auto& c : table.categories) x->append(QString::fromStdString(c));
+  x->setTitleText("benchmark");
   auto* y = new QValueAxis;
   y->setTitleText(f.metric + " ratio to " + baseline_name);
   y->setRange(std::min(0.0, low), high * 1.08);

@@ -1,15 +1,22 @@
-// gui/views/timeline_view.cpp: history lines from speedcenter::query_history, step markers from find_regressions.
-// Several benchmarks share the chart as values relative to their first revision; one benchmark is drawn in its
-// own unit.
+// gui/views/timeline_view.cpp: history lines from speedcenter::query_history, step markers from
+// find_regressions. Several benchmarks share the chart as values relative to their first revision; one
+// benchmark is drawn in its own unit. The legend names what it shows: each line while there are few; beyond
+// that (a whole suite: 16 benchmarks x 2 interpreters would be 32 entries that Qt elides to bare squares) one
+// geometric-mean line per interpreter, with the benchmarks' lines in the interpreter's colour and named on
+// hover.
 #include "views/timeline_view.h"
 
 #include <QCategoryAxis>
 #include <QCursor>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -25,17 +32,177 @@ TimelineView::TimelineView(QWidget* parent) : View(parent) {
 
 namespace {
 
-struct Track {
-  std::vector<const speedcenter::HistoryPoint*> points;
-};
+// More lines than this share one legend entry per interpreter (their geometric mean).
+constexpr size_t kLinesWithOwnEntry = 6;
+// A legend with more entries than fit in a row at the bottom goes to the right, one entry per row, unelided.
+constexpr int kEntriesInARow = 4;
+// The light theme's series colours, so interpreters keep them when the lines take their interpreter's colour.
+const QColor kPalette[] = {QColor(0x20, 0x9f, 0xdf), QColor(0xf6, 0xa6, 0x25), QColor(0xbf, 0x59, 0x3e),
+                           QColor(0x99, 0xca, 0x53), QColor(0x6d, 0x5f, 0xd5)};
+
+using TrackKey = std::pair<std::string, std::string>;  // benchmark, interpreter
 
 QString describe(const speedcenter::HistoryPoint& p) {
   QString s = QString("revision %1").arg(QString::fromStdString(p.revision_name()));
-  if (!p.revision_commit.empty()) s += QString(" (%1)").arg(QString::fromStdString(p.revision_commit.substr(0, 12)));
+  if (!p.revision_commit.empty())
+    s += QString(" (%1)").arg(QString::fromStdString(p.revision_commit.substr(0, 12)));
   if (!p.revision_date.empty()) s += "\n" + QString::fromStdString(p.revision_date);
   if (!p.revision_message.empty()) s += "\n" + QString::fromStdString(p.revision_message);
-  s += QString("\nrun %1, %2, %3").arg(p.run_id).arg(QString::fromStdString(p.interpreter), QString::fromStdString(p.benchmark));
+  s += QString("\nrun %1, %2, %3")
+           .arg(p.run_id)
+           .arg(QString::fromStdString(p.interpreter), QString::fromStdString(p.benchmark));
   return s;
+}
+
+// Shows tips[i] while the pointer is over the series' i-th point.
+void add_tooltips(QScatterSeries* series, std::vector<QString> tips) {
+  QObject::connect(series, &QScatterSeries::hovered, series,
+                   [series, tips](const QPointF& point, bool state) {
+                     if (!state) return QToolTip::hideText();
+                     for (int i = 0; i < series->count(); ++i)
+                       if (series->at(i) == point)
+                         return QToolTip::showText(QCursor::pos(), tips[static_cast<size_t>(i)]);
+                   });
+}
+
+// The history arranged for drawing: x positions of revisions, and one track per (benchmark, interpreter).
+struct Layout {
+  std::map<std::string, int> x_of;  // revision name -> x (position among all revisions shown, oldest first)
+  std::vector<std::string> revisions, interpreters;
+  std::vector<TrackKey> order;  // tracks in first-seen order
+  std::map<TrackKey, std::vector<const speedcenter::HistoryPoint*>> tracks;
+  bool relative = false;  // several benchmarks: each relative to its first value
+  double scale = 1;
+  QString unit;
+
+  explicit Layout(const std::vector<speedcenter::HistoryPoint>& history) {
+    std::set<std::string> benchmarks;
+    for (const auto& p : history) {
+      if (x_of.emplace(p.revision_name(), static_cast<int>(revisions.size())).second)
+        revisions.push_back(p.revision_name());
+      if (std::find(interpreters.begin(), interpreters.end(), p.interpreter) == interpreters.end())
+        interpreters.push_back(p.interpreter);
+      TrackKey key{p.benchmark, p.interpreter};
+      if (!tracks.count(key)) order.push_back(key);
+      tracks[key].push_back(&p);
+      benchmarks.insert(p.benchmark);
+    }
+    relative = benchmarks.size() > 1;
+    if (relative) return;
+    if (history.front().unit == "s") scale = time_scale(history.front().value, unit);
+    if (history.front().unit == "bytes") {
+      scale = 1.0 / (1024 * 1024);
+      unit = "MiB";
+    }
+  }
+  double value(const speedcenter::HistoryPoint& p) const {
+    return relative ? p.value / tracks.at({p.benchmark, p.interpreter}).front()->value : p.value * scale;
+  }
+  double x(const speedcenter::HistoryPoint& p) const { return x_of.at(p.revision_name()); }
+  QColor colour_of(const std::string& interpreter) const {
+    auto at = std::find(interpreters.begin(), interpreters.end(), interpreter) - interpreters.begin();
+    return kPalette[static_cast<size_t>(at) % std::size(kPalette)];
+  }
+};
+
+// Adds series to the chart on its two axes and tracks the y range.
+struct Plot {
+  QChart* chart;
+  QAbstractAxis *x, *y;
+  double lo = 0, hi = 0;
+  bool empty = true;
+
+  void attach(QXYSeries* s) {
+    chart->addSeries(s);
+    s->attachAxis(x);
+    s->attachAxis(y);
+    for (int i = 0; i < s->count(); ++i) {
+      double v = s->at(i).y();
+      lo = empty ? v : std::min(lo, v);
+      hi = empty ? v : std::max(hi, v);
+      empty = false;
+    }
+  }
+};
+
+void add_track(Plot& plot, const Layout& layout, const TrackKey& key, bool summarised) {
+  auto* line = new QLineSeries;
+  line->setName(QString::fromStdString(key.first + " [" + key.second + "]"));
+  auto* dots = new QScatterSeries;
+  dots->setMarkerSize(summarised ? 5 : 7);
+  std::vector<QString> tips;  // copied: the history does not outlive this refresh
+  for (const auto* p : layout.tracks.at(key)) {
+    line->append(layout.x(*p), layout.value(*p));
+    dots->append(layout.x(*p), layout.value(*p));
+    tips.push_back(describe(*p) + QString("\nvalue %1").arg(p->value, 0, 'g', 5));
+  }
+  plot.attach(line);
+  plot.attach(dots);
+  if (summarised) {
+    QColor colour = layout.colour_of(key.second);
+    colour.setAlpha(110);
+    line->setPen(QPen(colour, 1));
+    hide_from_legend(line, plot.chart);
+  }
+  dots->setColor(line->color());
+  dots->setBorderColor(line->color());
+  mark_decoration(dots, plot.chart);
+  add_tooltips(dots, std::move(tips));
+}
+
+// Per revision, the geometric mean of the interpreter's relative values over the benchmarks measured there.
+void add_geometric_mean(Plot& plot, const Layout& layout, const std::string& interpreter) {
+  std::map<int, std::pair<double, int>> log_sum;  // x -> (sum of logs, count)
+  std::set<std::string> benchmarks;
+  for (const auto& [key, points] : layout.tracks) {
+    if (key.second != interpreter) continue;
+    benchmarks.insert(key.first);
+    for (const auto* p : points) {
+      double v = layout.value(*p);
+      if (!(v > 0) || !std::isfinite(v)) continue;  // a zero first value (e.g. no warmup) has no ratio
+      auto& [sum, n] = log_sum[static_cast<int>(layout.x(*p))];
+      sum += std::log(v);
+      ++n;
+    }
+  }
+  auto* line = new QLineSeries;
+  line->setName(QString("geometric mean of %1 benchmarks [%2]")
+                    .arg(benchmarks.size())
+                    .arg(QString::fromStdString(interpreter)));
+  for (const auto& [x, sum_n] : log_sum) line->append(x, std::exp(sum_n.first / sum_n.second));
+  line->setPen(QPen(layout.colour_of(interpreter), 3));
+  line->setPointsVisible(true);  // a single revision is a point, not a line
+  plot.attach(line);
+}
+
+void add_steps(Plot& plot, const Layout& layout, const std::vector<speedcenter::Regression>& steps) {
+  for (bool regression : {true, false}) {
+    auto* series = new QScatterSeries;
+    series->setName(regression ? "regressions" : "improvements");
+    series->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    series->setMarkerSize(14);
+    series->setColor(regression ? QColor(220, 30, 30) : QColor(30, 160, 60));
+    std::vector<QString> tips;
+    for (const auto& r : steps) {
+      if (r.regression != regression || !layout.tracks.count({r.after.benchmark, r.after.interpreter}))
+        continue;
+      QString tip = QString("%1 %2%3% (95% CI %4%..%5%)\nbetween %6 and %7")
+                        .arg(r.regression ? "regression" : "improvement", r.step.relative > 0 ? "+" : "")
+                        .arg(100 * r.step.relative, 0, 'f', 1)
+                        .arg(100 * r.step.relative_ci_low, 0, 'f', 1)
+                        .arg(100 * r.step.relative_ci_high, 0, 'f', 1)
+                        .arg(QString::fromStdString(r.before.revision_name()),
+                             QString::fromStdString(r.after.revision_name()));
+      series->append(layout.x(r.after), layout.value(r.after));
+      tips.push_back(tip + "\n" + describe(r.after));
+    }
+    if (series->count() == 0) {
+      delete series;
+      continue;
+    }
+    plot.attach(series);
+    add_tooltips(series, std::move(tips));
+  }
 }
 
 }  // namespace
@@ -44,120 +211,36 @@ void TimelineView::refresh(const speedcenter::Database& db, const Filters& f) {
   speedcenter::HistoryQuery q{f.benchmark.toStdString(), f.interpreter.toStdString(), f.machine.toStdString(),
                               f.metric.toStdString()};
   auto history = speedcenter::query_history(db, q);
-  auto steps = speedcenter::find_regressions(db, q);
-  QChart* chart = reset_chart(view_, QString("%1 over revisions%2").arg(f.metric, f.benchmark.isEmpty() ? "" : " \u2014 " + f.benchmark));
+  QChart* chart = reset_chart(
+      view_,
+      QString("%1 over revisions%2").arg(f.metric, f.benchmark.isEmpty() ? "" : " \u2014 " + f.benchmark));
   if (history.empty()) {
     show_empty(chart, "no history for these filters");
     return;
   }
-  // x = position of the revision among all revisions shown, oldest first (runs of one revision share it).
-  std::map<std::string, int> x_of;
-  std::vector<std::string> revision_names;
-  std::map<std::pair<std::string, std::string>, Track> tracks;
-  std::vector<std::pair<std::string, std::string>> order;
-  for (const auto& p : history) {
-    if (!x_of.count(p.revision_name())) {
-      x_of[p.revision_name()] = static_cast<int>(revision_names.size());
-      revision_names.push_back(p.revision_name());
-    }
-    auto key = std::make_pair(p.benchmark, p.interpreter);
-    if (!tracks.count(key)) order.push_back(key);
-    tracks[key].points.push_back(&p);
-  }
-  std::set<std::string> benchmarks;
-  for (const auto& key : order) benchmarks.insert(key.first);
-  bool relative = benchmarks.size() > 1;
-  QString unit;
-  double scale = relative ? 1 : (history.front().unit == "s" ? time_scale(history.front().value, unit) : 1);
-  if (!relative && history.front().unit == "bytes") {
-    scale = 1.0 / (1024 * 1024);
-    unit = "MiB";
-  }
+  Layout layout(history);
+  if (layout.revisions.size() == 1) show_empty(chart, "one revision so far: a timeline needs two");
   auto* x = new QCategoryAxis;
   x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-  for (size_t i = 0; i < revision_names.size(); ++i)
-    x->append(QString::fromStdString(revision_names[i]), static_cast<double>(i));
-  x->setRange(-0.5, static_cast<double>(revision_names.size()) - 0.5);
+  for (size_t i = 0; i < layout.revisions.size(); ++i)
+    x->append(QString::fromStdString(layout.revisions[i]), static_cast<double>(i));
+  x->setRange(-0.5, static_cast<double>(layout.revisions.size()) - 0.5);
   x->setTitleText("revision (oldest first)");
   auto* y = new QValueAxis;
-  y->setTitleText(relative ? f.metric + " relative to the first revision" : f.metric + (unit.isEmpty() ? "" : " (" + unit + ")"));
+  y->setTitleText(layout.relative ? f.metric + " relative to the first revision"
+                                  : f.metric + (layout.unit.isEmpty() ? "" : " (" + layout.unit + ")"));
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
-  double lo = 0, hi = 0;
-  bool first_value = true;
-  auto value_of = [&](const speedcenter::HistoryPoint& p, double base) { return relative ? p.value / base : p.value * scale; };
-  auto attach = [&](QXYSeries* s) {
-    chart->addSeries(s);
-    s->attachAxis(x);
-    s->attachAxis(y);
-  };
-  std::map<std::pair<std::string, std::string>, double> base_of;
-  for (const auto& key : order) {
-    const Track& t = tracks[key];
-    double base = t.points.front()->value;
-    base_of[key] = base;
-    auto* line = new QLineSeries;
-    line->setName(QString::fromStdString(key.first + " [" + key.second + "]"));
-    auto* dots = new QScatterSeries;
-    dots->setMarkerSize(7);
-    std::vector<QString> tips;  // copied: the history does not outlive this refresh
-    for (const auto* p : t.points) {
-      double v = value_of(*p, base);
-      line->append(x_of[p->revision_name()], v);
-      dots->append(x_of[p->revision_name()], v);
-      tips.push_back(describe(*p) + QString("\nvalue %1").arg(p->value, 0, 'g', 5));
-      lo = first_value ? v : std::min(lo, v);
-      hi = first_value ? v : std::max(hi, v);
-      first_value = false;
-    }
-    attach(line);
-    attach(dots);
-    dots->setColor(line->color());
-    mark_decoration(dots, chart);
-    connect(dots, &QScatterSeries::hovered, this, [dots, tips](const QPointF& point, bool state) {
-      if (!state) return QToolTip::hideText();
-      for (int i = 0; i < dots->count(); ++i)
-        if (dots->at(i) == point) return QToolTip::showText(QCursor::pos(), tips[static_cast<size_t>(i)]);
-    });
-  }
-  if (!steps.empty()) {
-    auto* regress = new QScatterSeries;
-    regress->setName("regressions");
-    regress->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    regress->setMarkerSize(14);
-    regress->setColor(QColor(220, 30, 30));
-    auto* improve = new QScatterSeries;
-    improve->setName("improvements");
-    improve->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    improve->setMarkerSize(14);
-    improve->setColor(QColor(30, 160, 60));
-    std::vector<QString> tips_regress, tips_improve;
-    for (const auto& r : steps) {
-      auto key = std::make_pair(r.benchmark, r.interpreter);
-      double v = value_of(r.after, base_of[key]);
-      QString tip = QString("%1 %2%3% (95% CI %4%..%5%)\nbetween %6 and %7")
-                        .arg(r.regression ? "regression" : "improvement", r.step.relative > 0 ? "+" : "")
-                        .arg(100 * r.step.relative, 0, 'f', 1)
-                        .arg(100 * r.step.relative_ci_low, 0, 'f', 1)
-                        .arg(100 * r.step.relative_ci_high, 0, 'f', 1)
-                        .arg(QString::fromStdString(r.before.revision_name()), QString::fromStdString(r.after.revision_name()));
-      (r.regression ? regress : improve)->append(x_of[r.after.revision_name()], v);
-      (r.regression ? tips_regress : tips_improve).push_back(tip + "\n" + describe(r.after));
-    }
-    for (auto [series, tips] : {std::pair{regress, tips_regress}, std::pair{improve, tips_improve}}) {
-      if (series->count() == 0) {
-        delete series;
-        continue;
-      }
-      attach(series);
-      connect(series, &QScatterSeries::hovered, this, [series, tips](const QPointF& point, bool state) {
-        if (!state) return QToolTip::hideText();
-        for (int i = 0; i < series->count(); ++i)
-          if (series->at(i) == point) return QToolTip::showText(QCursor::pos(), tips[static_cast<size_t>(i)]);
-      });
-    }
-  }
-  set_padded_range(y, lo, hi, 0.1);
+  Plot plot{chart, x, y};
+  bool summarise = layout.relative && layout.order.size() > kLinesWithOwnEntry;
+  for (const auto& key : layout.order) add_track(plot, layout, key, summarise);
+  if (summarise)
+    for (const auto& interpreter : layout.interpreters) add_geometric_mean(plot, layout, interpreter);
+  add_steps(plot, layout, speedcenter::find_regressions(db, q));
+  set_padded_range(y, plot.lo, plot.hi, 0.1);
+  int entries = 0;
+  for (QLegendMarker* m : chart->legend()->markers()) entries += m->isVisible();
+  if (entries > kEntriesInARow) chart->legend()->setAlignment(Qt::AlignRight);
 }
 
 }  // namespace gui

@@ -21,6 +21,12 @@ QStringList View::series_names() const {
   return names;
 }
 
+QList<QChart*> View::charts() const {
+  QList<QChart*> charts;
+  for (QChartView* view : chart_views_) charts << view->chart();
+  return charts;
+}
+
 QChartView* View::add_chart_view(QWidget* parent) {
   auto* view = new QChartView(new QChart, parent);
   view->setRenderHint(QPainter::Antialiasing);
@@ -44,8 +50,12 @@ void View::show_empty(QChart* chart, const QString& why) {
   chart->setTitle(chart->title() + " \u2014 " + why);
 }
 
-void View::mark_decoration(QAbstractSeries* series, QChart* chart) {
+void mark_decoration(QAbstractSeries* series, QChart* chart) {
   series->setProperty("decoration", true);
+  hide_from_legend(series, chart);
+}
+
+void hide_from_legend(QAbstractSeries* series, QChart* chart) {
   for (QLegendMarker* m : chart->legend()->markers(series)) m->setVisible(false);
 }
 

@@ -27,6 +27,8 @@ class View : public QWidget {
   QStringList series_names() const;
   // Whether the last refresh found anything to draw.
   bool has_data() const { return !series_names().isEmpty(); }
+  // The charts as last drawn, for --dump-model.
+  QList<QChart*> charts() const;
 
  protected:
   QChartView* add_chart_view(QWidget* parent);
@@ -34,12 +36,14 @@ class View : public QWidget {
   QChart* reset_chart(QChartView* view, const QString& title);
   // Shown inside the chart when there is nothing to draw, so an empty view explains itself.
   void show_empty(QChart* chart, const QString& why);
-  // Marks a series as a decoration: drawn, but hidden from the legend and from series_names().
-  static void mark_decoration(QAbstractSeries* series, QChart* chart);
 
   QList<QChartView*> chart_views_;
 };
 
+// Marks a series as a decoration: drawn, but hidden from the legend and from View::series_names().
+void mark_decoration(QAbstractSeries* series, QChart* chart);
+// Keeps a data series out of the legend (another series' entry speaks for it); it stays in series_names().
+void hide_from_legend(QAbstractSeries* series, QChart* chart);
 // Axis range with a margin, never collapsing to a point.
 void set_padded_range(QValueAxis* axis, double low, double high, double pad = 0.05);
 // "1.2 ms" style labels choose a unit from the data's magnitude; returns the factor and fills the suffix.
