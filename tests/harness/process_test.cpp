@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <thread>
+#include <vector>
 
 namespace harness {
 namespace {
@@ -64,6 +65,35 @@ TEST(ChildProcess, ExtraEnvironmentAndWorkingDirectory) {
   ChildProcess child(options);
   ASSERT_TRUE(child.wait(std::chrono::seconds(10), {}));
   EXPECT_EQ(child.stdout_tail(), "hello\n/tmp\n");
+}
+
+// The child allocates 50 MiB and exits long before the next /proc sample is due (10 s), as a short worker does
+// between two samples on a busy machine: the peak must come from the kernel (wait4's ru_maxrss). The /proc
+// samples alone stored the shell's size at the first sample (3,489,792 bytes in one try).
+TEST(ChildProcess, PeakOfAChildThatExitsBetweenTwoSamples) {
+  ProcessOptions options;
+  options.argv = {"/bin/sh", "-c", "sleep 0.3; exec dd if=/dev/zero of=/dev/null bs=50M count=1 status=none"};
+  ChildProcess child(options);
+  ChildProcess::Watch watch;
+  watch.sample_every = std::chrono::seconds(10);
+  ASSERT_TRUE(child.wait(std::chrono::seconds(30), watch));
+  ASSERT_EQ(child.exit_status(), 0) << child.stderr_tail();
+  EXPECT_GE(child.peak_rss_bytes(), 50 << 20);
+}
+
+// ru_maxrss also counts the copy of the parent that the child was between fork and exec: a 64 MiB harness
+// must not make /bin/true look like a 64 MiB worker.
+TEST(ChildProcess, PeakIsNotTheForkedCopyOfTheHarness) {
+  std::vector<char> ballast(64 << 20, 1);  // resident: every page written
+  ProcessOptions options;
+  options.argv = {"/bin/true"};
+  ChildProcess child(options);
+  ChildProcess::Watch watch;
+  watch.sample_every = std::chrono::seconds(10);
+  ASSERT_TRUE(child.wait(std::chrono::seconds(30), watch));
+  EXPECT_EQ(child.exit_status(), 0);
+  EXPECT_LT(child.peak_rss_bytes(), 16 << 20);
+  EXPECT_EQ(ballast[ballast.size() / 2], 1);
 }
 
 }  // namespace

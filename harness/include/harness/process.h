@@ -62,6 +62,8 @@ class ChildProcess {
   std::optional<int> exit_status() const { return exit_status_; }  // code, or -signal
   std::string stderr_tail() const { return stderr_tail_; }
   std::string stdout_tail() const { return stdout_tail_; }
+  // Peak RSS: the largest /proc sample of the whole tree, or the kernel's own peak for the child (wait4's
+  // ru_maxrss) when that is higher, so a child that exits between two samples still gets its real peak.
   std::int64_t peak_rss_bytes() const { return peak_rss_; }
   double wall_seconds() const;
   double cpu_seconds() const { return cpu_seconds_; }  // children's rusage after exit
@@ -76,6 +78,7 @@ class ChildProcess {
   std::string stdout_tail_, stderr_tail_, report_buffer_;
   std::optional<int> exit_status_;
   std::int64_t peak_rss_ = 0;
+  std::int64_t resident_before_exec_ = -1;  // the child's copy of the harness, which ru_maxrss also counts
   double cpu_seconds_ = 0;
   double last_tree_cpu_ = 0;
   std::chrono::steady_clock::time_point started_, ended_;
