@@ -11,8 +11,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fmt/format.h>
+#include <optional>
 
 #include "harness/error.h"
 
@@ -28,6 +30,34 @@ std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t");
   if (b == std::string::npos) return {};
   return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// A body or chunk size exactly as the protocol writes it: digits of `base` only, no sign, no prefix, no
+// trailing text, no overflow; nullopt otherwise.
+std::optional<size_t> parse_size(const std::string& text, int base) {
+  size_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value, base);
+  if (text.empty() || error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
+
+// The body length a response declares, nullopt when it has no Content-Length. A value that is not a byte count,
+// or headers that disagree, make the response malformed: its body cannot be delimited, so it is not timed.
+std::optional<size_t> declared_length(const HttpResponse& response) {
+  std::optional<size_t> length;
+  for (const auto& [name, value] : response.headers) {
+    if (lower(name) != "content-length") continue;
+    std::optional<size_t> parsed = parse_size(value, 10);
+    if (!parsed)
+      throw HarnessError("malformed Content-Length '" + value.substr(0, 40) + "' in the response (not a byte count)",
+                         "the server under test sent a broken response; see its stderr");
+    if (length && *length != *parsed)
+      throw HarnessError(fmt::format("conflicting Content-Length headers in the response ({} and {})", *length, *parsed),
+                         "the server under test sent a broken response; see its stderr");
+    length = parsed;
+  }
+  return length;
 }
 
 // Thrown when a reused keep-alive connection turns out closed before any byte of the response arrived.
@@ -182,12 +212,9 @@ std::string HttpConnection::read_chunked() {
   std::string body;
   for (;;) {
     std::string size_line = read_line();
-    size_t size = 0;
-    try {
-      size = std::stoul(size_line.substr(0, size_line.find(';')), nullptr, 16);
-    } catch (const std::exception&) {
-      throw HarnessError("bad chunk size in a chunked response: '" + size_line.substr(0, 40) + "'");
-    }
+    std::optional<size_t> parsed = parse_size(trim(size_line.substr(0, size_line.find(';'))), 16);
+    if (!parsed) throw HarnessError("bad chunk size in a chunked response: '" + size_line.substr(0, 40) + "'");
+    size_t size = *parsed;
     if (size == 0) {
       while (!read_line().empty()) {  // trailers
       }
@@ -211,11 +238,11 @@ HttpResponse HttpConnection::read_response() {
   }
   std::string connection = lower(response.header("Connection"));
   response.keep_alive = minor >= 1 ? connection != "close" : connection == "keep-alive";
-  std::string length = response.header("Content-Length");
+  std::optional<size_t> length;
   if (lower(response.header("Transfer-Encoding")).find("chunked") != std::string::npos) {
     response.body = read_chunked();
-  } else if (!length.empty()) {
-    response.body = read_exactly(std::stoul(length));
+  } else if ((length = declared_length(response))) {
+    response.body = read_exactly(*length);
   } else if (response.status == 204 || response.status == 304 || response.status / 100 == 1) {
     // no body
   } else {

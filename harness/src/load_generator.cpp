@@ -71,6 +71,12 @@ bool run_session(SharedLoad& load, HttpConnection& connection, CookieJar& jar) {
   return true;
 }
 
+std::string failure_at(const SharedLoad& load, long seq, const std::string& what) {
+  if (seq < 0) return "session: " + what;
+  return fmt::format("request {} ({}) failed: {}", seq, load.pages[static_cast<size_t>(seq) % load.pages.size()].name,
+                     what);
+}
+
 void connection_loop(SharedLoad& load) {
   HttpConnection connection(load.host, load.port, load.options.request_timeout);
   CookieJar jar;
@@ -103,10 +109,12 @@ void connection_loop(SharedLoad& load) {
       }
       mine.push_back({seq, page, seconds_between(load.began, start), seconds_between(start, end)});
     }
-  } catch (const HarnessError& e) {
-    load.fail(seq < 0 ? fmt::format("session: {}", e.what())
-                      : fmt::format("request {} ({}) failed: {}", seq,
-                                    load.pages[static_cast<size_t>(seq) % load.pages.size()].name, e.what()));
+  } catch (const std::exception& e) {
+    // Whatever the cause (a malformed response, a failing should_stop, memory), it is this load's recorded
+    // failure: an exception escaping a connection thread would call std::terminate and lose the whole run.
+    load.fail(failure_at(load, seq, e.what()));
+  } catch (...) {
+    load.fail(failure_at(load, seq, "unknown exception"));
   }
   load.connects += connection.connects();
   std::lock_guard lock(load.mutex);

@@ -303,7 +303,7 @@ class WebExecutor : public Executor {
     std::thread driver([&] {
       try {
         load = run_load("127.0.0.1", *events.port, workload.session, workload.pages, load_options);
-      } catch (const HarnessError& e) {
+      } catch (const std::exception& e) {  // not only HarnessError: nothing may escape this thread
         load.error = e.what();
       }
       load_done = true;

@@ -2,70 +2,16 @@
 // connections, chunked bodies, cookies, and servers that refuse or never answer.
 #include "harness/http_client.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <thread>
 
 #include "harness/error.h"
 #include "harness/static_http_server.h"
+#include "scripted_server.h"
 
 namespace harness {
 namespace {
 
-// A server for one connection that answers each request with the next canned reply (raw bytes), or stays
-// silent when the reply is empty.
-class ScriptedServer {
- public:
-  explicit ScriptedServer(std::vector<std::string> replies) : replies_(std::move(replies)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    listen(fd_, 4);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~ScriptedServer() {
-    shutdown(fd_, SHUT_RDWR);
-    if (client_ >= 0) shutdown(client_, SHUT_RDWR);
-    thread_.join();
-    close(fd_);
-  }
-  int port() const { return port_; }
-
- private:
-  void serve() {
-    client_ = accept(fd_, nullptr, nullptr);
-    if (client_ < 0) return;
-    std::string pending;
-    char buffer[4096];
-    for (const auto& reply : replies_) {
-      while (pending.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = recv(client_, buffer, sizeof buffer, 0);
-        if (n <= 0) return;
-        pending.append(buffer, static_cast<size_t>(n));
-      }
-      pending.erase(0, pending.find("\r\n\r\n") + 4);
-      if (reply.empty()) {
-        recv(client_, buffer, sizeof buffer, 0);  // silent until the test shuts us down
-        return;
-      }
-      send(client_, reply.data(), reply.size(), MSG_NOSIGNAL);
-    }
-    close(client_);
-  }
-
-  std::vector<std::string> replies_;
-  int fd_ = -1, client_ = -1, port_ = 0;
-  std::thread thread_;
-};
+using testing::ScriptedServer;
 
 HttpRequest get(const std::string& path) {
   HttpRequest r;
@@ -115,6 +61,48 @@ TEST(HttpClientTest, TruncatedBodyIsAnError) {
     FAIL() << "a truncated body was accepted";
   } catch (const HarnessError& e) {
     EXPECT_NE(std::string(e.what()).find("in the middle of a body"), std::string::npos) << e.what();
+  }
+}
+
+// The HarnessError that sending one request to a server answering with `reply` throws, or "" if none.
+std::string error_for_reply(const std::string& reply) {
+  ScriptedServer server({reply});
+  HttpConnection connection("127.0.0.1", server.port());
+  try {
+    connection.send(get("/"));
+  } catch (const HarnessError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// std::stoul took "12abc" as 12 and "-1" as 2^64-1, and threw std::invalid_argument (not a HarnessError) on
+// "abc", which aborted a load thread.
+TEST(HttpClientTest, MalformedContentLengthIsAnErrorNamingTheHeader) {
+  for (std::string value : {"abc", "-1", "+5", "99999999999999999999999", "12abc", "1 2", "0x5", ""}) {
+    std::string error = error_for_reply("HTTP/1.1 200 OK\r\nContent-Length: " + value + "\r\n\r\nhello");
+    EXPECT_NE(error.find("malformed Content-Length '" + value + "'"), std::string::npos) << value << ": " << error;
+  }
+  std::string error = error_for_reply("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+  EXPECT_NE(error.find("conflicting Content-Length"), std::string::npos) << error;
+}
+
+TEST(HttpClientTest, WellFormedContentLengthsAreAccepted) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length:  5 \r\n\r\nhello",
+                         "HTTP/1.1 200 OK\r\ncontent-length: 3\r\nContent-Length: 3\r\n\r\nabc",
+                         "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"});
+  HttpConnection connection("127.0.0.1", server.port());
+  EXPECT_EQ(connection.send(get("/")).body, "hello");
+  EXPECT_EQ(connection.send(get("/")).body, "abc");
+  EXPECT_EQ(connection.send(get("/")).body, "");
+  EXPECT_EQ(connection.connects(), 1);
+}
+
+TEST(HttpClientTest, MalformedChunkSizeIsAnError) {
+  for (std::string size : {"-5", "0x5", "5zz", "g", ""}) {
+    std::string error = error_for_reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size +
+                                        "\r\nhello\r\n0\r\n\r\n");
+    EXPECT_NE(error.find("bad chunk size"), std::string::npos) << size << ": " << error;
   }
 }
 
