@@ -1,5 +1,5 @@
-// speedcenter/regression.cpp: binary segmentation over a history, with steps accepted only when the CIs of the
-// segments' means separate (the method is documented in regression.h).
+// speedcenter/regression.cpp: binary segmentation over a history, with steps accepted only when the CIs of
+// the segments' means separate (the method is documented in regression.h).
 #include "speedcenter/regression.h"
 
 #include <algorithm>
@@ -7,26 +7,18 @@
 #include <map>
 #include <tuple>
 
+#include "speedcenter/stats.h"
+
 namespace speedcenter {
 namespace {
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(mid), v.end());
-  double hi = v[mid];
-  if (v.size() % 2) return hi;
-  return (*std::max_element(v.begin(), v.begin() + static_cast<long>(mid)) + hi) / 2;
-}
-
-// Robust run-to-run noise from successive differences.
+// Robust run-to-run noise from successive differences: their MAD, scaled to a normal sigma of one difference
+// (sqrt 2 sigmas of a point).
 double series_noise(const std::vector<double>& x) {
   if (x.size() < 3) return 0;
   std::vector<double> diffs;
   for (size_t i = 1; i < x.size(); ++i) diffs.push_back(x[i] - x[i - 1]);
-  double m = median(diffs);
-  for (double& d : diffs) d = std::abs(d - m);
-  return median(diffs) / (0.6745 * std::sqrt(2.0));
+  return stats::median_absolute_deviation(diffs) / (0.6745 * std::sqrt(2.0));
 }
 
 struct Segment {
@@ -114,7 +106,8 @@ bool higher_is_worse(const std::string& metric) {
   return true;
 }
 
-std::vector<Regression> find_regressions(const Database& db, const HistoryQuery& query, const StepOptions& options) {
+std::vector<Regression> find_regressions(const Database& db, const HistoryQuery& query,
+                                         const StepOptions& options) {
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<HistoryPoint>> by_series;
   std::vector<std::tuple<std::string, std::string, std::string>> order;
   for (auto& p : query_history(db, query)) {

@@ -1,5 +1,6 @@
-// speedcenter/stats.cpp: the statistics behind every number pyston-bench stores and prints: descriptive statistics,
-// process-level bootstrap confidence intervals, speedups with significance, geometric means and warmup.
+// speedcenter/stats.cpp: the statistics behind every number pyston-bench stores and prints: descriptive
+// statistics, process-level bootstrap confidence intervals, speedups with significance, geometric means and
+// warmup.
 #include "speedcenter/stats.h"
 
 #include <algorithm>
@@ -109,6 +110,14 @@ double percentile(std::span<const double> values, double p) {
   double low = *lower_it;
   double high = lower + 1 < v.size() ? *std::min_element(lower_it + 1, v.end()) : low;
   return low + (high - low) * (rank - static_cast<double>(lower));
+}
+
+double median_absolute_deviation(std::span<const double> values) {
+  double center = median(values);
+  std::vector<double> deviations;
+  deviations.reserve(values.size());
+  for (double v : values) deviations.push_back(std::fabs(v - center));
+  return median(deviations);
 }
 
 std::vector<double> flatten(const Groups& groups) {
@@ -241,7 +250,8 @@ double trimmed_mean(std::span<const double> values, double trim) {
   if (values.empty()) return kNaN;
   std::vector<double> sorted(values.begin(), values.end());
   std::sort(sorted.begin(), sorted.end());
-  size_t cut = static_cast<size_t>(std::floor(static_cast<double>(sorted.size()) * std::clamp(trim, 0.0, 0.5)));
+  size_t cut =
+      static_cast<size_t>(std::floor(static_cast<double>(sorted.size()) * std::clamp(trim, 0.0, 0.5)));
   cut = std::min(cut, (sorted.size() - 1) / 2);  // trim 0.5 leaves the median (one value, or the middle two)
   return mean(std::span<const double>(sorted.data() + cut, sorted.size() - 2 * cut));
 }
@@ -255,7 +265,8 @@ std::vector<double> process_minimums(const Groups& groups) {
 RatioEstimate paired_ratio(std::span<const double> base, std::span<const double> candidate, double trim,
                            const BootstrapOptions& options) {
   std::vector<double> logs;
-  for (size_t i = 0; i < std::min(base.size(), candidate.size()); ++i) logs.push_back(std::log(candidate[i] / base[i]));
+  for (size_t i = 0; i < std::min(base.size(), candidate.size()); ++i)
+    logs.push_back(std::log(candidate[i] / base[i]));
   RatioEstimate out{kNaN, {kNaN, kNaN}};
   if (logs.size() < 2) return out;
   out.ratio = std::exp(trimmed_mean(logs, trim));

@@ -1,5 +1,5 @@
-// tests/speedcenter/pyperf_json_test.cpp: pyperf files (speedcenter/pyperf_json.cpp) round-trip through the store
-// with identical values and metadata, become ordinary runs, and malformed files are refused.
+// tests/speedcenter/pyperf_json_test.cpp: pyperf files (speedcenter/pyperf_json.cpp) round-trip through the
+// store with identical values and metadata, become ordinary runs, and malformed files are refused.
 #include "speedcenter/pyperf_json.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 
 #include "speedcenter/history.h"
 #include "speedcenter/run_query.h"
+#include "speedcenter/stats.h"
 #include "test_db.h"
 
 namespace {
@@ -102,6 +103,69 @@ TEST(PyperfJson, NativeRunsExportAsPyperfDocuments) {
   EXPECT_EQ(back["benchmarks"][0]["runs"][1]["warmups"][0][1], 0.000102345);
 }
 
+// An imported benchmark's intervals are the ones our own runs get: the process-level bootstrap over its
+// pyperf runs (one run = one process), not a normal approximation of its own.
+TEST(PyperfJson, ImportedIntervalsAreTheProcessLevelBootstrapOverPyperfRuns) {
+  TempDatabase t;
+  json doc = pyperf_document();
+  std::int64_t run = speedcenter::import_pyperf(t.db(), doc, {});
+  const auto* sort = speedcenter::load_run(t.db(), run).result("sort_sorted", 0);
+  ASSERT_NE(sort, nullptr);
+  speedcenter::stats::Groups processes;
+  for (const auto& r : doc["benchmarks"][0]["runs"])
+    if (r.contains("values")) processes.push_back(r["values"].get<std::vector<double>>());
+  auto expected = speedcenter::stats::summarize(processes);
+  for (auto [name, ci] :
+       {std::pair{"mean", expected.mean_ci}, {"p50", expected.p50_ci}, {"p99", expected.p99_ci}}) {
+    const auto& m = sort->metrics.at(name);
+    ASSERT_TRUE(m.ci_low && m.ci_high) << name;
+    EXPECT_DOUBLE_EQ(*m.ci_low, ci.low) << name;
+    EXPECT_DOUBLE_EQ(*m.ci_high, ci.high) << name;
+  }
+  EXPECT_EQ(*sort->metrics.at("processes").value, 2);  // the calibration run measured nothing
+}
+
+// A batch worker stores each iteration twice, on the wall clock ('iteration') and as CPU seconds ('cpu'):
+// pyperf gets one wall value per measured iteration and the CPU time only as run metadata.
+TEST(PyperfJson, NativeExportHasOneWallValuePerMeasuredIteration) {
+  TempDatabase t;
+  json doc = pyperf_document();
+  std::int64_t run = speedcenter::import_pyperf(t.db(), doc, {});
+  t.db().exec("UPDATE runs SET options_json = '{}' WHERE id = " + std::to_string(run));
+  t.db().exec(
+      "INSERT INTO samples (result_id, worker_id, kind, seq, warmup, value)"
+      " SELECT result_id, worker_id, 'cpu', seq, warmup, value / 2 FROM samples WHERE kind = 'iteration'");
+  json back = speedcenter::export_pyperf(t.db(), run);
+  ASSERT_EQ(back["benchmarks"].size(), 2u);
+  const auto& runs = back["benchmarks"][1]["runs"];
+  ASSERT_EQ(runs.size(), 2u);
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const auto& original = doc["benchmarks"][1]["runs"][r];
+    EXPECT_EQ(runs[r]["values"], original["values"]);
+    ASSERT_EQ(runs[r]["warmups"].size(), original["warmups"].size());
+    EXPECT_EQ(runs[r]["warmups"][0][1], original["warmups"][0][1]);
+    auto values = original["values"].get<std::vector<double>>();
+    EXPECT_DOUBLE_EQ(runs[r]["metadata"]["cpu_seconds_per_iteration"].get<double>(),
+                     speedcenter::stats::mean(values) / 2);
+  }
+}
+
+// pyperf refuses runs with neither values nor warmups and metadata with empty values; a failed worker's
+// samples are not part of the result either.
+TEST(PyperfJson, NativeExportLeavesOutFailedWorkersAndEmptyMetadata) {
+  TempDatabase t;
+  std::int64_t run = speedcenter::import_pyperf(t.db(), pyperf_document(), {});
+  t.db().exec("UPDATE runs SET options_json = '{}' WHERE id = " + std::to_string(run));
+  t.db().exec("UPDATE interpreters SET implementation = ''");
+  t.db().exec("UPDATE workers SET status = 'failed' WHERE process_index = 2");
+  json back = speedcenter::export_pyperf(t.db(), run);
+  EXPECT_FALSE(back["metadata"].contains("python_implementation")) << back["metadata"].dump();
+  // sort_sorted: the calibration run (warmups only) and process 1; process 2 failed.
+  ASSERT_EQ(back["benchmarks"][0]["runs"].size(), 2u);
+  EXPECT_EQ(back["benchmarks"][0]["runs"][1]["values"],
+            pyperf_document()["benchmarks"][0]["runs"][1]["values"]);
+}
+
 TEST(PyperfJson, MalformedFilesAreRefusedWithoutStoringAnything) {
   TempDatabase t;
   for (const char* text : {R"({"version": "0.9", "benchmarks": []})", R"({"version": "1.0"})",
@@ -110,7 +174,8 @@ TEST(PyperfJson, MalformedFilesAreRefusedWithoutStoringAnything) {
     EXPECT_THROW(speedcenter::import_pyperf(t.db(), json::parse(text), {}), speedcenter::StoreError) << text;
   }
   EXPECT_EQ(t.db().scalar_int("SELECT count(*) FROM runs"), 0);
-  EXPECT_THROW(speedcenter::import_pyperf_file(t.db(), "/nonexistent/bench.json", {}), speedcenter::StoreError);
+  EXPECT_THROW(speedcenter::import_pyperf_file(t.db(), "/nonexistent/bench.json", {}),
+               speedcenter::StoreError);
 }
 
 }  // namespace

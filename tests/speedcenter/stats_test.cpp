@@ -60,6 +60,17 @@ TEST(Descriptive, PercentileInterpolatesLikeNumpy) {
   EXPECT_NEAR(percentile(hundred, 90), 90.1, 1e-12);
 }
 
+TEST(Descriptive, MedianAbsoluteDeviationIgnoresOneOutlier) {
+  // median 3; deviations 2, 1, 0, 1, 97 -> median 1. The outlier moves it no more than a fifth ordinary value
+  // would.
+  std::vector<double> v{1, 2, 3, 4, 100};
+  EXPECT_DOUBLE_EQ(median_absolute_deviation(v), 1.0);
+  std::vector<double> even{1, 2, 4, 8};  // median 3; deviations 2, 1, 1, 5 -> (1 + 2) / 2
+  EXPECT_DOUBLE_EQ(median_absolute_deviation(even), 1.5);
+  std::vector<double> none;
+  EXPECT_TRUE(std::isnan(median_absolute_deviation(none)));
+}
+
 TEST(Descriptive, FlattenKeepsEveryValueInOrder) {
   Groups g{{1, 2}, {}, {3}};
   EXPECT_EQ(flatten(g), (std::vector<double>{1, 2, 3}));

@@ -1,6 +1,7 @@
 // speedcenter/stats.h: the one statistics module: summaries, percentiles, bootstrap confidence intervals that
-// resample whole processes, comparisons (speedup with CI, Mann-Whitney U), geometric means and warmup detection.
-// Every summary and interval pyston-bench stores or prints comes from here (runs, pyperf imports, regressions).
+// resample whole processes, comparisons (speedup with CI, Mann-Whitney U), geometric means and warmup
+// detection. Every summary and interval pyston-bench stores or prints comes from here (runs, pyperf imports,
+// regressions).
 #pragma once
 
 #include <cstddef>
@@ -24,6 +25,9 @@ double median(std::span<const double> values);
 double stdev(std::span<const double> values);  // sample stdev (n-1); 0 for n < 2
 // p in [0, 100], linear interpolation between closest ranks (numpy's default).
 double percentile(std::span<const double> values, double p);
+// Median of the absolute deviations from the median (unscaled: multiply by 1.4826 for a normal sigma); NaN
+// for no values. Robust to a few outliers, such as the one step in a history of successive differences.
+double median_absolute_deviation(std::span<const double> values);
 std::vector<double> flatten(const Groups& groups);
 
 struct Summary {
@@ -60,21 +64,23 @@ struct GeomeanResult {
   double value = 0;
   Interval ci;
 };
-GeomeanResult geometric_mean_speedup(const std::vector<std::pair<Groups, Groups>>& base_candidate_per_benchmark,
-                                     const BootstrapOptions& options = {});
+GeomeanResult geometric_mean_speedup(
+    const std::vector<std::pair<Groups, Groups>>& base_candidate_per_benchmark,
+    const BootstrapOptions& options = {});
 
-// The gate's ratio candidate / baseline of a time-like metric, built to survive a loaded machine, from one value
-// per process (the gate uses each process's fastest iteration: the least disturbed one). Paired (the two sides
-// ran interleaved, process i of each side one after the other): exp of the trimmed mean of the log ratios
-// log(candidate_i / baseline_i), CI by bootstrap over pairs, so load that drifts over seconds cancels within each
-// pair. Unpaired: the ratio of the sides' trimmed means, each side resampled independently. `trim` is the
-// fraction dropped at each end (0.25: the interquartile mean; 0.5: the median). Needs 2 processes a side.
+// The gate's ratio candidate / baseline of a time-like metric, built to survive a loaded machine, from one
+// value per process (the gate uses each process's fastest iteration: the least disturbed one). Paired (the
+// two sides ran interleaved, process i of each side one after the other): exp of the trimmed mean of the log
+// ratios log(candidate_i / baseline_i), CI by bootstrap over pairs, so load that drifts over seconds cancels
+// within each pair. Unpaired: the ratio of the sides' trimmed means, each side resampled independently.
+// `trim` is the fraction dropped at each end (0.25: the interquartile mean; 0.5: the median). Needs 2
+// processes a side.
 struct RatioEstimate {
   double ratio = 0;
   Interval ci;
 };
-double trimmed_mean(std::span<const double> values, double trim);  // drops floor(n * trim) values at each end,
-                                                                   // keeping at least 1 (2 when n is even)
+// Drops floor(n * trim) values at each end, keeping at least 1 (2 when n is even).
+double trimmed_mean(std::span<const double> values, double trim);
 std::vector<double> process_minimums(const Groups& groups);
 RatioEstimate paired_ratio(std::span<const double> base, std::span<const double> candidate, double trim,
                            const BootstrapOptions& options = {});
