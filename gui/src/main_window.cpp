@@ -140,6 +140,7 @@ void MainWindow::refresh_visible() {
   if (i < 0 || !stale_[static_cast<size_t>(i)]) return;
   try {
     views_[static_cast<size_t>(i)]->refresh(*db_, filters_);
+    views_[static_cast<size_t>(i)]->fit_legends();
   } catch (const speedcenter::StoreError& e) {
     statusBar()->showMessage(QString("error: %1").arg(e.what()));
   }

@@ -8,8 +8,6 @@
 
 #include <QCategoryAxis>
 #include <QCursor>
-#include <QLegend>
-#include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QToolTip>
@@ -32,13 +30,19 @@ TimelineView::TimelineView(QWidget* parent) : View(parent) {
 
 namespace {
 
-// More lines than this share one legend entry per interpreter (their geometric mean).
-constexpr size_t kLinesWithOwnEntry = 6;
-// A legend with more entries than fit in a row at the bottom goes to the right, one entry per row, unelided.
-constexpr int kEntriesInARow = 4;
-// The light theme's series colours, so interpreters keep them when the lines take their interpreter's colour.
+// More lines than this share one legend entry per interpreter (their geometric mean): a legend of 32 entries
+// helps nobody.
+constexpr size_t kLinesWithOwnEntry = 8;
+// The light theme's five series colours, then five more (the theme repeats its five), so that every line with
+// its own legend entry, or every interpreter, has its own colour.
 const QColor kPalette[] = {QColor(0x20, 0x9f, 0xdf), QColor(0xf6, 0xa6, 0x25), QColor(0xbf, 0x59, 0x3e),
-                           QColor(0x99, 0xca, 0x53), QColor(0x6d, 0x5f, 0xd5)};
+                           QColor(0x99, 0xca, 0x53), QColor(0x6d, 0x5f, 0xd5), QColor(0x2a, 0x9d, 0x8f),
+                           QColor(0xe7, 0x6f, 0xa8), QColor(0x7f, 0x7f, 0x7f), QColor(0x8c, 0x56, 0x4b),
+                           QColor(0x1f, 0x3a, 0x93)};
+
+QColor palette_colour(size_t i) {
+  return kPalette[i % std::size(kPalette)];
+}
 
 using TrackKey = std::pair<std::string, std::string>;  // benchmark, interpreter
 
@@ -101,7 +105,7 @@ struct Layout {
   double x(const speedcenter::HistoryPoint& p) const { return x_of.at(p.revision_name()); }
   QColor colour_of(const std::string& interpreter) const {
     auto at = std::find(interpreters.begin(), interpreters.end(), interpreter) - interpreters.begin();
-    return kPalette[static_cast<size_t>(at) % std::size(kPalette)];
+    return palette_colour(static_cast<size_t>(at));
   }
 };
 
@@ -125,7 +129,9 @@ struct Plot {
   }
 };
 
-void add_track(Plot& plot, const Layout& layout, const TrackKey& key, bool summarised) {
+// The track's line (in the legend unless summarised) and its dots (hover: the point's revision and run).
+void add_track(Plot& plot, const Layout& layout, size_t index, bool summarised) {
+  const TrackKey& key = layout.order[index];
   auto* line = new QLineSeries;
   line->setName(QString::fromStdString(key.first + " [" + key.second + "]"));
   auto* dots = new QScatterSeries;
@@ -143,6 +149,8 @@ void add_track(Plot& plot, const Layout& layout, const TrackKey& key, bool summa
     colour.setAlpha(110);
     line->setPen(QPen(colour, 1));
     hide_from_legend(line, plot.chart);
+  } else {
+    line->setColor(palette_colour(index));
   }
   dots->setColor(line->color());
   dots->setBorderColor(line->color());
@@ -233,14 +241,11 @@ void TimelineView::refresh(const speedcenter::Database& db, const Filters& f) {
   chart->addAxis(y, Qt::AlignLeft);
   Plot plot{chart, x, y};
   bool summarise = layout.relative && layout.order.size() > kLinesWithOwnEntry;
-  for (const auto& key : layout.order) add_track(plot, layout, key, summarise);
+  for (size_t i = 0; i < layout.order.size(); ++i) add_track(plot, layout, i, summarise);
   if (summarise)
     for (const auto& interpreter : layout.interpreters) add_geometric_mean(plot, layout, interpreter);
   add_steps(plot, layout, speedcenter::find_regressions(db, q));
   set_padded_range(y, plot.lo, plot.hi, 0.1);
-  int entries = 0;
-  for (QLegendMarker* m : chart->legend()->markers()) entries += m->isVisible();
-  if (entries > kEntriesInARow) chart->legend()->setAlignment(Qt::AlignRight);
 }
 
 }  // namespace gui

@@ -3,6 +3,8 @@
 
 #include <QAbstractBarSeries>
 #include <QBarSet>
+#include <QFontMetrics>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QValueAxis>
 #include <cmath>
@@ -25,6 +27,24 @@ QList<QChart*> View::charts() const {
   QList<QChart*> charts;
   for (QChartView* view : chart_views_) charts << view->chart();
   return charts;
+}
+
+void View::fit_legends() {
+  for (QChartView* view : chart_views_) {
+    QLegend* legend = view->chart()->legend();
+    QFontMetrics metrics(legend->font());
+    // Per entry: the label, its marker and the gaps around them (generous, so a row that fits is never elided).
+    int row = 0;
+    for (QLegendMarker* marker : legend->markers())
+      if (!marker->series()->property("hidden_from_legend").toBool())
+        row += metrics.horizontalAdvance(marker->label()) + 2 * metrics.height() + 8;
+    legend->setAlignment(row > view->width() - 80 ? Qt::AlignRight : Qt::AlignBottom);
+  }
+}
+
+void View::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fit_legends();
 }
 
 QChartView* View::add_chart_view(QWidget* parent) {
@@ -56,6 +76,7 @@ void mark_decoration(QAbstractSeries* series, QChart* chart) {
 }
 
 void hide_from_legend(QAbstractSeries* series, QChart* chart) {
+  series->setProperty("hidden_from_legend", true);  // the markers' own visibility is false until shown
   for (QLegendMarker* m : chart->legend()->markers(series)) m->setVisible(false);
 }
 

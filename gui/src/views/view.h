@@ -29,8 +29,12 @@ class View : public QWidget {
   bool has_data() const { return !series_names().isEmpty(); }
   // The charts as last drawn, for --dump-model.
   QList<QChart*> charts() const;
+  // Puts each chart's legend under the chart when its labels fit in one row there, else to its right (one entry
+  // per row): Qt would elide them, down to bare squares. Called after a refresh and on every resize.
+  void fit_legends();
 
  protected:
+  void resizeEvent(QResizeEvent* event) override;
   QChartView* add_chart_view(QWidget* parent);
   // Replaces a chart view's chart with a fresh, empty one titled `title`.
   QChart* reset_chart(QChartView* view, const QString& title);
