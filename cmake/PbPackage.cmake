@@ -1,6 +1,8 @@
 # CPack: `cpack -G DEB` (in the build folder) makes pyston-bench_<version>_amd64.deb, which installs everything
 # `cmake --install` does under /opt/pyston-bench. The JIT's launcher links the CPython 3.8 it was built against
 # (not a Debian package), so that interpreter must exist at the same path on the target machine.
+# cpack (and `make install`) package what is built; without this they first rebuild every target, tests included.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 set(CPACK_PACKAGE_NAME pyston-bench)
 set(CPACK_PACKAGE_VENDOR "pyston-bench developers")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "How fast a Python interpreter really is, and why; with the pyston reference JIT")
