@@ -3,28 +3,17 @@
 // Sizes: the default run (6 processes x 5 values), a rigorous one (40 x 20), the micro suite's geomean.
 #include <benchmark/benchmark.h>
 
-#include <random>
 #include <utility>
 #include <vector>
 
 #include "speedcenter/stats.h"
+#include "speedcenter/synthetic_data.h"
 
 namespace {
 
 namespace stats = speedcenter::stats;
 
-// Processes whose means scatter by 5% with values scattering by 2% around them, as worker processes do.
-stats::Groups simulated_processes(int processes, int values, double true_mean, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> process_offset(0.0, 0.05 * true_mean);
-  std::normal_distribution<double> value_noise(0.0, 0.02 * true_mean);
-  stats::Groups groups(static_cast<size_t>(processes));
-  for (auto& g : groups) {
-    double process_mean = true_mean + process_offset(rng);
-    for (int i = 0; i < values; ++i) g.push_back(process_mean + value_noise(rng));
-  }
-  return groups;
-}
+using speedcenter::simulated_processes;
 
 // One CI of the mean (2000 resamples); items are resamples.
 void BM_BootstrapMeanCI(benchmark::State& state) {

@@ -78,27 +78,22 @@ std::vector<std::int64_t> write_synthetic_history(const Database& db, const Synt
     std::int64_t result = db.last_insert_id();
     double level = spec.base_seconds * (spec.step_at && r >= *spec.step_at ? 1 + spec.step : 1.0);
     double run_mean = level * (1 + spec.run_noise * normal(rng));
-    std::vector<double> process_means, all;
+    stats::Groups processes;
     for (int p = 0; p < spec.processes; ++p) {
       db.prepare("INSERT INTO workers (result_id, process_index, status) VALUES (?, ?, 'ok')").bind(1, result).bind(2, p).run();
       std::int64_t worker = db.last_insert_id();
-      double sum = 0;
+      processes.emplace_back();
       for (int i = 0; i < spec.iterations; ++i) {
         double v = run_mean * (1 + spec.within_run_noise * normal(rng));
         sample.bind(1, result).bind(2, worker).bind(3, i).bind(4, run_mean * (i + 1)).bind(5, v).run();
-        sum += v;
-        all.push_back(v);
+        processes.back().push_back(v);
       }
-      process_means.push_back(sum / spec.iterations);
     }
-    double m = std::accumulate(process_means.begin(), process_means.end(), 0.0) / static_cast<double>(process_means.size());
-    double ss = 0;
-    for (double x : process_means) ss += (x - m) * (x - m);
-    double se = std::sqrt(ss / static_cast<double>(process_means.size() - 1) / static_cast<double>(process_means.size()));
-    metric(db, result, "mean", m, "s", m - 1.96 * se, m + 1.96 * se);
-    std::sort(all.begin(), all.end());
-    metric(db, result, "p99", all.back(), "s");
-    metric(db, result, "median", all[all.size() / 2], "s");
+    // The metrics a real run of these samples would get.
+    stats::Summary s = stats::summarize(processes);
+    metric(db, result, "mean", s.mean, "s", s.mean_ci.low, s.mean_ci.high);
+    metric(db, result, "p99", s.p99, "s", s.p99_ci.low, s.p99_ci.high);
+    metric(db, result, "median", s.median, "s", s.p50_ci.low, s.p50_ci.high);
   }
   tx.commit();
   return runs;
@@ -158,6 +153,18 @@ std::int64_t write_synthetic_hot_lines(const Database& db, const std::string& ta
     entry.bind(1, id).bind(2, i + 1).bind(3, target).bind(4, 10 + (i * 37) % 400).bind(5, counts[static_cast<size_t>(i)]).run();
   tx.commit();
   return id;
+}
+
+stats::Groups simulated_processes(int processes, int values, double true_mean, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> process_offset(0.0, 0.05 * true_mean);
+  std::normal_distribution<double> value_noise(0.0, 0.02 * true_mean);
+  stats::Groups groups(static_cast<size_t>(processes));
+  for (auto& g : groups) {
+    double process_mean = true_mean + process_offset(rng);
+    for (int i = 0; i < values; ++i) g.push_back(process_mean + value_noise(rng));
+  }
+  return groups;
 }
 
 }  // namespace speedcenter

@@ -8,22 +8,10 @@
 #include <random>
 #include <vector>
 
+#include "speedcenter/synthetic_data.h"
+
 namespace speedcenter::stats {
 namespace {
-
-// Processes whose means scatter around `true_mean` (between-process noise) with values scattering around
-// their process's mean (within-process noise), as real worker processes do.
-Groups simulated_processes(int processes, int values, double true_mean, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> process_offset(0.0, 0.05 * true_mean);
-  std::normal_distribution<double> value_noise(0.0, 0.02 * true_mean);
-  Groups groups(processes);
-  for (auto& g : groups) {
-    double process_mean = true_mean + process_offset(rng);
-    for (int i = 0; i < values; ++i) g.push_back(process_mean + value_noise(rng));
-  }
-  return groups;
-}
 
 double width(const Interval& i) {
   return i.high - i.low;

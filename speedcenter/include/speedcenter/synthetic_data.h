@@ -1,5 +1,5 @@
-// speedcenter/synthetic_data.h: histories and large runs with known properties, written through the real schema,
-// for tests of the regression detector and for the dashboard's scale benchmark (a million samples).
+// speedcenter/synthetic_data.h: histories and large runs with known properties, written through the real
+// schema, for tests of the regression detector and for the dashboard's scale benchmark (a million samples).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "speedcenter/database.h"
+#include "speedcenter/stats.h"
 
 namespace speedcenter {
 
@@ -18,25 +19,31 @@ struct SyntheticHistory {
   double run_noise = 0.01;          // relative sd of a revision's mean from run to run
   double within_run_noise = 0.005;  // relative sd of one iteration around its run's mean
   int processes = 4, iterations = 5;
-  std::optional<int> step_at;       // first revision (0-based) after the step
-  double step = 0.05;               // relative change at step_at
+  std::optional<int> step_at;  // first revision (0-based) after the step
+  double step = 0.05;          // relative change at step_at
   unsigned seed = 1;
 };
-// One run per revision (labels r1..rN, commit dates one day apart); mean metrics with 95% CIs computed from
-// the written samples (process means, normal approximation). Returns the run ids in revision order.
+// One run per revision (labels r1..rN, commit dates one day apart); mean, median and p99 metrics with the
+// process-level bootstrap CIs a real run of the written samples gets. Returns the run ids in revision order.
 std::vector<std::int64_t> write_synthetic_history(const Database& db, const SyntheticHistory& spec);
 
 struct SyntheticWebRun {
   std::string benchmark = "synthetic_web";
   std::vector<std::string> interpreters = {"cpython-3.8", "cpython-3.11"};
   std::int64_t samples_per_interpreter = 500000;
-  double seconds = 120;             // length of the run (t of the last sample)
+  double seconds = 120;  // length of the run (t of the last sample)
   unsigned seed = 7;
 };
-// One web run: latency samples with a warmup phase, a memory series per server and metrics; returns the run id.
+// One web run: latency samples with a warmup phase, a memory series per server and metrics; returns the run
+// id.
 std::int64_t write_synthetic_web_run(const Database& db, const SyntheticWebRun& spec);
 
 // A measure_loc-style hot-line profile of `lines` lines with Zipf-like counts; returns the profile id.
 std::int64_t write_synthetic_hot_lines(const Database& db, const std::string& target, int lines);
+
+// Measured values of `processes` worker processes without a database: process means scatter by 5% around
+// `true_mean`, values by 2% around their process's mean, as real workers' do (for tests and benchmarks of
+// the statistics).
+stats::Groups simulated_processes(int processes, int values, double true_mean, std::uint64_t seed);
 
 }  // namespace speedcenter
