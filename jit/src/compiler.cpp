@@ -5,12 +5,16 @@
 #include <asmjit/asmjit.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <functional>
+#include <string_view>
+#include <type_traits>
 
 #include "debug_tools.h"
 #include "jit/code_memory.h"
 #include "jit/runtime_helpers.h"
+#include "opcode_table.h"
 
 namespace pyston_jit {
 
@@ -63,22 +67,19 @@ std::vector<Instruction> decode(PyCodeObject* co) {
   return out;
 }
 
-bool is_relative_jump(int op) {
-  return op == JUMP_FORWARD || op == FOR_ITER || op == SETUP_FINALLY || op == SETUP_WITH ||
-         op == SETUP_ASYNC_WITH || op == CALL_FINALLY;
-}
-bool is_absolute_jump(int op) {
-  return op == JUMP_ABSOLUTE || op == POP_JUMP_IF_FALSE || op == POP_JUMP_IF_TRUE ||
-         op == JUMP_IF_FALSE_OR_POP || op == JUMP_IF_TRUE_OR_POP;
+bool is_jump(int op) {
+  return kOpcodes[op].jump != kNoJump;
 }
 // SETUP_FINALLY, SETUP_WITH, SETUP_ASYNC_WITH: a handler block whose target an exception may jump to.
-bool sets_up_handler(int op) { return op == SETUP_FINALLY || op == SETUP_WITH || op == SETUP_ASYNC_WITH; }
+bool sets_up_handler(int op) {
+  return kOpcodes[op].has(kOpensHandler);
+}
 // Generators and coroutines: entered at their resume points as well as at the start.
 bool is_resumable(PyCodeObject* co) {
   return co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE);
 }
 int jump_target_offset(const Instruction& ins) {
-  return is_relative_jump(ins.opcode) ? ins.next_offset() + ins.oparg : ins.oparg;
+  return kOpcodes[ins.opcode].jump == kRelative ? ins.next_offset() + ins.oparg : ins.oparg;
 }
 
 // Definite assignment: for each instruction, whether the local it reads (LOAD_FAST) or overwrites
@@ -143,7 +144,7 @@ std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instru
     std::copy(&in[i * words], &in[i * words] + words, out.begin());
     if (ins.opcode == STORE_FAST && ins.oparg < nlocals && !deleted[ins.oparg])
       out[ins.oparg / 64] |= uint64_t(1) << (ins.oparg % 64);
-    if (is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode)) {
+    if (is_jump(ins.opcode)) {
       bool handler = sets_up_handler(ins.opcode);
       flow(index_at(jump_target_offset(ins)), handler ? &in[i * words] : out.data());
     }
@@ -228,28 +229,51 @@ class FunctionCompiler {
   void emit_instruction(const Instruction& ins);
   void emit_helper_call(OpcodeHelper helper, int oparg, bool may_branch, int branch_target, bool may_retry);
 
+  // The emitters named in the opcode list (opcodes_38.def), one per opcode or family: a void emitter always
+  // emits the instruction; a bool one may decline (false), and then emit_generic follows.
+  using Emitter = bool (*)(FunctionCompiler&);
+  template <auto Emit>
+  static bool run_emitter(FunctionCompiler& c) {
+    if constexpr (std::is_void_v<decltype((c.*Emit)())>) {
+      (c.*Emit)();
+      return true;
+    } else {
+      return (c.*Emit)();
+    }
+  }
+  static const std::array<Emitter, 256>& emitters();
+  void emit_generic();
+  void emit_nop() {}
   void emit_load_fast();
   void emit_load_const();
   void emit_store_fast();
   void store_rax_to_local();
   void emit_pop_top();
   void emit_rotate(int depth);
+  void emit_rot_two() { emit_rotate(2); }
+  void emit_rot_three() { emit_rotate(3); }
+  void emit_rot_four() { emit_rotate(4); }
   void emit_dup_top();
   void emit_dup_top_two();
+  void emit_jump() { jump_to(jump_target_offset(*ins_)); }
   void emit_pop_jump_if(bool jump_if_true, Source value = {});
+  void emit_pop_jump_if_false() { emit_pop_jump_if(false); }
+  void emit_pop_jump_if_true() { emit_pop_jump_if(true); }
   void emit_return_value();
   void emit_yield_value();
   void emit_yield_from();
   void emit_begin_finally();
-  void emit_load_global_cached();
+  bool emit_load_global_cached();
   void emit_load_deref();
+  bool emit_attr_cached();
+  bool emit_raise_varargs();
   bool can_fuse_compare(size_t index) const;
   bool can_fuse_slice(size_t index) const;
   void emit_fused_slice(const Instruction& build, const Instruction& subscr);
   void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump, Source left = {},
                                Source right = {});
   void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
-  void emit_identity_compare();
+  bool emit_identity_compare();
   void emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next);
   std::vector<bool> is_jump_target_;
 
@@ -270,9 +294,10 @@ class FunctionCompiler {
   void emit_attr_of_local(const Instruction& attr, Source owner);
 };
 
-int count_opcode(PyCodeObject* co, int opcode) {
+// The inline caches a code object's instructions need, of one kind.
+int count_caches(PyCodeObject* co, CacheKind kind) {
   int n = 0;
-  for (const Instruction& ins : decode(co)) n += ins.opcode == opcode;
+  for (const Instruction& ins : decode(co)) n += kOpcodes[ins.opcode].cache == kind;
   return n;
 }
 
@@ -681,13 +706,15 @@ void FunctionCompiler::emit_load_deref() {
 
 // The cached form: a near call to the function's shared LOAD_GLOBAL code (15 bytes a site; the guards
 // are in global_shared_). No f_lasti store on the way: only the miss path calls out, and it stores it.
-void FunctionCompiler::emit_load_global_cached() {
+bool FunctionCompiler::emit_load_global_cached() {
+  if (!options_.cache_globals) return false;
   GlobalCache* cache = &global_caches_[next_global_cache_++];
   cache->oparg = ins_->oparg;
   cache->lasti = ins_->offset();
   a_.mov(x86::rcx, imm(cache));
   a_.call(global_shared_);
   need_global_shared_ = true;
+  return true;
 }
 
 // COMPARE_OP (<, <=, ==, !=, >, >=) directly followed by POP_JUMP_IF_FALSE/TRUE that nothing jumps to.
@@ -806,7 +833,8 @@ void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, cons
 }
 
 // `is` / `is not` without a jump after it: True or False from a pointer compare.
-void FunctionCompiler::emit_identity_compare() {
+bool FunctionCompiler::emit_identity_compare() {
+  if (!options_.inline_compare || (ins_->oparg != PyCmp_IS && ins_->oparg != PyCmp_IS_NOT)) return false;
   a_.sub(kSp, 8);
   a_.mov(x86::rdi, stack_slot(-1));
   a_.mov(x86::rax, kTrue);
@@ -821,6 +849,7 @@ void FunctionCompiler::emit_identity_compare() {
   decref(x86::rdi);
   a_.mov(x86::rdi, stack_slot(0));
   decref(x86::rdi);
+  return true;
 }
 
 // BUILD_SLICE directly followed by BINARY_SUBSCR (any slice) or STORE_SUBSCR (start:stop only) that nothing
@@ -958,98 +987,68 @@ void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner)
   emit_helper_call((OpcodeHelper)(void*)helper, attr.oparg, false, 0, false);
 }
 
-void FunctionCompiler::emit_instruction(const Instruction& ins) {
-  ins_ = &ins;
-  switch (ins.opcode) {
-    case NOP:
-      return;
-    case LOAD_FAST:
-      return emit_load_fast();
-    case LOAD_CONST:
-      return emit_load_const();
-    case ROT_TWO:
-      return emit_rotate(2);
-    case ROT_THREE:
-      return emit_rotate(3);
-    case ROT_FOUR:
-      return emit_rotate(4);
-    case DUP_TOP:
-      return emit_dup_top();
-    case DUP_TOP_TWO:
-      return emit_dup_top_two();
-    case BEGIN_FINALLY:
-      return emit_begin_finally();
-    case JUMP_FORWARD:
-    case JUMP_ABSOLUTE:
-      return jump_to(jump_target_offset(ins));
-    // These store f_lasti themselves, on the out-of-line paths that call out.
-    case STORE_FAST:
-      return emit_store_fast();
-    case POP_TOP:
-      return emit_pop_top();
-    case POP_JUMP_IF_FALSE:
-      return emit_pop_jump_if(false);
-    case POP_JUMP_IF_TRUE:
-      return emit_pop_jump_if(true);
-    case LOAD_GLOBAL:
-      if (options_.cache_globals) return emit_load_global_cached();
-      break;
-    default:
-      break;
-  }
-  // Everything else may call out (a decref can run __del__), so the frame's f_lasti must be right.
-  store_lasti(ins.offset());
-  switch (ins.opcode) {
-    case RETURN_VALUE:
-      return emit_return_value();
-    case YIELD_VALUE:
-      return emit_yield_value();
-    case YIELD_FROM:
-      return emit_yield_from();
-    case LOAD_DEREF:
-      return emit_load_deref();
-    case COMPARE_OP:
-      if (options_.inline_compare && (ins.oparg == PyCmp_IS || ins.oparg == PyCmp_IS_NOT))
-        return emit_identity_compare();
-      break;
-    case LOAD_ATTR:
-    case LOAD_METHOD:
-    case STORE_ATTR:
-      if (options_.cache_attrs) {
-        a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
-        auto helper = ins.opcode == LOAD_ATTR     ? pyston_jit_load_attr_cached
-                      : ins.opcode == LOAD_METHOD ? pyston_jit_load_method_cached
-                                                  : pyston_jit_store_attr_cached;
-        return emit_helper_call((OpcodeHelper)(void*)helper, ins.oparg, false, 0, false);
-      }
-      break;
-    case RAISE_VARARGS:
-      // A bare `raise` re-raises without a new traceback entry: the unwinder's or the interpreter's job.
-      if (ins.oparg == 0 && !options_.handle_exceptions) {
-        a_.jmp(deopt_before_stub());
-        return;
-      }
-      break;
-    case SETUP_FINALLY:
-    case SETUP_WITH:
-    case SETUP_ASYNC_WITH:
-      // Helpers get the absolute handler offset for the block stack.
-      return emit_helper_call(helper_for(ins.opcode), jump_target_offset(ins), false, 0, false);
-    default:
-      break;
-  }
+// LOAD_ATTR / LOAD_METHOD / STORE_ATTR through the site's cache (PYSTON_JIT_CACHE_ATTRS).
+bool FunctionCompiler::emit_attr_cached() {
+  if (!options_.cache_attrs) return false;
+  a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
+  auto helper = ins_->opcode == LOAD_ATTR     ? pyston_jit_load_attr_cached
+                : ins_->opcode == LOAD_METHOD ? pyston_jit_load_method_cached
+                                              : pyston_jit_store_attr_cached;
+  emit_helper_call((OpcodeHelper)(void*)helper, ins_->oparg, false, 0, false);
+  return true;
+}
+
+// A bare `raise` re-raises without a new traceback entry: the unwinder's or the interpreter's job.
+bool FunctionCompiler::emit_raise_varargs() {
+  if (ins_->oparg != 0 || options_.handle_exceptions) return false;
+  a_.jmp(deopt_before_stub());
+  return true;
+}
+
+// The generic form of an instruction: a call of its helper, with the status handling its row declares
+// (kBranch jumps, kResumeBefore deopts before it); without a helper, the interpreter runs it.
+void FunctionCompiler::emit_generic() {
+  const Instruction& ins = *ins_;
+  const OpcodeFacts& facts = kOpcodes[ins.opcode];
   OpcodeHelper helper = helper_for(ins.opcode);
   if (!helper) {
     a_.jmp(deopt_before_stub());
     return;
   }
-  bool branches =
-      ins.opcode == FOR_ITER || ins.opcode == JUMP_IF_FALSE_OR_POP || ins.opcode == JUMP_IF_TRUE_OR_POP;
-  bool retries = ins.opcode == IMPORT_FROM || ins.opcode == END_FINALLY || ins.opcode == POP_FINALLY ||
-                 ins.opcode == WITH_CLEANUP_START || ins.opcode == WITH_CLEANUP_FINISH ||
-                 ins.opcode == IMPORT_STAR || ins.opcode == CALL_FINALLY || ins.opcode == GET_AITER ||
-                 ins.opcode == GET_ANEXT || ins.opcode == END_ASYNC_FOR;
-  emit_helper_call(helper, ins.oparg, branches, branches ? jump_target_offset(ins) : 0, retries);
+  // A SETUP_* helper gets the absolute handler offset for the block stack.
+  if (facts.has(kOpensHandler)) return emit_helper_call(helper, jump_target_offset(ins), false, 0, false);
+  bool branches = facts.has(kBranches);
+  emit_helper_call(helper, ins.oparg, branches, branches ? jump_target_offset(ins) : 0, facts.has(kRetries));
+}
+
+const std::array<FunctionCompiler::Emitter, 256>& FunctionCompiler::emitters() {
+  static constexpr std::array<Emitter, 256> table = [] {
+    std::array<Emitter, 256> t{};
+    t.fill(&run_emitter<&FunctionCompiler::emit_generic>);  // not an opcode of this version: deopt
+#define OPCODE(op, emitter, helper, jump, flags, cache) \
+  t[op] = &run_emitter<&FunctionCompiler::emit_##emitter>;
+#include PYSTON_JIT_OPCODES
+#undef OPCODE
+    return t;
+  }();
+  return table;
+}
+
+// An emitter that stores f_lasti itself must exist.
+#define OPCODE(op, emitter, helper, jump, flags, cache) \
+  static_assert(!((flags)&kOwnLasti) || std::string_view(#emitter) != "generic",         \
+                #op ": kOwnLasti needs an emitter");
+#include PYSTON_JIT_OPCODES
+#undef OPCODE
+
+void FunctionCompiler::emit_instruction(const Instruction& ins) {
+  ins_ = &ins;
+  const bool own_lasti = kOpcodes[ins.opcode].has(kOwnLasti);
+  // Everything else may call out (a decref can run __del__), so the frame's f_lasti must be right.
+  if (!own_lasti) store_lasti(ins.offset());
+  if (emitters()[ins.opcode](*this)) return;
+  if (own_lasti) store_lasti(ins.offset());  // declined (LOAD_GLOBAL uncached): the helper calls out
+  emit_generic();
 }
 
 bool FunctionCompiler::emit(std::string* failure) {
@@ -1066,7 +1065,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   resume_labels.push_back({0, unit_labels_[0]});
   is_jump_target_.assign(units + 1, false);
   for (const Instruction& ins : instructions_) {
-    if (is_relative_jump(ins.opcode) || is_absolute_jump(ins.opcode)) {
+    if (is_jump(ins.opcode)) {
       int target = jump_target_offset(ins) / 2;
       if (target >= 0 && target <= units) is_jump_target_[target] = true;
     }
@@ -1075,7 +1074,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   for (size_t i = 0; i < instructions_.size(); i++) {
     const Instruction& ins = instructions_[i];
     bind_units(i);
-    if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodeNames[ins.opcode], ins.oparg);
+    if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodes[ins.opcode].name, ins.oparg);
     if (options_.defer_stack) {
       if (size_t n = emit_with_deferred(i)) {
         i += n - 1;
@@ -1121,8 +1120,7 @@ CompiledFunction::~CompiledFunction() {
 
 bool has_backward_jump(PyCodeObject* co) {
   for (const Instruction& ins : decode(co)) {
-    if ((is_absolute_jump(ins.opcode) || is_relative_jump(ins.opcode)) &&
-        jump_target_offset(ins) <= ins.offset())
+    if (is_jump(ins.opcode) && jump_target_offset(ins) <= ins.offset())
       return true;
   }
   return false;
@@ -1141,9 +1139,9 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   StringLogger logger;
   if (options.want_listing) holder.setLogger(&logger);
   x86::Assembler a(&holder);
-  int n_globals = count_opcode(co, LOAD_GLOBAL);
+  int n_globals = count_caches(co, kGlobalCache);
   std::unique_ptr<GlobalCache[]> global_caches(n_globals ? new GlobalCache[n_globals] : nullptr);
-  int n_attrs = count_opcode(co, LOAD_ATTR) + count_opcode(co, LOAD_METHOD) + count_opcode(co, STORE_ATTR);
+  int n_attrs = count_caches(co, kAttrCache);
   std::unique_ptr<AttrCache[]> attr_caches(n_attrs ? new AttrCache[n_attrs] : nullptr);
   FunctionCompiler compiler(co, a, holder, options, global_caches.get(), attr_caches.get());
   if (!compiler.emit(&out.failure) || !errors.message.empty()) {
@@ -1183,264 +1181,4 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
   return out;
 }
 
-}  // namespace pyston_jit
-
-namespace pyston_jit {
-// From dis.opname of CPython 3.8.
-const char* const kOpcodeNames[256] = {nullptr,
-                                       "POP_TOP",
-                                       "ROT_TWO",
-                                       "ROT_THREE",
-                                       "DUP_TOP",
-                                       "DUP_TOP_TWO",
-                                       "ROT_FOUR",
-                                       nullptr,
-                                       nullptr,
-                                       "NOP",
-                                       "UNARY_POSITIVE",
-                                       "UNARY_NEGATIVE",
-                                       "UNARY_NOT",
-                                       nullptr,
-                                       nullptr,
-                                       "UNARY_INVERT",
-                                       "BINARY_MATRIX_MULTIPLY",
-                                       "INPLACE_MATRIX_MULTIPLY",
-                                       nullptr,
-                                       "BINARY_POWER",
-                                       "BINARY_MULTIPLY",
-                                       nullptr,
-                                       "BINARY_MODULO",
-                                       "BINARY_ADD",
-                                       "BINARY_SUBTRACT",
-                                       "BINARY_SUBSCR",
-                                       "BINARY_FLOOR_DIVIDE",
-                                       "BINARY_TRUE_DIVIDE",
-                                       "INPLACE_FLOOR_DIVIDE",
-                                       "INPLACE_TRUE_DIVIDE",
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       "GET_AITER",
-                                       "GET_ANEXT",
-                                       "BEFORE_ASYNC_WITH",
-                                       "BEGIN_FINALLY",
-                                       "END_ASYNC_FOR",
-                                       "INPLACE_ADD",
-                                       "INPLACE_SUBTRACT",
-                                       "INPLACE_MULTIPLY",
-                                       nullptr,
-                                       "INPLACE_MODULO",
-                                       "STORE_SUBSCR",
-                                       "DELETE_SUBSCR",
-                                       "BINARY_LSHIFT",
-                                       "BINARY_RSHIFT",
-                                       "BINARY_AND",
-                                       "BINARY_XOR",
-                                       "BINARY_OR",
-                                       "INPLACE_POWER",
-                                       "GET_ITER",
-                                       "GET_YIELD_FROM_ITER",
-                                       "PRINT_EXPR",
-                                       "LOAD_BUILD_CLASS",
-                                       "YIELD_FROM",
-                                       "GET_AWAITABLE",
-                                       nullptr,
-                                       "INPLACE_LSHIFT",
-                                       "INPLACE_RSHIFT",
-                                       "INPLACE_AND",
-                                       "INPLACE_XOR",
-                                       "INPLACE_OR",
-                                       nullptr,
-                                       "WITH_CLEANUP_START",
-                                       "WITH_CLEANUP_FINISH",
-                                       "RETURN_VALUE",
-                                       "IMPORT_STAR",
-                                       "SETUP_ANNOTATIONS",
-                                       "YIELD_VALUE",
-                                       "POP_BLOCK",
-                                       "END_FINALLY",
-                                       "POP_EXCEPT",
-                                       "STORE_NAME",
-                                       "DELETE_NAME",
-                                       "UNPACK_SEQUENCE",
-                                       "FOR_ITER",
-                                       "UNPACK_EX",
-                                       "STORE_ATTR",
-                                       "DELETE_ATTR",
-                                       "STORE_GLOBAL",
-                                       "DELETE_GLOBAL",
-                                       nullptr,
-                                       "LOAD_CONST",
-                                       "LOAD_NAME",
-                                       "BUILD_TUPLE",
-                                       "BUILD_LIST",
-                                       "BUILD_SET",
-                                       "BUILD_MAP",
-                                       "LOAD_ATTR",
-                                       "COMPARE_OP",
-                                       "IMPORT_NAME",
-                                       "IMPORT_FROM",
-                                       "JUMP_FORWARD",
-                                       "JUMP_IF_FALSE_OR_POP",
-                                       "JUMP_IF_TRUE_OR_POP",
-                                       "JUMP_ABSOLUTE",
-                                       "POP_JUMP_IF_FALSE",
-                                       "POP_JUMP_IF_TRUE",
-                                       "LOAD_GLOBAL",
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       "SETUP_FINALLY",
-                                       nullptr,
-                                       "LOAD_FAST",
-                                       "STORE_FAST",
-                                       "DELETE_FAST",
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       "RAISE_VARARGS",
-                                       "CALL_FUNCTION",
-                                       "MAKE_FUNCTION",
-                                       "BUILD_SLICE",
-                                       nullptr,
-                                       "LOAD_CLOSURE",
-                                       "LOAD_DEREF",
-                                       "STORE_DEREF",
-                                       "DELETE_DEREF",
-                                       nullptr,
-                                       nullptr,
-                                       "CALL_FUNCTION_KW",
-                                       "CALL_FUNCTION_EX",
-                                       "SETUP_WITH",
-                                       "EXTENDED_ARG",
-                                       "LIST_APPEND",
-                                       "SET_ADD",
-                                       "MAP_ADD",
-                                       "LOAD_CLASSDEREF",
-                                       "BUILD_LIST_UNPACK",
-                                       "BUILD_MAP_UNPACK",
-                                       "BUILD_MAP_UNPACK_WITH_CALL",
-                                       "BUILD_TUPLE_UNPACK",
-                                       "BUILD_SET_UNPACK",
-                                       "SETUP_ASYNC_WITH",
-                                       "FORMAT_VALUE",
-                                       "BUILD_CONST_KEY_MAP",
-                                       "BUILD_STRING",
-                                       "BUILD_TUPLE_UNPACK_WITH_CALL",
-                                       nullptr,
-                                       "LOAD_METHOD",
-                                       "CALL_METHOD",
-                                       "CALL_FINALLY",
-                                       "POP_FINALLY",
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr,
-                                       nullptr};
 }  // namespace pyston_jit

@@ -10,6 +10,7 @@
 #include "jit/code_memory.h"
 #include "jit/compiler.h"
 #include "jit/jit.h"
+#include "opcode_table.h"
 
 namespace pyston_jit {
 namespace {
@@ -467,7 +468,7 @@ PyObject* stats_dict() {
   for (int op = 0; ok && op < 256; op++) {
     if (!g_stats.deopt_by_opcode[op]) continue;
     PyObject* v = PyLong_FromLong(g_stats.deopt_by_opcode[op]);
-    ok = v && PyDict_SetItemString(by_opcode, kOpcodeNames[op] ? kOpcodeNames[op] : "?", v) == 0;
+    ok = v && PyDict_SetItemString(by_opcode, kOpcodes[op].name ? kOpcodes[op].name : "?", v) == 0;
     Py_XDECREF(v);
   }
   for (int i = 0; ok && i < kFallbackCount; i++) {
@@ -489,7 +490,8 @@ PyObject* stats_dict() {
        set("exceptions_caught_compiled", PyLong_FromLong(g_handlers_entered)) &&
        set("attr_cache_misses", PyLong_FromLong(g_attr_misses)) &&
        set("cache_bytes", PyLong_FromSize_t(g_cache_bytes));
-#define JIT_SETTING(type, member, variable, fallback, parser, stats_key) ok = ok && put(stats_key, g_settings.member);
+#define JIT_SETTING(type, member, variable, fallback, parser, stats_key) \
+  ok = ok && put(stats_key, g_settings.member);
 #define JIT_SWITCH(member, variable)
 #include "jit/settings.def"
 #undef JIT_SETTING

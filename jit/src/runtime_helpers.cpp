@@ -10,6 +10,7 @@
 #include <new>
 
 #include "jit/calls.h"
+#include "opcode_table.h"
 
 // Exported by libpython 3.8 but not declared in its headers.
 extern "C" int _PyObject_GetMethod(PyObject* obj, PyObject* name, PyObject** method);
@@ -2309,6 +2310,14 @@ extern "C" UnwindResult pyston_jit_status_exit(PyFrameObject* f, PyObject** sp, 
     f->f_stacktop = r.sp;
     return {(PyObject**)kDeoptThrowMarker, nullptr};
   }
+  if (status == kResumeBefore) {
+    // Compiled code checks for kResumeBefore only where the opcode's row says kRetries (opcodes_38.def);
+    // resuming after the instruction would silently skip it.
+    int op = _Py_OPCODE(((const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code))[f->f_lasti / 2]);
+    fprintf(stderr, "pyston_jit: the helper for %s asked to re-run it in the interpreter; its row lacks %s\n",
+            kOpcodes[op].name ? kOpcodes[op].name : "?", "kRetries");
+    Py_FatalError("pyston_jit: opcode table out of step with a runtime helper");
+  }
   f->f_stacktop = sp;  // kResumeAfter
   return {(PyObject**)kDeoptResumeMarker, nullptr};
 }
@@ -2346,213 +2355,14 @@ extern "C" int pyston_jit_eval_breaker(PyFrameObject*) {
 }
 
 OpcodeHelper helper_for(int opcode) {
-  switch (opcode) {
-    case UNARY_POSITIVE:
-      return unary<PyNumber_Positive>;
-    case UNARY_NEGATIVE:
-      return unary<PyNumber_Negative>;
-    case UNARY_INVERT:
-      return unary<PyNumber_Invert>;
-    case UNARY_NOT:
-      return op_unary_not;
-    case BINARY_POWER:
-      return binary<power>;
-    case BINARY_MULTIPLY:
-      return binary<PyNumber_Multiply, Arith::kMul>;
-    case BINARY_MATRIX_MULTIPLY:
-      return binary<PyNumber_MatrixMultiply>;
-    case BINARY_MODULO:
-      return binary<PyNumber_Remainder, Arith::kMod>;
-    case BINARY_ADD:
-      return op_add<false>;
-    case BINARY_SUBTRACT:
-      return binary<PyNumber_Subtract, Arith::kSub>;
-    case BINARY_SUBSCR:
-      return binary<PyObject_GetItem, Arith::kSubscr>;
-    case BINARY_FLOOR_DIVIDE:
-      return binary<PyNumber_FloorDivide, Arith::kFloorDiv>;
-    case BINARY_TRUE_DIVIDE:
-      return binary<PyNumber_TrueDivide, Arith::kTrueDiv>;
-    case BINARY_LSHIFT:
-      return binary<PyNumber_Lshift, Arith::kLshift>;
-    case BINARY_RSHIFT:
-      return binary<PyNumber_Rshift, Arith::kRshift>;
-    case BINARY_AND:
-      return binary<PyNumber_And, Arith::kAnd>;
-    case BINARY_XOR:
-      return binary<PyNumber_Xor, Arith::kXor>;
-    case BINARY_OR:
-      return binary<PyNumber_Or, Arith::kOr>;
-    case INPLACE_POWER:
-      return binary<inplace_power>;
-    case INPLACE_MULTIPLY:
-      return binary<PyNumber_InPlaceMultiply, Arith::kMul>;
-    case INPLACE_MATRIX_MULTIPLY:
-      return binary<PyNumber_InPlaceMatrixMultiply>;
-    case INPLACE_MODULO:
-      return binary<PyNumber_InPlaceRemainder, Arith::kMod>;
-    case INPLACE_ADD:
-      return op_add<true>;
-    case INPLACE_SUBTRACT:
-      return binary<PyNumber_InPlaceSubtract, Arith::kSub>;
-    case INPLACE_FLOOR_DIVIDE:
-      return binary<PyNumber_InPlaceFloorDivide, Arith::kFloorDiv>;
-    case INPLACE_TRUE_DIVIDE:
-      return binary<PyNumber_InPlaceTrueDivide, Arith::kTrueDiv>;
-    case INPLACE_LSHIFT:
-      return binary<PyNumber_InPlaceLshift, Arith::kLshift>;
-    case INPLACE_RSHIFT:
-      return binary<PyNumber_InPlaceRshift, Arith::kRshift>;
-    case INPLACE_AND:
-      return binary<PyNumber_InPlaceAnd, Arith::kAnd>;
-    case INPLACE_XOR:
-      return binary<PyNumber_InPlaceXor, Arith::kXor>;
-    case INPLACE_OR:
-      return binary<PyNumber_InPlaceOr, Arith::kOr>;
-    case STORE_SUBSCR:
-      return op_store_subscr;
-    case DELETE_SUBSCR:
-      return op_delete_subscr;
-    case COMPARE_OP:
-      return op_compare_op;
-    case STORE_NAME:
-      return op_store_name;
-    case DELETE_NAME:
-      return op_delete_name;
-    case LOAD_NAME:
-      return op_load_name;
-    case LOAD_GLOBAL:
-      return op_load_global;
-    case STORE_GLOBAL:
-      return op_store_global;
-    case DELETE_GLOBAL:
-      return op_delete_global;
-    case DELETE_FAST:
-      return op_delete_fast;
-    case LOAD_CLOSURE:
-      return op_load_closure;
-    case LOAD_DEREF:
-      return op_load_deref;
-    case STORE_DEREF:
-      return op_store_deref;
-    case DELETE_DEREF:
-      return op_delete_deref;
-    case LOAD_CLASSDEREF:
-      return op_load_classderef;
-    case LOAD_ATTR:
-      return op_load_attr;
-    case STORE_ATTR:
-      return op_store_attr;
-    case DELETE_ATTR:
-      return op_delete_attr;
-    case LOAD_METHOD:
-      return op_load_method;
-    case CALL_FUNCTION:
-      return op_call_function;
-    case CALL_FUNCTION_KW:
-      return op_call_function_kw;
-    case CALL_METHOD:
-      return op_call_method;
-    case CALL_FUNCTION_EX:
-      return op_call_function_ex;
-    case MAKE_FUNCTION:
-      return op_make_function;
-    case BUILD_TUPLE:
-      return op_build_tuple;
-    case BUILD_LIST:
-      return op_build_list;
-    case BUILD_SET:
-      return op_build_set;
-    case BUILD_MAP:
-      return op_build_map;
-    case BUILD_CONST_KEY_MAP:
-      return op_build_const_key_map;
-    case BUILD_STRING:
-      return op_build_string;
-    case BUILD_TUPLE_UNPACK:
-      return op_build_sequence_unpack<BUILD_TUPLE_UNPACK>;
-    case BUILD_TUPLE_UNPACK_WITH_CALL:
-      return op_build_sequence_unpack<BUILD_TUPLE_UNPACK_WITH_CALL>;
-    case BUILD_LIST_UNPACK:
-      return op_build_sequence_unpack<BUILD_LIST_UNPACK>;
-    case BUILD_SET_UNPACK:
-      return op_build_set_unpack;
-    case BUILD_MAP_UNPACK:
-      return op_build_map_unpack;
-    case BUILD_MAP_UNPACK_WITH_CALL:
-      return op_build_map_unpack_with_call;
-    case BUILD_SLICE:
-      return op_build_slice;
-    case LIST_APPEND:
-      return op_list_append;
-    case SET_ADD:
-      return op_set_add;
-    case MAP_ADD:
-      return op_map_add;
-    case FORMAT_VALUE:
-      return op_format_value;
-    case UNPACK_SEQUENCE:
-      return op_unpack_sequence;
-    case UNPACK_EX:
-      return op_unpack_ex;
-    case GET_ITER:
-      return op_get_iter;
-    case GET_YIELD_FROM_ITER:
-      return op_get_yield_from_iter;
-    case FOR_ITER:
-      return op_for_iter;
-    case IMPORT_NAME:
-      return op_import_name;
-    case IMPORT_FROM:
-      return op_import_from;
-    case RAISE_VARARGS:
-      return op_raise_varargs;
-    case SETUP_FINALLY:
-      return op_setup_finally;
-    case POP_BLOCK:
-      return op_pop_block;
-    case POP_EXCEPT:
-      return op_pop_except;
-    case END_FINALLY:
-      return op_end_finally;
-    case POP_FINALLY:
-      return op_pop_finally;
-    case SETUP_WITH:
-      return op_setup_with;
-    case WITH_CLEANUP_START:
-      return op_with_cleanup_start;
-    case WITH_CLEANUP_FINISH:
-      return op_with_cleanup_finish;
-    case SETUP_ASYNC_WITH:
-      return op_setup_async_with;
-    case BEFORE_ASYNC_WITH:
-      return op_before_async_with;
-    case GET_AWAITABLE:
-      return op_get_awaitable;
-    case YIELD_FROM:
-      return op_yield_from;
-    case YIELD_VALUE:
-      return op_async_gen_wrap;
-    case PRINT_EXPR:
-      return op_print_expr;
-    case LOAD_BUILD_CLASS:
-      return op_load_build_class;
-    case SETUP_ANNOTATIONS:
-      return op_setup_annotations;
-    case JUMP_IF_TRUE_OR_POP:
-      return op_jump_if_or_pop<true>;
-    case JUMP_IF_FALSE_OR_POP:
-      return op_jump_if_or_pop<false>;
-    // Left to the interpreter (deopt before the instruction): rare and control-flow heavy.
-    case IMPORT_STAR:
-    case CALL_FINALLY:
-    case GET_AITER:
-    case GET_ANEXT:
-    case END_ASYNC_FOR:
-      return op_dispatch_missing;
-    default:
-      return nullptr;
-  }
+  static constexpr std::array<OpcodeHelper, 256> helpers = [] {
+    std::array<OpcodeHelper, 256> table{};
+#define OPCODE(op, emitter, helper, jump, flags, cache) table[op] = helper;
+#include PYSTON_JIT_OPCODES
+#undef OPCODE
+    return table;
+  }();
+  return opcode >= 0 && opcode < 256 ? helpers[opcode] : nullptr;
 }
 
 // ---- slices without slice objects (PYSTON_JIT_FUSE_SLICES) ----------------------------------------------

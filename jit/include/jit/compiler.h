@@ -61,6 +61,4 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
 // True when the bytecode has a jump to an earlier instruction (a loop).
 bool has_backward_jump(PyCodeObject* co);
 
-extern const char* const kOpcodeNames[256];
-
 }  // namespace pyston_jit
