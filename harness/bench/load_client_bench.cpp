@@ -193,7 +193,7 @@ void BM_RunLoad(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_RunLoad)->Arg(500)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RunLoad)->Arg(2000)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
