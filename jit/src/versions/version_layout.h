@@ -67,7 +67,8 @@ struct VersionLayout {
   StackTopKind stack_top;
   std::int64_t frame_stacktop, frame_stackdepth;
   // f_executing (3.7-3.9) or f_state (3.10): one byte. The value to store on entry and on each way out;
-  // with f_executing the three ways out all store 0.
+  // with f_executing the three ways out all store 0. These are values, not offsets: 3.10's FRAME_SUSPENDED
+  // is -1.
   std::int64_t frame_run_state, run_state_executing, run_state_suspended, run_state_returned,
       run_state_raised;
 
