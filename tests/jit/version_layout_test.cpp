@@ -1,7 +1,7 @@
-// Tests for jit/src/versions/: the generated VersionLayout table against the JIT's 3.8 constants and offsetof()
-// on 3.8's headers, the per-version facts the port relies on, and each version's opcodes against its own
-// Lib/opcode.py (run in that version's interpreter).
-#include "jit/python.h"  // CPython 3.8's headers, as the JIT includes them
+// Tests for jit/src/versions/: the generated VersionLayout table against the JIT's 3.8 constants and
+// offsetof() on 3.8's headers, the per-version facts the port relies on, and each version's opcodes against
+// its own Lib/opcode.py (run in that version's interpreter).
+#include "version_layout.h"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +11,9 @@
 #include <sstream>
 #include <string>
 
+#include "jit/python.h"    // CPython 3.8's headers, as the JIT includes them
 #include "opcode_table.h"  // the compiler's opcode list for the version it is built against
 #include "this_version.h"
-#include "version_layout.h"
 
 namespace pyston_jit {
 namespace {
@@ -42,7 +42,8 @@ std::string run(const std::string& command) {
 
 const VersionLayout& require(int major, int minor) {
   const VersionLayout* layout = version_layout(major, minor);
-  if (!layout) throw std::runtime_error("no layout for " + std::to_string(major) + "." + std::to_string(minor));
+  if (!layout)
+    throw std::runtime_error("no layout for " + std::to_string(major) + "." + std::to_string(minor));
   return *layout;
 }
 
@@ -148,7 +149,8 @@ TEST(VersionLayout, Python39AndLaterUseTheSetterHookAndAPerInterpreterEvalBreake
   if (!version_layout(3, 9)) GTEST_SKIP() << "CPython 3.9 was not found at build time";
 }
 
-// Both directions: every opcode in opcode.opmap has its number in the table, and the table names nothing else.
+// Both directions: every opcode in opcode.opmap has its number in the table, and the table names nothing
+// else.
 TEST(VersionLayout, OpcodesAgreeWithEachVersionsOpcodePy) {
   for (const auto& [version, python] : built_pythons()) {
     const VersionLayout& v = require(3, std::stoi(version.substr(2)));
@@ -173,8 +175,8 @@ TEST(VersionLayout, OpcodesAgreeWithEachVersionsOpcodePy) {
   }
 }
 
-// The compiler's opcode list (opcodes_3X.def, through opcode_table.h) has one row per opcode of the version it
-// is built for, each at that version's number.
+// The compiler's opcode list (opcodes_3X.def, through opcode_table.h) has one row per opcode of the version
+// it is built for, each at that version's number.
 TEST(VersionLayout, CompilersOpcodeListCoversThisVersionsOpcodes) {
   for (int op = 0; op < 256; op++) {
     const char* listed = kOpcodes[op].name;

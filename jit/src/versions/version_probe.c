@@ -1,7 +1,8 @@
-/* version_probe.c: compiled at build time against one CPython version's headers (3.7-3.10) and linked with its
- * libpython; prints that version's VersionLayout (version_layout.h) as a C++ initializer. Offsets come from the
- * headers; what the headers do not say (the unit of f_lasti and jumps, the private co_extra and dict-keys
- * layouts) is measured in a running interpreter, and the probe fails the build if the JIT's copy is wrong. */
+/* version_probe.c: compiled at build time against one CPython version's headers (3.7-3.10) and linked with
+ * its libpython; prints that version's VersionLayout (version_layout.h) as a C++ initializer. Offsets come
+ * from the headers; what the headers do not say (the unit of f_lasti and jumps, the private co_extra and
+ * dict-keys layouts) is measured in a running interpreter, and the probe fails the build if the JIT's copy is
+ * wrong. */
 #define Py_BUILD_CORE 1
 #include <Python.h>
 #include <frameobject.h>
@@ -40,9 +41,9 @@ static int fail(const char* what) {
 
 static void print_hook(void) {
 #if PY_VERSION_HEX >= 0x03090000
-  _Static_assert(__builtin_types_compatible_p(_PyFrameEvalFunction,
-                                              PyObject * (*)(PyThreadState*, PyFrameObject*, int)),
-                 "3.9+: the evaluator takes the thread state first");
+  _Static_assert(
+      __builtin_types_compatible_p(_PyFrameEvalFunction, PyObject * (*)(PyThreadState*, PyFrameObject*, int)),
+      "3.9+: the evaluator takes the thread state first");
   ENUM("eval_frame_hook", "EvalFrameHook::Setter");
 #else
   _Static_assert(__builtin_types_compatible_p(_PyFrameEvalFunction, PyObject * (*)(PyFrameObject*, int)),
@@ -286,7 +287,7 @@ static int print_dict(PyObject* globals) {
   return 0;
 }
 
-/* ---- opcodes --------------------------------------------------------------------------------------------- */
+/* ---- opcodes ------------------------------------------------------------------------------------------- */
 
 static int print_compare_args(void) {
 #if PY_VERSION_HEX >= 0x03090000
@@ -311,23 +312,25 @@ static int print_compare_args(void) {
 #define SPELL_(x) #x
 #define SPELL(x) SPELL_(x)
 #define OP(name) {#name, SPELL(name)},
+/* clang-format off */
 static const struct {
   const char* name;
   const char* value;
 } kOpcodeNames[] = {
     OP(POP_TOP) OP(ROT_TWO) OP(ROT_THREE) OP(DUP_TOP) OP(DUP_TOP_TWO) OP(ROT_FOUR) OP(NOP) OP(UNARY_POSITIVE)
     OP(UNARY_NEGATIVE) OP(UNARY_NOT) OP(UNARY_INVERT) OP(BINARY_MATRIX_MULTIPLY) OP(INPLACE_MATRIX_MULTIPLY)
-    OP(BINARY_POWER) OP(BINARY_MULTIPLY) OP(BINARY_MODULO) OP(BINARY_ADD) OP(BINARY_SUBTRACT) OP(BINARY_SUBSCR)
-    OP(BINARY_FLOOR_DIVIDE) OP(BINARY_TRUE_DIVIDE) OP(INPLACE_FLOOR_DIVIDE) OP(INPLACE_TRUE_DIVIDE) OP(GET_LEN)
-    OP(MATCH_MAPPING) OP(MATCH_SEQUENCE) OP(MATCH_KEYS) OP(COPY_DICT_WITHOUT_KEYS) OP(RERAISE)
-    OP(WITH_EXCEPT_START) OP(GET_AITER) OP(GET_ANEXT) OP(BEFORE_ASYNC_WITH) OP(BEGIN_FINALLY) OP(END_ASYNC_FOR)
-    OP(INPLACE_ADD) OP(INPLACE_SUBTRACT) OP(INPLACE_MULTIPLY) OP(INPLACE_MODULO) OP(STORE_SUBSCR)
-    OP(DELETE_SUBSCR) OP(BINARY_LSHIFT) OP(BINARY_RSHIFT) OP(BINARY_AND) OP(BINARY_XOR) OP(BINARY_OR)
-    OP(INPLACE_POWER) OP(GET_ITER) OP(GET_YIELD_FROM_ITER) OP(PRINT_EXPR) OP(LOAD_BUILD_CLASS) OP(YIELD_FROM)
-    OP(GET_AWAITABLE) OP(LOAD_ASSERTION_ERROR) OP(INPLACE_LSHIFT) OP(INPLACE_RSHIFT) OP(INPLACE_AND)
-    OP(INPLACE_XOR) OP(INPLACE_OR) OP(BREAK_LOOP) OP(WITH_CLEANUP_START) OP(WITH_CLEANUP_FINISH)
-    OP(LIST_TO_TUPLE) OP(RETURN_VALUE) OP(IMPORT_STAR) OP(SETUP_ANNOTATIONS) OP(YIELD_VALUE) OP(POP_BLOCK)
-    OP(END_FINALLY) OP(POP_EXCEPT) OP(STORE_NAME) OP(DELETE_NAME) OP(UNPACK_SEQUENCE) OP(FOR_ITER) OP(UNPACK_EX)
+    OP(BINARY_POWER) OP(BINARY_MULTIPLY) OP(BINARY_MODULO) OP(BINARY_ADD) OP(BINARY_SUBTRACT)
+    OP(BINARY_SUBSCR) OP(BINARY_FLOOR_DIVIDE) OP(BINARY_TRUE_DIVIDE) OP(INPLACE_FLOOR_DIVIDE)
+    OP(INPLACE_TRUE_DIVIDE) OP(GET_LEN) OP(MATCH_MAPPING) OP(MATCH_SEQUENCE) OP(MATCH_KEYS)
+    OP(COPY_DICT_WITHOUT_KEYS) OP(RERAISE) OP(WITH_EXCEPT_START) OP(GET_AITER) OP(GET_ANEXT)
+    OP(BEFORE_ASYNC_WITH) OP(BEGIN_FINALLY) OP(END_ASYNC_FOR) OP(INPLACE_ADD) OP(INPLACE_SUBTRACT)
+    OP(INPLACE_MULTIPLY) OP(INPLACE_MODULO) OP(STORE_SUBSCR) OP(DELETE_SUBSCR) OP(BINARY_LSHIFT)
+    OP(BINARY_RSHIFT) OP(BINARY_AND) OP(BINARY_XOR) OP(BINARY_OR) OP(INPLACE_POWER) OP(GET_ITER)
+    OP(GET_YIELD_FROM_ITER) OP(PRINT_EXPR) OP(LOAD_BUILD_CLASS) OP(YIELD_FROM) OP(GET_AWAITABLE)
+    OP(LOAD_ASSERTION_ERROR) OP(INPLACE_LSHIFT) OP(INPLACE_RSHIFT) OP(INPLACE_AND) OP(INPLACE_XOR)
+    OP(INPLACE_OR) OP(BREAK_LOOP) OP(WITH_CLEANUP_START) OP(WITH_CLEANUP_FINISH) OP(LIST_TO_TUPLE)
+    OP(RETURN_VALUE) OP(IMPORT_STAR) OP(SETUP_ANNOTATIONS) OP(YIELD_VALUE) OP(POP_BLOCK) OP(END_FINALLY)
+    OP(POP_EXCEPT) OP(STORE_NAME) OP(DELETE_NAME) OP(UNPACK_SEQUENCE) OP(FOR_ITER) OP(UNPACK_EX)
     OP(STORE_ATTR) OP(DELETE_ATTR) OP(STORE_GLOBAL) OP(DELETE_GLOBAL) OP(ROT_N) OP(LOAD_CONST) OP(LOAD_NAME)
     OP(BUILD_TUPLE) OP(BUILD_LIST) OP(BUILD_SET) OP(BUILD_MAP) OP(LOAD_ATTR) OP(COMPARE_OP) OP(IMPORT_NAME)
     OP(IMPORT_FROM) OP(JUMP_FORWARD) OP(JUMP_IF_FALSE_OR_POP) OP(JUMP_IF_TRUE_OR_POP) OP(JUMP_ABSOLUTE)
@@ -340,6 +343,7 @@ static const struct {
     OP(BUILD_TUPLE_UNPACK) OP(BUILD_SET_UNPACK) OP(SETUP_ASYNC_WITH) OP(FORMAT_VALUE) OP(BUILD_CONST_KEY_MAP)
     OP(BUILD_STRING) OP(BUILD_TUPLE_UNPACK_WITH_CALL) OP(LOAD_METHOD) OP(CALL_METHOD) OP(CALL_FINALLY)
     OP(LIST_EXTEND) OP(POP_FINALLY) OP(SET_UPDATE) OP(DICT_MERGE) OP(DICT_UPDATE)};
+/* clang-format on */
 
 static int print_opcodes(void) {
   const char* names[256] = {0};
@@ -347,7 +351,8 @@ static int print_opcodes(void) {
   for (size_t i = 0; i < sizeof kOpcodeNames / sizeof kOpcodeNames[0]; i++) {
     if (strcmp(kOpcodeNames[i].name, kOpcodeNames[i].value) == 0) continue; /* not in this version */
     int number = atoi(kOpcodeNames[i].value);
-    if (number <= 0 || number > 255 || names[number]) return fail("an opcode number is out of range or taken twice");
+    if (number <= 0 || number > 255 || names[number])
+      return fail("an opcode number is out of range or taken twice");
     names[number] = kOpcodeNames[i].name;
   }
   printf("    .opcode_names = {");
