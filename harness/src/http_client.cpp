@@ -3,17 +3,17 @@
 #include "harness/http_client.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/time.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fmt/format.h>
 #include <optional>
 
 #include "harness/error.h"
@@ -42,19 +42,22 @@ std::optional<size_t> parse_size(const std::string& text, int base) {
   return value;
 }
 
-// The body length a response declares, nullopt when it has no Content-Length. A value that is not a byte count,
-// or headers that disagree, make the response malformed: its body cannot be delimited, so it is not timed.
+// The body length a response declares, nullopt when it has no Content-Length. A value that is not a byte
+// count, or headers that disagree, make the response malformed: its body cannot be delimited, so it is not
+// timed.
 std::optional<size_t> declared_length(const HttpResponse& response) {
   std::optional<size_t> length;
   for (const auto& [name, value] : response.headers) {
     if (lower(name) != "content-length") continue;
     std::optional<size_t> parsed = parse_size(value, 10);
     if (!parsed)
-      throw HarnessError("malformed Content-Length '" + value.substr(0, 40) + "' in the response (not a byte count)",
-                         "the server under test sent a broken response; see its stderr");
+      throw HarnessError(
+          "malformed Content-Length '" + value.substr(0, 40) + "' in the response (not a byte count)",
+          "the server under test sent a broken response; see its stderr");
     if (length && *length != *parsed)
-      throw HarnessError(fmt::format("conflicting Content-Length headers in the response ({} and {})", *length, *parsed),
-                         "the server under test sent a broken response; see its stderr");
+      throw HarnessError(
+          fmt::format("conflicting Content-Length headers in the response ({} and {})", *length, *parsed),
+          "the server under test sent a broken response; see its stderr");
     length = parsed;
   }
   return length;
@@ -213,7 +216,8 @@ std::string HttpConnection::read_chunked() {
   for (;;) {
     std::string size_line = read_line();
     std::optional<size_t> parsed = parse_size(trim(size_line.substr(0, size_line.find(';'))), 16);
-    if (!parsed) throw HarnessError("bad chunk size in a chunked response: '" + size_line.substr(0, 40) + "'");
+    if (!parsed)
+      throw HarnessError("bad chunk size in a chunked response: '" + size_line.substr(0, 40) + "'");
     size_t size = *parsed;
     if (size == 0) {
       while (!read_line().empty()) {  // trailers

@@ -73,8 +73,8 @@ bool run_session(SharedLoad& load, HttpConnection& connection, CookieJar& jar) {
 
 std::string failure_at(const SharedLoad& load, long seq, const std::string& what) {
   if (seq < 0) return "session: " + what;
-  return fmt::format("request {} ({}) failed: {}", seq, load.pages[static_cast<size_t>(seq) % load.pages.size()].name,
-                     what);
+  return fmt::format("request {} ({}) failed: {}", seq,
+                     load.pages[static_cast<size_t>(seq) % load.pages.size()].name, what);
 }
 
 void connection_loop(SharedLoad& load) {

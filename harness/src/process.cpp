@@ -53,9 +53,9 @@ void on_interrupt(int sig) {
   }
 }
 
-// How far ru_maxrss may exceed the resident size the child read just before exec while counting only the forked
-// copy: a C program that forks, reads /proc/self/statm and execs `true` saw 436-476 KiB with 1 MB and 100 MB
-// parents (Linux 6.18), the same with both, so this is not a share of the parent.
+// How far ru_maxrss may exceed the resident size the child read just before exec while counting only the
+// forked copy: a C program that forks, reads /proc/self/statm and execs `true` saw 436-476 KiB with 1 MB and
+// 100 MB parents (Linux 6.18), the same with both, so this is not a share of the parent.
 constexpr std::int64_t kForkCopySlackBytes = 1 << 20;
 
 long page_size() {
@@ -295,10 +295,10 @@ void ChildProcess::reap(bool block) {
                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   // rusage covers the child and the descendants it waited for; the last /proc reading covers the rest.
   cpu_seconds_ = std::max(rusage_cpu, last_tree_cpu_);
-  // The kernel's peak of the child itself (and of the descendants it waited for) catches what the /proc samples
-  // miss when a worker lives less than one sampling period. It also counts the copy of the harness the child
-  // was between fork and exec: a figure no higher than that copy (plus the slack measured between the two
-  // readings) says nothing about the worker, and then the samples stand alone.
+  // The kernel's peak of the child itself (and of the descendants it waited for) catches what the /proc
+  // samples miss when a worker lives less than one sampling period. It also counts the copy of the harness
+  // the child was between fork and exec: a figure no higher than that copy (plus the slack measured between
+  // the two readings) says nothing about the worker, and then the samples stand alone.
   std::int64_t kernel_peak = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
   if (kernel_peak > resident_before_exec_ + kForkCopySlackBytes) peak_rss_ = std::max(peak_rss_, kernel_peak);
   unregister_child(pid_);

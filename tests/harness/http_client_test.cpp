@@ -81,9 +81,11 @@ std::string error_for_reply(const std::string& reply) {
 TEST(HttpClientTest, MalformedContentLengthIsAnErrorNamingTheHeader) {
   for (std::string value : {"abc", "-1", "+5", "99999999999999999999999", "12abc", "1 2", "0x5", ""}) {
     std::string error = error_for_reply("HTTP/1.1 200 OK\r\nContent-Length: " + value + "\r\n\r\nhello");
-    EXPECT_NE(error.find("malformed Content-Length '" + value + "'"), std::string::npos) << value << ": " << error;
+    EXPECT_NE(error.find("malformed Content-Length '" + value + "'"), std::string::npos)
+        << value << ": " << error;
   }
-  std::string error = error_for_reply("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+  std::string error =
+      error_for_reply("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
   EXPECT_NE(error.find("conflicting Content-Length"), std::string::npos) << error;
 }
 

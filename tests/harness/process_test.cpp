@@ -67,9 +67,9 @@ TEST(ChildProcess, ExtraEnvironmentAndWorkingDirectory) {
   EXPECT_EQ(child.stdout_tail(), "hello\n/tmp\n");
 }
 
-// The child allocates 50 MiB and exits long before the next /proc sample is due (10 s), as a short worker does
-// between two samples on a busy machine: the peak must come from the kernel (wait4's ru_maxrss). The /proc
-// samples alone stored the shell's size at the first sample (3,489,792 bytes in one try).
+// The child allocates 50 MiB and exits long before the next /proc sample is due (10 s), as a short worker
+// does between two samples on a busy machine: the peak must come from the kernel (wait4's ru_maxrss). The
+// /proc samples alone stored the shell's size at the first sample (3,489,792 bytes in one try).
 TEST(ChildProcess, PeakOfAChildThatExitsBetweenTwoSamples) {
   ProcessOptions options;
   options.argv = {"/bin/sh", "-c", "sleep 0.3; exec dd if=/dev/zero of=/dev/null bs=50M count=1 status=none"};

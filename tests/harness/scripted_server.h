@@ -1,5 +1,6 @@
 // tests/harness/scripted_server.h: a loopback server that answers each request on a connection with the next
-// canned reply (raw bytes, so a test can send what no real server should), for the HTTP client and load tests.
+// canned reply (raw bytes, so a test can send what no real server should), for the HTTP client and load
+// tests.
 #pragma once
 
 #include <arpa/inet.h>
@@ -71,7 +72,7 @@ class ScriptedServer {
   std::vector<std::string> replies_;
   int fd_ = -1, port_ = 0;
   std::thread acceptor_;
-  std::vector<int> clients_;               // touched by the acceptor only, then by the destructor after join
+  std::vector<int> clients_;              // touched by the acceptor only, then by the destructor after join
   std::vector<std::thread> connections_;  // likewise
 };
 
