@@ -57,6 +57,14 @@ rc=$?
 grep -q "unknown interpreter 'python9.9'" "$work/err3.txt" && grep -q "pyenv" "$work/err3.txt" \
   && pass "message names the interpreter and where it looked" || { fail "unclear message"; cat "$work/err3.txt"; }
 
+echo "== the same interpreter twice under two labels"
+"$bin/pyston-bench" --db "$db" compare a=python3.8 b=python3.8 -b nbody >"$work/out5.txt" 2>"$work/err5.txt"
+rc=$?
+[ $rc -eq 2 ] && pass "exit code 2" || fail "exit code $rc, expected 2"
+grep -q "are the same interpreter" "$work/err5.txt" && grep -q "pyston-bench noise" "$work/err5.txt" \
+  && pass "message says why and points to noise" || { fail "unclear message"; cat "$work/err5.txt"; }
+grep -qi "constraint\|sqlite" "$work/err5.txt" && fail "a raw SQL error reached the user" || pass "no SQL error"
+
 echo "== Ctrl-C in the middle of a run"
 "$bin/pyston-bench" --db "$db" compare python3.8 python3.11 -b fault_ok,nbody --benchmark-dir "$work/extra" \
   -p 50 --size 40000 >"$work/out4.txt" 2>"$work/err4.txt" &

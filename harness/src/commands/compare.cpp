@@ -61,10 +61,19 @@ std::vector<Interpreter> probe_all(const std::vector<std::string>& texts, Progre
     progress.note("  " + i.label + ": " + i.implementation + " " + i.version + " (" + i.executable.string() + ")");
   }
   for (size_t a = 0; a < interpreters.size(); ++a)
-    for (size_t b = a + 1; b < interpreters.size(); ++b)
+    for (size_t b = a + 1; b < interpreters.size(); ++b) {
       if (interpreters[a].label == interpreters[b].label)
         throw HarnessError("two interpreters share the label '" + interpreters[a].label + "'",
-                           "give each a label: base=python3.8 other=python3.8");
+                           "give each a label: base=python3.8 dev=\"python3.8 -X dev\"");
+      // The store keys a run's results by interpreter (command and executable hash), so the same one twice
+      // would be one interpreter measured under two labels.
+      if (interpreters[a].argv == interpreters[b].argv &&
+          interpreters[a].executable_sha256 == interpreters[b].executable_sha256)
+        throw HarnessError("'" + interpreters[a].label + "' and '" + interpreters[b].label +
+                               "' are the same interpreter (" + interpreters[a].executable.string() + ")",
+                           "to measure noise (an A/A comparison) run `pyston-bench noise " + interpreters[a].executable.string() +
+                               "`; to compare settings make the commands differ, e.g. b=\"python3.8 -X dev\"");
+    }
   return interpreters;
 }
 
