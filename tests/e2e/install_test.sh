@@ -17,7 +17,8 @@ cmake --install "$build" --prefix "$work/pb" >"$work/install.log" 2>&1 || { cat 
 for f in bin/pyston-bench bin/measure_loc bin/speedcenter-gui bin/pyston \
          lib/pyston_lite/pyston_lite.cpython-38-x86_64-linux-gnu.so lib/pyston_lite/pyston_lite_autoload.pth \
          share/pyston-bench/macrobenchmarks/pb_worker.py share/pyston-bench/macrobenchmarks/micro/nbody.py \
-         share/pyston-bench/harness/python/pb_deterministic.py lib/python3.8/os.py; do
+         share/pyston-bench/harness/python/pb_deterministic.py lib/python3.8/os.py \
+         share/pyston-bench/wheels/pyston_lite-0.1-cp38-cp38-linux_x86_64.whl; do
   [ -e "$work/pb/$f" ] || fail "not installed: $f"
 done
 if strings "$work/pb/bin/pyston-bench" "$work/pb/bin/measure_loc" | grep -qF "$source/"; then
