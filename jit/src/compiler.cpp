@@ -15,6 +15,7 @@
 #include "jit/code_memory.h"
 #include "jit/runtime_helpers.h"
 #include "opcode_table.h"
+#include "version.h"
 
 namespace pyston_jit {
 
@@ -47,13 +48,12 @@ struct Instruction {
   int unit;   // code unit of the opcode itself
   int opcode;
   int oparg;
-  int offset() const { return unit * 2; }
-  int next_offset() const { return unit * 2 + 2; }
+  int lasti() const { return version::lasti_of_instruction(unit); }  // f_lasti while it runs
 };
 
 std::vector<Instruction> decode(PyCodeObject* co) {
-  auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(co->co_code);
-  int n = int(PyBytes_GET_SIZE(co->co_code) / 2);
+  const _Py_CODEUNIT* code = version::code_units(co);
+  int n = version::code_unit_count(co);
   std::vector<Instruction> out;
   int oparg = 0, start = 0;
   for (int i = 0; i < n; i++) {
@@ -78,8 +78,9 @@ bool sets_up_handler(int op) {
 bool is_resumable(PyCodeObject* co) {
   return co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR | CO_ITERABLE_COROUTINE);
 }
-int jump_target_offset(const Instruction& ins) {
-  return kOpcodes[ins.opcode].jump == kRelative ? ins.next_offset() + ins.oparg : ins.oparg;
+// The code unit a jump instruction goes to.
+int jump_target_unit(const Instruction& ins) {
+  return version::jump_target(kOpcodes[ins.opcode].jump == kRelative, ins.unit + 1, ins.oparg);
 }
 
 // Definite assignment: for each instruction, whether the local it reads (LOAD_FAST) or overwrites
@@ -132,8 +133,7 @@ std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instru
     }
     work.push_back(target);
   };
-  auto index_at = [&](int offset) -> size_t {
-    int unit = offset / 2;
+  auto index_at = [&](int unit) -> size_t {
     return unit >= 0 && unit < int(index_of_unit.size()) ? size_t(index_of_unit[unit]) : n;
   };
   flow(0, entry.data());
@@ -146,7 +146,7 @@ std::vector<bool> surely_bound_locals(PyCodeObject* co, const std::vector<Instru
       out[ins.oparg / 64] |= uint64_t(1) << (ins.oparg % 64);
     if (is_jump(ins.opcode)) {
       bool handler = sets_up_handler(ins.opcode);
-      flow(index_at(jump_target_offset(ins)), handler ? &in[i * words] : out.data());
+      flow(index_at(jump_target_unit(ins)), handler ? &in[i * words] : out.data());
     }
     if (ins.opcode != JUMP_ABSOLUTE && ins.opcode != JUMP_FORWARD && ins.opcode != RETURN_VALUE) flow(i + 1, out.data());
   }
@@ -210,9 +210,9 @@ class FunctionCompiler {
   }
   const Instruction* ins_ = nullptr;
 
-  Label unit_label(int offset) { return unit_labels_[offset / 2]; }
   void call(const void* fn) { a_.call(imm(fn)); }
-  void store_lasti(int lasti) { a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), lasti); }
+  void store_lasti(int lasti) { a_.mov(frame_field(version::kFrameLasti, 4), lasti); }
+  void store_stack_top() { a_.mov(frame_field(version::kFrameStackTop), kSp); }
   void incref(const x86::Gp& obj) { a_.inc(x86::qword_ptr(obj)); }
   void decref(const x86::Gp& obj);
   void decref_cold_dealloc(const x86::Gp& obj);
@@ -220,7 +220,7 @@ class FunctionCompiler {
     a_.mov(stack_slot(0), reg);
     a_.add(kSp, 8);
   }
-  void jump_to(int target_offset);
+  void jump_to(int target_unit);
   Label deopt_before_stub();
   void emit_prologue();
   void emit_epilogue();
@@ -255,7 +255,7 @@ class FunctionCompiler {
   void emit_rot_four() { emit_rotate(4); }
   void emit_dup_top();
   void emit_dup_top_two();
-  void emit_jump() { jump_to(jump_target_offset(*ins_)); }
+  void emit_jump() { jump_to(jump_target_unit(*ins_)); }
   void emit_pop_jump_if(bool jump_if_true, Source value = {});
   void emit_pop_jump_if_false() { emit_pop_jump_if(false); }
   void emit_pop_jump_if_true() { emit_pop_jump_if(true); }
@@ -317,7 +317,7 @@ void FunctionCompiler::decref_cold_dealloc(const x86::Gp& obj) {
   a_.dec(x86::qword_ptr(obj));
   a_.jz(dealloc);
   a_.bind(done);
-  int lasti = ins_->offset();
+  int lasti = ins_->lasti();
   cold_.push_back([this, dealloc, done, obj, lasti] {
     a_.bind(dealloc);
     store_lasti(lasti);
@@ -329,22 +329,22 @@ void FunctionCompiler::decref_cold_dealloc(const x86::Gp& obj) {
 
 // Jumps; a backward jump is a loop edge, where the eval breaker (signals, GIL hand-off, pending calls,
 // async exceptions) must be honoured.
-void FunctionCompiler::jump_to(int target_offset) {
-  Label target = unit_label(target_offset);
-  if (target_offset > ins_->offset()) {
+void FunctionCompiler::jump_to(int target_unit) {
+  Label target = unit_labels_[target_unit];
+  if (target_unit > ins_->unit) {
     a_.jmp(target);
     return;
   }
   Label slow = a_.newLabel();
-  a_.mov(x86::rax, imm(&_PyRuntime.ceval));
-  a_.mov(x86::ecx, x86::dword_ptr(x86::rax, int32_t(offsetof(_ceval_runtime_state, eval_breaker))));
-  a_.or_(x86::ecx, x86::dword_ptr(x86::rax, int32_t(offsetof(_ceval_runtime_state, signals_pending))));
+  a_.mov(x86::rax, imm(version::ceval_state()));
+  a_.mov(x86::ecx, x86::dword_ptr(x86::rax, version::kEvalBreaker));
+  a_.or_(x86::ecx, x86::dword_ptr(x86::rax, version::kSignalsPending));
   a_.jnz(slow);
   a_.jmp(target);
-  int offset = ins_->offset();
-  cold_.push_back([this, slow, target, offset] {
+  int lasti = ins_->lasti();
+  cold_.push_back([this, slow, target, lasti] {
     a_.bind(slow);
-    store_lasti(offset);
+    store_lasti(lasti);
     a_.mov(x86::rdi, kFrame);
     call((const void*)pyston_jit_eval_breaker);
     a_.test(x86::eax, x86::eax);
@@ -358,7 +358,7 @@ void FunctionCompiler::jump_to(int target_offset) {
 // shared (deopt_shared_ in the epilogue).
 Label FunctionCompiler::deopt_before_stub() {
   Label stub = a_.newLabel();
-  int lasti = ins_->start == 0 ? -1 : ins_->start * 2 - 2;
+  int lasti = ins_->start == 0 ? -1 : version::lasti_of_instruction(ins_->start - 1);
   cold_.push_back([this, stub, lasti] {
     a_.bind(stub);
     a_.mov(x86::ecx, lasti);
@@ -376,7 +376,7 @@ void FunctionCompiler::emit_prologue() {
   a_.mov(kTrue, imm(Py_True));
   a_.mov(kFrame, x86::rdi);
   a_.mov(kSp, x86::rsi);
-  a_.lea(kLocals, frame_field(offsetof(PyFrameObject, f_localsplus)));
+  a_.lea(kLocals, frame_field(version::kFrameLocalsplus));
   // Only generators and coroutines are entered anywhere but at the start (their resume points); the rest
   // start right here, without an indirect jump.
   if (is_resumable(co_)) a_.jmp(x86::rdx);
@@ -392,11 +392,11 @@ void FunctionCompiler::emit_epilogue() {
     Label miss = a_.newLabel();
     const int32_t version = int32_t(offsetof(PyDictObject, ma_version_tag));
     a_.bind(global_shared_);
-    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_globals)));
+    a_.mov(x86::rax, frame_field(version::kFrameGlobals));
     a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
     a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, globals_version))));
     a_.jne(miss);
-    a_.mov(x86::rax, frame_field(offsetof(PyFrameObject, f_builtins)));
+    a_.mov(x86::rax, frame_field(version::kFrameBuiltins));
     a_.mov(x86::rdx, x86::qword_ptr(x86::rax, version));
     a_.cmp(x86::rdx, x86::qword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, builtins_version))));
     a_.jne(miss);
@@ -406,7 +406,7 @@ void FunctionCompiler::emit_epilogue() {
     a_.ret();
     a_.bind(miss);
     a_.mov(x86::eax, x86::dword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, lasti))));
-    a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), x86::eax);
+    a_.mov(frame_field(version::kFrameLasti, 4), x86::eax);
     a_.mov(x86::edx, x86::dword_ptr(x86::rcx, int32_t(offsetof(GlobalCache, oparg))));
     a_.sub(x86::rsp, 8);
     a_.mov(x86::rdi, kFrame);
@@ -419,8 +419,8 @@ void FunctionCompiler::emit_epilogue() {
     a_.ret();
   }
   a_.bind(deopt_shared_);
-  a_.mov(frame_field(offsetof(PyFrameObject, f_lasti), 4), x86::ecx);
-  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+  a_.mov(frame_field(version::kFrameLasti, 4), x86::ecx);
+  store_stack_top();
   a_.mov(x86::eax, kDeoptResume);
   a_.jmp(exit_);
   // Status exit: edx holds a helper status (kError, kReraise or kResumeAfter); f_lasti is already stored.
@@ -428,7 +428,7 @@ void FunctionCompiler::emit_epilogue() {
   if (options_.handle_exceptions) {
     emit_unwind_exit();
   } else {
-    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+    store_stack_top();
     a_.mov(x86::eax, kDeoptResume);
     a_.mov(x86::ecx, kDeoptThrow);
     a_.cmp(x86::edx, kError);
@@ -462,14 +462,14 @@ void FunctionCompiler::emit_unwind_exit() {
 void FunctionCompiler::emit_handler_table() {
   std::vector<int> targets;
   for (const Instruction& ins : instructions_)
-    if (sets_up_handler(ins.opcode)) targets.push_back(jump_target_offset(ins));
+    if (sets_up_handler(ins.opcode)) targets.push_back(jump_target_unit(ins));
   if (targets.empty()) return;
   a_.align(AlignMode::kData, 8);
   a_.bind(handler_table_);
   a_.embedUInt64(targets.size());
   for (int target : targets) {
-    a_.embedUInt64(uint64_t(target));
-    a_.embedLabel(unit_label(target), 8);
+    a_.embedUInt64(uint64_t(version::lasti_of_instruction(target)));  // as the block's b_handler says
+    a_.embedLabel(unit_labels_[target], 8);
   }
 }
 
@@ -594,15 +594,15 @@ void FunctionCompiler::emit_pop_jump_if(bool jump_if_true, Source value) {
     a_.bind(is_true);
     if (on_stack) a_.dec(x86::qword_ptr(x86::rdi));
     a_.bind(take);
-    jump_to(ins_->oparg);
+    jump_to(jump_target_unit(*ins_));
   } else {
     a_.bind(take);
-    jump_to(ins_->oparg);
+    jump_to(jump_target_unit(*ins_));
     a_.bind(is_true);
     if (on_stack) a_.dec(x86::qword_ptr(x86::rdi));
   }
   a_.bind(next);
-  int lasti = ins_->offset();
+  int lasti = ins_->lasti();
   cold_.push_back([this, slow, take, next, lasti, jump_if_true, on_stack] {
     a_.bind(slow);
     store_lasti(lasti);
@@ -629,7 +629,7 @@ void FunctionCompiler::emit_return_value() {
 
 void FunctionCompiler::emit_return_rax() {
   Label clean = a_.newLabel();
-  a_.cmp(kSp, frame_field(offsetof(PyFrameObject, f_valuestack)));
+  a_.cmp(kSp, frame_field(version::kFrameValuestack));
   a_.jne(clean);
   a_.jmp(exit_);
   cold_.push_back([this, clean] {
@@ -649,7 +649,7 @@ void FunctionCompiler::emit_yield_value() {
   if (co_->co_flags & CO_ASYNC_GENERATOR) emit_helper_call(helper_for(YIELD_VALUE), 0, false, 0, false);
   a_.sub(kSp, 8);
   a_.mov(x86::rax, stack_slot(0));
-  a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
+  store_stack_top();
   a_.jmp(exit_);
   resume_labels.push_back({ins_->unit + 1, unit_labels_[ins_->unit + 1]});
 }
@@ -666,12 +666,12 @@ void FunctionCompiler::emit_yield_from() {
   a_.je(yield);
   a_.test(x86::edx, x86::edx);
   a_.jnz(status_exit_);
-  int offset = ins_->offset();
-  cold_.push_back([this, yield, offset] {
+  int lasti = version::lasti_of_instruction(ins_->unit - 1);  // YIELD_FROM runs again when resumed
+  cold_.push_back([this, yield, lasti] {
     a_.bind(yield);
     a_.mov(x86::rax, stack_slot(0));
-    a_.mov(frame_field(offsetof(PyFrameObject, f_stacktop)), kSp);
-    store_lasti(offset - 2);
+    store_stack_top();
+    store_lasti(lasti);
     a_.jmp(exit_);
   });
 }
@@ -710,7 +710,7 @@ bool FunctionCompiler::emit_load_global_cached() {
   if (!options_.cache_globals) return false;
   GlobalCache* cache = &global_caches_[next_global_cache_++];
   cache->oparg = ins_->oparg;
-  cache->lasti = ins_->offset();
+  cache->lasti = ins_->lasti();
   a_.mov(x86::rcx, imm(cache));
   a_.call(global_shared_);
   need_global_shared_ = true;
@@ -790,7 +790,7 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
   ins_ = &compare;
   if (!left_stacked) push_operand(left_op);
   if (!right_stacked) push_operand(right_op);
-  store_lasti(compare.offset());
+  store_lasti(compare.lasti());
   emit_helper_call(helper_for(COMPARE_OP), compare.oparg, false, 0, false);
   a_.bind(unit_labels_[jump.unit]);
   ins_ = &jump;
@@ -809,7 +809,7 @@ void FunctionCompiler::emit_jump_on_r15b(bool when_set, const Instruction& jump,
   a_.jmp(next);
   a_.bind(take);
   ins_ = &jump;
-  jump_to(jump.oparg);
+  jump_to(jump_target_unit(jump));
 }
 
 // `a is b` / `a is not b` and the jump: a pointer compare, two decrefs, a branch.
@@ -864,7 +864,7 @@ bool FunctionCompiler::can_fuse_slice(size_t index) const {
 
 void FunctionCompiler::emit_fused_slice(const Instruction& build, const Instruction& subscr) {
   ins_ = &subscr;  // errors are reported at the subscript, as the interpreter would
-  store_lasti(subscr.offset());
+  store_lasti(subscr.lasti());
   a_.bind(unit_labels_[subscr.unit]);
   auto helper = subscr.opcode == BINARY_SUBSCR ? pyston_jit_slice_subscr : pyston_jit_slice_store;
   emit_helper_call((OpcodeHelper)(void*)helper, build.oparg, false, 0, false);
@@ -978,7 +978,7 @@ void FunctionCompiler::emit_store_local(const Instruction& store, Source value) 
 // helper gets the owner borrowed in r8; the owner never goes on the stack.
 void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner) {
   ins_ = &attr;
-  store_lasti(attr.offset());
+  store_lasti(attr.lasti());
   a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
   load_operand(x86::r8, owner);
   auto helper = attr.opcode == LOAD_ATTR     ? pyston_jit_load_attr_of_local
@@ -1015,10 +1015,11 @@ void FunctionCompiler::emit_generic() {
     a_.jmp(deopt_before_stub());
     return;
   }
-  // A SETUP_* helper gets the absolute handler offset for the block stack.
-  if (facts.has(kOpensHandler)) return emit_helper_call(helper, jump_target_offset(ins), false, 0, false);
+  // A SETUP_* helper gets its handler as the block stack records it (an f_lasti value).
+  if (facts.has(kOpensHandler))
+    return emit_helper_call(helper, version::lasti_of_instruction(jump_target_unit(ins)), false, 0, false);
   bool branches = facts.has(kBranches);
-  emit_helper_call(helper, ins.oparg, branches, branches ? jump_target_offset(ins) : 0, facts.has(kRetries));
+  emit_helper_call(helper, ins.oparg, branches, branches ? jump_target_unit(ins) : 0, facts.has(kRetries));
 }
 
 const std::array<FunctionCompiler::Emitter, 256>& FunctionCompiler::emitters() {
@@ -1045,14 +1046,14 @@ void FunctionCompiler::emit_instruction(const Instruction& ins) {
   ins_ = &ins;
   const bool own_lasti = kOpcodes[ins.opcode].has(kOwnLasti);
   // Everything else may call out (a decref can run __del__), so the frame's f_lasti must be right.
-  if (!own_lasti) store_lasti(ins.offset());
+  if (!own_lasti) store_lasti(ins.lasti());
   if (emitters()[ins.opcode](*this)) return;
-  if (own_lasti) store_lasti(ins.offset());  // declined (LOAD_GLOBAL uncached): the helper calls out
+  if (own_lasti) store_lasti(ins.lasti());  // declined (LOAD_GLOBAL uncached): the helper calls out
   emit_generic();
 }
 
 bool FunctionCompiler::emit(std::string* failure) {
-  int units = int(PyBytes_GET_SIZE(co_->co_code) / 2);
+  int units = version::code_unit_count(co_);
   for (int i = 0; i <= units; i++) unit_labels_.push_back(a_.newLabel());
   exit_ = a_.newLabel();
   status_exit_ = a_.newLabel();
@@ -1066,7 +1067,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   is_jump_target_.assign(units + 1, false);
   for (const Instruction& ins : instructions_) {
     if (is_jump(ins.opcode)) {
-      int target = jump_target_offset(ins) / 2;
+      int target = jump_target_unit(ins);
       if (target >= 0 && target <= units) is_jump_target_[target] = true;
     }
     if (ins.opcode == YIELD_VALUE && ins.unit + 1 <= units) is_jump_target_[ins.unit + 1] = true;
@@ -1074,7 +1075,7 @@ bool FunctionCompiler::emit(std::string* failure) {
   for (size_t i = 0; i < instructions_.size(); i++) {
     const Instruction& ins = instructions_[i];
     bind_units(i);
-    if (holder_.logger()) a_.commentf("%d %s %d", ins.offset(), kOpcodes[ins.opcode].name, ins.oparg);
+    if (holder_.logger()) a_.commentf("%d %s %d", ins.lasti(), kOpcodes[ins.opcode].name, ins.oparg);
     if (options_.defer_stack) {
       if (size_t n = emit_with_deferred(i)) {
         i += n - 1;
@@ -1107,7 +1108,7 @@ bool FunctionCompiler::emit(std::string* failure) {
 
 const void* CompiledFunction::entry_for(int lasti) const {
   if (lasti < 0) return (const char*)entry + start_offset;
-  size_t unit = size_t(lasti / 2 + 1);
+  size_t unit = size_t(version::instruction_of_lasti(lasti) + 1);
   if (unit >= resume_points.size() || resume_points[unit] < 0) return nullptr;
   return (const char*)entry + resume_points[unit];
 }
@@ -1120,7 +1121,7 @@ CompiledFunction::~CompiledFunction() {
 
 bool has_backward_jump(PyCodeObject* co) {
   for (const Instruction& ins : decode(co)) {
-    if (is_jump(ins.opcode) && jump_target_offset(ins) <= ins.offset())
+    if (is_jump(ins.opcode) && jump_target_unit(ins) <= ins.unit)
       return true;
   }
   return false;
@@ -1173,7 +1174,7 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
       out.function.reset();
       return out;
     }
-    if (fn->resume_points.empty()) fn->resume_points.assign(PyBytes_GET_SIZE(co->co_code) / 2 + 1, -1);
+    if (fn->resume_points.empty()) fn->resume_points.assign(version::code_unit_count(co) + 1, -1);
     fn->resume_points[unit] = offset;  // a unit listed twice keeps its last label
   }
   if (options.want_listing) out.listing = logger.data();

@@ -11,6 +11,7 @@
 #include "jit/compiler.h"
 #include "jit/jit.h"
 #include "opcode_table.h"
+#include "version.h"
 
 namespace pyston_jit {
 namespace {
@@ -51,7 +52,7 @@ Stats g_stats;
 CodeMemory* g_memory = nullptr;
 Py_ssize_t g_extra_index = -1;
 bool g_enabled = false;
-_PyFrameEvalFunction g_previous = nullptr;
+version::EvalFrameFunction g_previous = nullptr;
 
 long env_long(const char* name, long fallback) {
   const char* v = getenv(name);
@@ -95,15 +96,9 @@ void free_code_state(void* p) {
   if (!is_cold_word(p)) delete static_cast<CodeState*>(p);
 }
 
-// codeobject.c's private co_extra layout: read directly on the hot path (every frame evaluation).
-struct CodeExtraLayout {
-  Py_ssize_t ce_size;
-  void* ce_extras[1];
-};
-
 // Our co_extra slot of `co`, created holding a cold word on first use; nullptr if that fails.
 void** slot_for(PyCodeObject* co) {
-  if (auto* extra = static_cast<CodeExtraLayout*>(co->co_extra)) {
+  if (auto* extra = version::code_extra(co)) {
     if (g_extra_index < extra->ce_size && extra->ce_extras[g_extra_index]) return &extra->ce_extras[g_extra_index];
   }
   void* p = nullptr;
@@ -118,16 +113,17 @@ void** slot_for(PyCodeObject* co) {
     // functions are not called for the (many) code objects only we touched, size the array for our index
     // alone; a later _PyCode_SetExtra by them grows it as usual.
     PyInterpreterState* interp = _PyThreadState_GET()->interp;
-    Py_ssize_t users = interp->co_extra_user_count;
-    if (users > g_extra_index + 1) interp->co_extra_user_count = g_extra_index + 1;
+    Py_ssize_t& registered = version::co_extra_users(interp);
+    Py_ssize_t users = registered;
+    if (users > g_extra_index + 1) registered = g_extra_index + 1;
     int err = _PyCode_SetExtra((PyObject*)co, g_extra_index, reinterpret_cast<void*>(cold));
-    interp->co_extra_user_count = users;
+    registered = users;
     if (err < 0) {
       PyErr_Clear();
       return nullptr;
     }
   }
-  auto* extra = static_cast<CodeExtraLayout*>(co->co_extra);
+  auto* extra = version::code_extra(co);
   return &extra->ce_extras[g_extra_index];
 }
 
@@ -157,21 +153,21 @@ void try_compile(PyCodeObject* co, CodeState* st) {
 
 // The opcode a deopt happened at, for the statistics.
 int deopt_opcode(PyFrameObject* f, bool resume) {
-  auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
-  Py_ssize_t n = PyBytes_GET_SIZE(f->f_code->co_code) / 2;
-  Py_ssize_t i = f->f_lasti < 0 ? 0 : f->f_lasti / 2 + (resume ? 1 : 0);
+  const _Py_CODEUNIT* code = version::code_units(f->f_code);
+  Py_ssize_t n = version::code_unit_count(f->f_code);
+  Py_ssize_t i = f->f_lasti < 0 ? 0 : version::instruction_of_lasti(f->f_lasti) + (resume ? 1 : 0);
   while (i < n && _Py_OPCODE(code[i]) == EXTENDED_ARG) i++;
   return i < n ? _Py_OPCODE(code[i]) : 0;
 }
 
 PyObject* interpret(PyFrameObject* f, int throwflag, Fallback why) {
   g_stats.fallbacks[why]++;
-  return _PyEval_EvalFrameDefault(f, throwflag);
+  return version::run_in_interpreter(f, throwflag);
 }
 
 int restore_use_tracing(void*) {
   PyThreadState* ts = _PyThreadState_GET();
-  ts->use_tracing = ts->c_tracefunc != nullptr || ts->c_profilefunc != nullptr;
+  version::set_tracing(ts, ts->c_tracefunc != nullptr || ts->c_profilefunc != nullptr);
   return 0;
 }
 
@@ -181,10 +177,9 @@ int restore_use_tracing(void*) {
 // interpreter runs before the frame's next instruction (pending calls run in the main thread only; other
 // threads get the spurious event).
 PyObject* resume_under_tracing(PyThreadState* ts, PyFrameObject* f, bool thrown) {
-  if (PyThread_get_thread_ident() == _PyRuntime.main_thread &&
-      Py_AddPendingCall(restore_use_tracing, nullptr) == 0)
-    ts->use_tracing = 0;
-  return _PyEval_EvalFrameDefault(f, thrown ? 1 : 0);
+  if (version::is_main_thread() && Py_AddPendingCall(restore_use_tracing, nullptr) == 0)
+    version::set_tracing(ts, 0);
+  return version::run_in_interpreter(f, thrown ? 1 : 0);
 }
 
 PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFunction& fn, const void* target) {
@@ -192,12 +187,11 @@ PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFuncti
   // _PyEval_EvalFrameDefault redoes it.
   if (Py_EnterRecursiveCall("")) return nullptr;
   ts->frame = f;
-  f->f_executing = 1;
-  PyObject** sp = f->f_stacktop;
-  f->f_stacktop = nullptr;
+  version::set_running(f, true);
+  PyObject** sp = version::take_stack_top(f);
   g_stats.compiled_runs++;
   PyObject* result = fn.entry(f, sp, target);
-  f->f_executing = 0;
+  version::set_running(f, false);
   ts->frame = f->f_back;
   Py_LeaveRecursiveCall();
   auto marker = (uintptr_t)result;
@@ -208,8 +202,8 @@ PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFuncti
       g_stats.deopts_for_exceptions++;
     else
       g_stats.deopt_by_opcode[deopt_opcode(f, true)]++;
-    if (ts->use_tracing) return resume_under_tracing(ts, f, thrown);
-    return _PyEval_EvalFrameDefault(f, thrown ? 1 : 0);
+    if (version::tracing(ts)) return resume_under_tracing(ts, f, thrown);
+    return version::run_in_interpreter(f, thrown ? 1 : 0);
   }
   return result;
 }
@@ -234,7 +228,7 @@ bool under_import(PyFrameObject* f) {
 
 PyObject* eval_frame(PyFrameObject* f, int throwflag) {
   PyThreadState* ts = _PyThreadState_GET();
-  if (ts->use_tracing) return interpret(f, throwflag, kTracing);
+  if (version::tracing(ts)) return interpret(f, throwflag, kTracing);
   if (throwflag) return interpret(f, throwflag, kThrow);
   void** slot = slot_for(f->f_code);
   if (!slot) return interpret(f, throwflag, kCompileFailed);
@@ -250,14 +244,14 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
     try_compile(f->f_code, fresh);
     // The first compile runs Python code (split_dict_layout_ok), and a co_extra array only ever grows: read
     // our slot's address again (not through slot_for, whose single call here keeps it inlined).
-    slot = &static_cast<CodeExtraLayout*>(f->f_code->co_extra)->ce_extras[g_extra_index];
+    slot = &version::code_extra(f->f_code)->ce_extras[g_extra_index];
     *slot = fresh;
   }
   CodeState* st = static_cast<CodeState*>(*slot);
   if (!st->compiled) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
   // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
   // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
-  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return interpret(f, throwflag, kEvalBreaker);
+  if (version::eval_breaker_set()) return interpret(f, throwflag, kEvalBreaker);
   const void* target = f->f_lasti < 0 ? st->start : st->compiled->entry_for(f->f_lasti);
   if (!target) return interpret(f, throwflag, kNoEntry);
   return run_compiled(ts, f, *st->compiled, target);
@@ -265,7 +259,7 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
 
 // The code state of `co` if it exists (never creates one): the hot path of direct calls.
 CodeState* existing_state(PyCodeObject* co) {
-  auto* extra = static_cast<CodeExtraLayout*>(co->co_extra);
+  auto* extra = version::code_extra(co);
   if (!extra || g_extra_index >= extra->ce_size || is_cold_word(extra->ce_extras[g_extra_index])) return nullptr;
   return static_cast<CodeState*>(extra->ce_extras[g_extra_index]);
 }
@@ -337,10 +331,10 @@ bool make_cells(PyFrameObject* f, PyCodeObject* co, PyObject* func) {
 CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co) {
   if (co->co_kwonlyargcount != 0 || (co->co_flags & ~(PyCF_MASK | CO_NOFREE | CO_NESTED)) != (CO_OPTIMIZED | CO_NEWLOCALS))
     return nullptr;
-  if (ts->use_tracing || ts->interp->eval_frame != eval_frame) return nullptr;
+  if (version::tracing(ts) || version::eval_frame_hook(ts->interp) != eval_frame) return nullptr;
   CodeState* st = existing_state(co);
   if (!st || !st->compiled || !st->start) return nullptr;
-  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker)) return nullptr;
+  if (version::eval_breaker_set()) return nullptr;
   return st;
 }
 
@@ -427,15 +421,16 @@ bool enable() {
     }
   }
   PyInterpreterState* interp = _PyThreadState_GET()->interp;
-  g_previous = interp->eval_frame;
-  interp->eval_frame = eval_frame;
+  g_previous = version::eval_frame_hook(interp);
+  version::set_eval_frame_hook(interp, eval_frame);
   g_enabled = true;
   return true;
 }
 
 void disable() {
   if (!g_enabled) return;
-  _PyThreadState_GET()->interp->eval_frame = g_previous ? g_previous : _PyEval_EvalFrameDefault;
+  version::set_eval_frame_hook(_PyThreadState_GET()->interp,
+                               g_previous ? g_previous : version::interpreter_hook());
   g_enabled = false;
 }
 

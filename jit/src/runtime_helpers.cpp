@@ -11,6 +11,7 @@
 
 #include "jit/calls.h"
 #include "opcode_table.h"
+#include "version.h"
 
 // Exported by libpython 3.8 but not declared in its headers.
 extern "C" int _PyObject_GetMethod(PyObject* obj, PyObject* name, PyObject** method);
@@ -80,15 +81,13 @@ StackResult after_call(PyFrameObject* f, PyObject** sp) {
   // signals_pending too: CPython recomputes eval_breaker non-atomically (COMPUTE_EVAL_BREAKER), so a signal
   // arriving in that window leaves it 0 with a signal pending; the interpreter gets away with it because
   // its blocking calls check signals on EINTR, but test_signal's stress tests then lose a signal.
-  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker) ||
-      _Py_atomic_load_relaxed(&_PyRuntime.ceval.signals_pending)) {
-    auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
-    int next = _Py_OPCODE(code[f->f_lasti / 2 + 1]);
+  if (version::eval_breaker_or_signal()) {
+    int next = _Py_OPCODE(version::unit_near_lasti(f, 1));
     if (next != SETUP_FINALLY && next != SETUP_WITH && next != BEFORE_ASYNC_WITH && next != YIELD_FROM &&
         pyston_jit_eval_breaker(f) < 0)
       return StackResult{sp, kError};
   }
-  return StackResult{sp, _PyThreadState_GET()->use_tracing ? kResumeAfter : kOk};
+  return StackResult{sp, version::tracing(_PyThreadState_GET()) ? kResumeAfter : kOk};
 }
 
 // ---- unary and binary operators -------------------------------------------------------------------------
@@ -254,8 +253,7 @@ PyObject* fast_compare(int op, PyObject* a, PyObject* b) {
 bool only_stack_holds(PyFrameObject* f, PyObject* o) {
   if (Py_REFCNT(o) == 1) return true;
   if (Py_REFCNT(o) != 2) return false;
-  auto* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
-  _Py_CODEUNIT next = code[f->f_lasti / 2 + 1];
+  _Py_CODEUNIT next = version::unit_near_lasti(f, 1);
   return _Py_OPCODE(next) == STORE_FAST && f->f_localsplus[_Py_OPARG(next)] == o;
 }
 
@@ -316,8 +314,7 @@ PyObject* inplace_power(PyObject* a, PyObject* b) {
 // drop it first so PyUnicode_Append can resize in place (keeps string-building loops linear, as in CPython).
 PyObject* concat_unicode(PyFrameObject* f, PyObject* v, PyObject* w) {
   if (Py_REFCNT(v) == 2) {
-    const _Py_CODEUNIT* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
-    _Py_CODEUNIT next = code[f->f_lasti / 2 + 1];
+    _Py_CODEUNIT next = version::unit_near_lasti(f, 1);
     int oparg = _Py_OPARG(next);
     switch (_Py_OPCODE(next)) {
       case STORE_FAST: {
@@ -758,21 +755,8 @@ Entry* entry_to_fill(AttrCache* c, PyTypeObject* tp, PyObject* owner = nullptr) 
   return &c->at(c->more->replacements++ % AttrCache::kEntries);
 }
 
-// CPython 3.8's private dict-keys layout (Objects/dict-common.h), to find a key's slot in a split table.
-// split_dict_layout_ok() verifies it against a real split dict before any cache relies on it.
-struct DictKeysHeader {
-  Py_ssize_t dk_refcnt;
-  Py_ssize_t dk_size;
-  void* dk_lookup;
-  Py_ssize_t dk_usable;
-  Py_ssize_t dk_nentries;
-  char dk_indices[1];
-};
-struct DictKeyEntry {
-  Py_hash_t me_hash;
-  PyObject* me_key;
-  PyObject* me_value;
-};
+using version::DictKeyEntry;  // dictobject.c's private keys layout, to find a key's slot in a split table;
+using version::DictKeysHeader;  // split_dict_layout_ok() verifies it against a real split dict before use.
 
 DictKeysHeader* keys_of(PyDictObject* d) { return (DictKeysHeader*)d->ma_keys; }
 
@@ -1958,18 +1942,18 @@ StackResult op_raise_varargs(PyFrameObject*, PyObject** sp, int oparg) {
 }
 
 StackResult op_setup_finally(PyFrameObject* f, PyObject** sp, int oparg) {
-  // oparg here is the absolute handler offset, resolved by the compiler.
-  PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
+  // oparg here is the handler as an f_lasti value (version.h), resolved by the compiler.
+  version::push_block(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
   OK;
 }
 
 StackResult op_pop_block(PyFrameObject* f, PyObject** sp, int) {
-  PyFrame_BlockPop(f);
+  version::pop_block(f);
   OK;
 }
 
 StackResult op_pop_except(PyFrameObject* f, PyObject** sp, int) {
-  PyTryBlock* b = PyFrame_BlockPop(f);
+  PyTryBlock* b = version::pop_block(f);
   if (b->b_type != EXCEPT_HANDLER) {
     PyErr_SetString(PyExc_SystemError, "popped block is not an except handler");
     FAIL;
@@ -2032,7 +2016,7 @@ StackResult op_setup_with(PyFrameObject* f, PyObject** sp, int oparg) {
   PyObject* res = _PyObject_CallNoArg(enter);
   Py_DECREF(enter);
   if (!res) FAIL;
-  PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
+  version::push_block(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
   PUSH(res);
   OK;
 }
@@ -2063,7 +2047,7 @@ StackResult op_with_cleanup_finish(PyFrameObject*, PyObject** sp, int) {
 
 StackResult op_setup_async_with(PyFrameObject* f, PyObject** sp, int oparg) {
   PyObject* res = POP();
-  PyFrame_BlockSetup(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
+  version::push_block(f, SETUP_FINALLY, oparg, (int)(sp - f->f_valuestack));
   PUSH(res);
   OK;
 }
@@ -2093,8 +2077,8 @@ StackResult op_get_awaitable(PyFrameObject* f, PyObject** sp, int) {
   if (!iter) {
     PyTypeObject* type = Py_TYPE(iterable);
     if (type->tp_as_async == nullptr || type->tp_as_async->am_await == nullptr) {
-      const _Py_CODEUNIT* code = (const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code);
-      int prev = f->f_lasti >= 2 ? _Py_OPCODE(code[f->f_lasti / 2 - 1]) : 0;
+      int prev = f->f_lasti >= version::lasti_of_instruction(1) ? _Py_OPCODE(version::unit_near_lasti(f, -1))
+                                                                 : 0;
       if (prev == BEFORE_ASYNC_WITH)
         PyErr_Format(PyExc_TypeError,
                      "'async with' received an object from __aenter__ that does not implement __await__: "
@@ -2242,13 +2226,13 @@ extern "C" UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const
                                           int new_traceback) {
   PyThreadState* ts = _PyThreadState_GET();
   if (new_traceback) {
-    if (ts->use_tracing) return {sp, (const void*)kUnwindDeopt};  // it reports the exception (call_exc_trace)
+    // the interpreter reports the exception to the tracer (call_exc_trace)
+    if (version::tracing(ts)) return {sp, (const void*)kUnwindDeopt};
     if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "error return without exception set");
     PyTraceBack_Here(f);
   }
   PyObject** base = f->f_valuestack;
-  while (f->f_iblock > 0) {
-    PyTryBlock* b = &f->f_blockstack[--f->f_iblock];
+  while (PyTryBlock* b = version::pop_block_for_unwinding(f)) {
     if (b->b_type == EXCEPT_HANDLER) {
       while (sp - base > b->b_level + 3) Py_XDECREF(*--sp);
       _PyErr_StackItem* info = ts->exc_info;
@@ -2268,7 +2252,7 @@ extern "C" UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const
       if (handlers[1 + 2 * i] == b->b_handler) target = (const void*)handlers[2 + 2 * i];
     if (!target) Py_FatalError("pyston_jit: a handler offset that is no SETUP_* target");
     _PyErr_StackItem* info = ts->exc_info;
-    PyFrame_BlockSetup(f, EXCEPT_HANDLER, -1, int(sp - base));  // (b is invalid from here)
+    version::push_block(f, EXCEPT_HANDLER, -1, int(sp - base));  // (b is invalid from here)
     *sp++ = info->exc_traceback;  // the stack takes over exc_info's references
     *sp++ = info->exc_value;
     if (info->exc_type) {
@@ -2300,25 +2284,25 @@ extern "C" UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const
 
 // The status exit of a compiled function (status: kError, kReraise or kResumeAfter): {new sp, handler} to
 // jump to a handler, or {the function's result, 0}: NULL (the exception propagates, the stack is empty) or a
-// deopt marker (f_stacktop set for the interpreter).
+// deopt marker (the stack top kept for the interpreter).
 extern "C" UnwindResult pyston_jit_status_exit(PyFrameObject* f, PyObject** sp, intptr_t status,
                                                const int64_t* handlers) {
   if (status == kError || status == kReraise) {
     UnwindResult r = pyston_jit_unwind(f, sp, handlers, status == kError);
     if ((uintptr_t)r.target > kUnwindDeopt) return r;
-    if ((uintptr_t)r.target == kUnwindPropagate) return {nullptr, nullptr};  // f_stacktop stays NULL
-    f->f_stacktop = r.sp;
+    if ((uintptr_t)r.target == kUnwindPropagate) return {nullptr, nullptr};  // no stack top kept
+    version::set_stack_top(f, r.sp);
     return {(PyObject**)kDeoptThrowMarker, nullptr};
   }
   if (status == kResumeBefore) {
     // Compiled code checks for kResumeBefore only where the opcode's row says kRetries (opcodes_38.def);
     // resuming after the instruction would silently skip it.
-    int op = _Py_OPCODE(((const _Py_CODEUNIT*)PyBytes_AS_STRING(f->f_code->co_code))[f->f_lasti / 2]);
+    int op = _Py_OPCODE(version::unit_near_lasti(f, 0));
     fprintf(stderr, "pyston_jit: the helper for %s asked to re-run it in the interpreter; its row lacks %s\n",
             kOpcodes[op].name ? kOpcodes[op].name : "?", "kRetries");
     Py_FatalError("pyston_jit: opcode table out of step with a runtime helper");
   }
-  f->f_stacktop = sp;  // kResumeAfter
+  version::set_stack_top(f, sp);  // kResumeAfter
   return {(PyObject**)kDeoptResumeMarker, nullptr};
 }
 
@@ -2329,29 +2313,7 @@ extern "C" int pyston_jit_truth_decref(PyObject* v) {
 }
 
 extern "C" int pyston_jit_eval_breaker(PyFrameObject*) {
-  _ceval_runtime_state* ceval = &_PyRuntime.ceval;
-  PyThreadState* ts = _PyThreadState_GET();
-  if (_Py_atomic_load_relaxed(&ceval->signals_pending) ||
-      _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)) {
-    if (Py_MakePendingCalls() < 0) return -1;
-  }
-  if (_Py_atomic_load_relaxed(&ceval->gil_drop_request)) {
-    PyEval_RestoreThread(PyEval_SaveThread());  // lets the requesting thread take the GIL
-  }
-  if (ts->async_exc) {
-    PyObject* exc = ts->async_exc;
-    ts->async_exc = nullptr;
-    ceval->pending.async_exc = 0;
-    bool main = PyThread_get_thread_ident() == _PyRuntime.main_thread;
-    int again = _Py_atomic_load_relaxed(&ceval->gil_drop_request) ||
-                (main && (_Py_atomic_load_relaxed(&ceval->signals_pending) ||
-                          _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)));
-    _Py_atomic_store_relaxed(&ceval->eval_breaker, again);
-    PyErr_SetNone(exc);
-    Py_DECREF(exc);
-    return -1;
-  }
-  return 0;
+  return version::handle_eval_breaker(_PyThreadState_GET());
 }
 
 OpcodeHelper helper_for(int opcode) {

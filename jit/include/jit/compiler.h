@@ -16,7 +16,7 @@ class CodeMemory;
 // Machine code for one code object. `entry(f, sp, target)` runs from `target` (one of the addresses from
 // entry_for) with the value-stack pointer `sp`, and returns the frame's result, or one of the deopt markers.
 using EntryFn = PyObject* (*)(PyFrameObject* f, PyObject** sp, const void* target);
-constexpr uintptr_t kDeoptResume = kDeoptResumeMarker;  // continue in the interpreter at f_lasti + 2
+constexpr uintptr_t kDeoptResume = kDeoptResumeMarker;  // continue in the interpreter after f_lasti
 constexpr uintptr_t kDeoptThrow = kDeoptThrowMarker;    // an exception is set: the interpreter unwinds from f_lasti
 
 struct CompiledFunction {

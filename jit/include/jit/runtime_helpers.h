@@ -148,7 +148,7 @@ UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const int64_t* h
 // A compiled function's status exit: {sp, handler address}, or {result, null} to return (NULL or a deopt
 // marker).
 UnwindResult pyston_jit_status_exit(PyFrameObject* f, PyObject** sp, intptr_t status, const int64_t* handlers);
-// Called at backward jumps when _PyRuntime.ceval.eval_breaker is set: 0 to continue, -1 on exception.
+// Called at backward jumps when the eval breaker is set (version.h): 0 to continue, -1 on exception.
 int pyston_jit_eval_breaker(PyFrameObject* f);
 }
 
