@@ -94,8 +94,13 @@ INSTANTIATE_TEST_SUITE_P(Versions, ProfileTest, ::testing::ValuesIn(layout_versi
 
 TEST(Profile, MeasuresKnownLineSharesUnderPyston) {
   const char* from_env = std::getenv("MEASURE_LOC_PYSTON");
-  std::string pyston = from_env ? from_env : std::string(ML_SOURCE_ROOT) + "/build/bin/pyston";
-  if (access(pyston.c_str(), X_OK) != 0) GTEST_SKIP() << "build/bin/pyston not built";
+#ifdef ML_PYSTON
+  std::string pyston = from_env ? from_env : ML_PYSTON;
+#else
+  if (!from_env) GTEST_SKIP() << "built with -DPB_JIT=OFF and MEASURE_LOC_PYSTON not set";
+  std::string pyston = from_env;
+#endif
+  ASSERT_EQ(access(pyston.c_str(), X_OK), 0) << pyston << " is not an executable";
   expect_known_shares(pyston);
   expect_short_calls_on_their_body(pyston);
 }
