@@ -3,6 +3,8 @@
 // callee is the real builtin and the answer is cheap. Anything else is _PyObject_Vectorcall.
 #include "jit/calls.h"
 
+#include "version.h"
+
 namespace pyston_jit {
 
 namespace {
@@ -19,7 +21,7 @@ PyObject* g_init_name = nullptr;
 // Builtin calls enter a recursion level; a fast path that skips the call must raise RecursionError exactly
 // when the call would, so it only runs when that level is available.
 bool recursion_level_free() {
-  return _PyThreadState_GET()->recursion_depth < _Py_CheckRecursionLimit;
+  return version::below_recursion_limit(_PyThreadState_GET());
 }
 
 // len() of the exact builtin containers (a new reference), else nullptr.
@@ -146,7 +148,7 @@ bool construct_instance(PyTypeObject* type, PyObject* const* args, size_t nargsf
     }
   }
   Py_LeaveRecursiveCall();
-  *result = _Py_CheckFunctionResult((PyObject*)type, obj, nullptr);
+  *result = version::check_function_result((PyObject*)type, obj);
   return true;
 }
 

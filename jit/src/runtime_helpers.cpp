@@ -1254,7 +1254,7 @@ inline StackResult store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg,
       if (slot) {
         if (!*slot) {
           dict->ma_used++;
-          if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v)) PyObject_GC_Track(dict);
+          if (version::gc_must_track((PyObject*)dict, v)) PyObject_GC_Track(dict);
         }
         dict->ma_version_tag = g_next_dict_version--;
       } else {
@@ -1839,7 +1839,7 @@ StackResult op_import_name(PyFrameObject* f, PyObject** sp, int oparg) {
   PyObject* locals = f->f_locals ? f->f_locals : Py_None;
   if (!import_func) {
     if (!PyErr_Occurred()) PyErr_SetString(PyExc_ImportError, "__import__ not found");
-  } else if (import_func == _PyThreadState_GET()->interp->import_func) {
+  } else if (import_func == version::builtin_import_function(_PyThreadState_GET())) {
     int ilevel = _PyLong_AsInt(level);
     if (ilevel != -1 || !PyErr_Occurred())
       res = PyImport_ImportModuleLevelObject(name, f->f_globals, locals, fromlist, ilevel);

@@ -195,6 +195,24 @@ inline EvalFrameFunction interpreter_hook() {
   return _PyEval_EvalFrameDefault;
 }
 
+// ---- C API that moved or changed its signature ------------------------------------------------------------
+// 3.9 moved the recursion limit into the interpreter (ceval.recursion_limit), gave _Py_CheckFunctionResult a
+// tstate argument, made the GC-tracking macros internal and moved import_func into interp->imports (3.12).
+inline bool below_recursion_limit(PyThreadState* ts) {
+  return ts->recursion_depth < _Py_CheckRecursionLimit;
+}
+inline PyObject* check_function_result(PyObject* callable, PyObject* result) {
+  return _Py_CheckFunctionResult(callable, result, nullptr);
+}
+// Whether a dict that gains `value` must start being tracked by the GC (as insertdict does).
+inline bool gc_must_track(PyObject* dict, PyObject* value) {
+  return !_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(value);
+}
+// The interpreter's own __import__ (IMPORT_NAME takes a shortcut when builtins.__import__ is still it).
+inline PyObject* builtin_import_function(PyThreadState* ts) {
+  return ts->interp->import_func;
+}
+
 // ---- co_extra ---------------------------------------------------------------------------------------------
 // codeobject.c's private _PyCodeObjectExtra (what co_extra points to), read directly on the hot path.
 struct CodeExtraLayout {
