@@ -47,7 +47,14 @@ class TargetExitCode(unittest.TestCase):
             code, err = measure_loc("--python", python("3.12") or "python3", "--json", "-o", report.name,
                                     os.path.join(PROGRAMS, "exits_at_once.py"))
             self.assertEqual(code, 7, err)
-            profile = json.load(open(report.name))
+            with open(report.name) as f:
+                text = f.read()
+        if not text:
+            # On a busy machine the target can exit before measure_loc has found its runtime (it polls every
+            # 200 us); then no report is written, and the code must still pass through with the reason.
+            self.assertIn("before Python started", err)
+            return
+        profile = json.loads(text)
         # Its one line and the interpreter's shutdown after it take about a millisecond, and a sample can fall
         # on them (the sampler shares the target's CPU and preempts it on time).
         if profile["samples"] == 0:
