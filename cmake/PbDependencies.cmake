@@ -12,4 +12,5 @@ find_library(PFM_LIBRARY pfm)
 pb_require(FOUND "${PFM_LIBRARY}" WHAT "libpfm4 (hardware counter event names)" PACKAGES libpfm4-dev)
 pkg_check_modules(TOMLPLUSPLUS QUIET IMPORTED_TARGET GLOBAL tomlplusplus)
 pb_require(FOUND "${TOMLPLUSPLUS_FOUND}" WHAT "toml++ (gate configuration files)" PACKAGES libtomlplusplus-dev)
+pb_find_package(Python3 PACKAGES python3 COMPONENTS Interpreter)  # test scripts and build-time tools
 pb_find_program(SQLITE3_PROGRAM sqlite3 PACKAGES sqlite3)

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 fs::path project_root() {
   if (const char* home = std::getenv("PYSTON_BENCH_HOME"); home && *home) return home;
-  if (auto data = speedcenter::installed_data_dir()) return *data;
+  if (const auto& data = speedcenter::installed_data_dir()) return *data;
   throw HarnessError("pyston-bench's data folder (share/pyston-bench with macrobenchmarks/) was not found above " +
                          speedcenter::executable_dir().string(),
                      "run the pyston-bench of a build tree or of `cmake --install`, or set PYSTON_BENCH_HOME to a "

@@ -17,10 +17,9 @@
 #include "harness/error.h"
 #include "harness/perf_counters.h"
 #include "harness/process.h"
-#include "speedcenter/stats.h"
+#include "harness/stats.h"
 
 namespace harness {
-namespace stats = speedcenter::stats;  // the statistics live in the store-and-analysis layer
 namespace fs = std::filesystem;
 
 namespace {

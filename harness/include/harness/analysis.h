@@ -6,10 +6,9 @@
 
 #include "harness/measurement.h"
 #include "harness/runner.h"
-#include "speedcenter/stats.h"
+#include "harness/stats.h"
 
 namespace harness {
-namespace stats = speedcenter::stats;  // the statistics live in the store-and-analysis layer
 
 struct ResultAnalysis {
   std::string sample_kind;   // "iteration" or "latency"

@@ -10,10 +10,9 @@
 #include <vector>
 
 #include "speedcenter/database.h"
-#include "speedcenter/stats.h"
+#include "harness/stats.h"
 
 namespace harness {
-namespace stats = speedcenter::stats;  // the statistics live in the store-and-analysis layer
 
 // time: wall seconds per iteration; cpu-time: the worker's CPU seconds per iteration (quieter under load).
 enum class GateMetric { time, p99, rss, warmup, instructions, cpu_time };

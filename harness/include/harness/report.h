@@ -6,10 +6,9 @@
 #include <ostream>
 
 #include "speedcenter/run_query.h"
-#include "speedcenter/stats.h"
+#include "harness/stats.h"
 
 namespace harness {
-namespace stats = speedcenter::stats;  // the statistics live in the store-and-analysis layer
 
 struct ComparisonRow {
   std::string benchmark;

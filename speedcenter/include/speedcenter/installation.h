@@ -19,15 +19,19 @@ inline std::filesystem::path executable_dir() {
 }
 
 // share/pyston-bench of the installation the executable belongs to: the first folder upwards from the
-// executable that has one (bin/ is one level down in both layouts; test binaries may sit deeper).
-inline std::optional<std::filesystem::path> installed_data_dir() {
-  std::error_code ec;
-  for (std::filesystem::path dir = executable_dir(); !dir.empty(); dir = dir.parent_path()) {
-    std::filesystem::path candidate = dir / "share" / "pyston-bench";
-    if (std::filesystem::is_directory(candidate / "macrobenchmarks", ec)) return candidate;
-    if (dir == dir.root_path()) break;
-  }
-  return std::nullopt;
+// executable that has one (bin/ is one level down in both layouts; test binaries may sit deeper). Looked up
+// once per process: every worker start asks for it.
+inline const std::optional<std::filesystem::path>& installed_data_dir() {
+  static const std::optional<std::filesystem::path> found = []() -> std::optional<std::filesystem::path> {
+    std::error_code ec;
+    for (std::filesystem::path dir = executable_dir(); !dir.empty(); dir = dir.parent_path()) {
+      std::filesystem::path candidate = dir / "share" / "pyston-bench";
+      if (std::filesystem::is_directory(candidate / "macrobenchmarks", ec)) return candidate;
+      if (dir == dir.root_path()) break;
+    }
+    return std::nullopt;
+  }();
+  return found;
 }
 
 }  // namespace speedcenter
