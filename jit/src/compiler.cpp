@@ -1,4 +1,4 @@
-// The baseline compiler: one pass over CPython 3.8 bytecode; one emit function per inline opcode, everything
+// The baseline compiler: one pass over CPython bytecode (3.8 to 3.10, through version.h and opcodes.def); one emit function per inline opcode, everything
 // else a call to its runtime helper. Registers: rbx = frame, r12 = value-stack pointer, r13 = fast locals.
 #include "jit/compiler.h"
 
@@ -212,7 +212,18 @@ class FunctionCompiler {
 
   void call(const void* fn) { a_.call(imm(fn)); }
   void store_lasti(int lasti) { a_.mov(frame_field(version::kFrameLasti, 4), lasti); }
-  void store_stack_top() { a_.mov(frame_field(version::kFrameStackTop), kSp); }
+  // The frame keeps the value-stack top for whoever resumes it: f_stacktop, or (3.10) its depth f_stackdepth,
+  // computed in rcx.
+  void store_stack_top() {
+    if (!version::kStackTopIsDepth) {
+      a_.mov(frame_field(version::kFrameStackTop), kSp);
+      return;
+    }
+    a_.mov(x86::rcx, kSp);
+    a_.sub(x86::rcx, frame_field(version::kFrameValuestack));
+    a_.sar(x86::rcx, 3);
+    a_.mov(frame_field(version::kFrameStackTop, 4), x86::ecx);
+  }
   void incref(const x86::Gp& obj) { a_.inc(x86::qword_ptr(obj)); }
   void decref(const x86::Gp& obj);
   void decref_cold_dealloc(const x86::Gp& obj);
@@ -229,7 +240,7 @@ class FunctionCompiler {
   void emit_instruction(const Instruction& ins);
   void emit_helper_call(OpcodeHelper helper, int oparg, bool may_branch, int branch_target, bool may_retry);
 
-  // The emitters named in the opcode list (opcodes_38.def), one per opcode or family: a void emitter always
+  // The emitters named in the opcode list (opcodes.def), one per opcode or family: a void emitter always
   // emits the instruction; a bool one may decline (false), and then emit_generic follows.
   using Emitter = bool (*)(FunctionCompiler&);
   template <auto Emit>
@@ -253,6 +264,7 @@ class FunctionCompiler {
   void emit_rot_two() { emit_rotate(2); }
   void emit_rot_three() { emit_rotate(3); }
   void emit_rot_four() { emit_rotate(4); }
+  void emit_rot_n() { emit_rotate(ins_->oparg); }
   void emit_dup_top();
   void emit_dup_top_two();
   void emit_jump() { jump_to(jump_target_unit(*ins_)); }
@@ -262,7 +274,9 @@ class FunctionCompiler {
   void emit_return_value();
   void emit_yield_value();
   void emit_yield_from();
-  void emit_begin_finally();
+#if PY_VERSION_HEX < 0x03090000
+  void emit_begin_finally();  // 3.8
+#endif
   bool emit_load_global_cached();
   void emit_load_deref();
   bool emit_attr_cached();
@@ -336,9 +350,18 @@ void FunctionCompiler::jump_to(int target_unit) {
     return;
   }
   Label slow = a_.newLabel();
-  a_.mov(x86::rax, imm(version::ceval_state()));
-  a_.mov(x86::ecx, x86::dword_ptr(x86::rax, version::kEvalBreaker));
-  a_.or_(x86::ecx, x86::dword_ptr(x86::rax, version::kSignalsPending));
+  // eval_breaker | signals_pending: one base register when both are in one struct (3.8), else two loads.
+  const int32_t breaker_offset = int32_t(kThisVersion.ceval_eval_breaker);
+  const char* base = (const char*)version::eval_breaker_address(_PyThreadState_GET()) - breaker_offset;
+  const int64_t signals_offset = (const char*)version::signals_pending_address() - base;
+  a_.mov(x86::rax, imm(base));
+  a_.mov(x86::ecx, x86::dword_ptr(x86::rax, breaker_offset));
+  if (signals_offset == int32_t(signals_offset)) {
+    a_.or_(x86::ecx, x86::dword_ptr(x86::rax, int32_t(signals_offset)));
+  } else {
+    a_.mov(x86::rax, imm(version::signals_pending_address()));
+    a_.or_(x86::ecx, x86::dword_ptr(x86::rax));
+  }
   a_.jnz(slow);
   a_.jmp(target);
   int lasti = ins_->lasti();
@@ -676,10 +699,12 @@ void FunctionCompiler::emit_yield_from() {
   });
 }
 
+#if PY_VERSION_HEX < 0x03090000
 void FunctionCompiler::emit_begin_finally() {
   a_.mov(stack_slot(0), 0);
   a_.add(kSp, 8);
 }
+#endif
 
 // A cell's contents inline; an empty cell takes the helper, which raises the right NameError.
 void FunctionCompiler::emit_load_deref() {
@@ -721,7 +746,7 @@ bool FunctionCompiler::emit_load_global_cached() {
 bool FunctionCompiler::can_fuse_compare(size_t index) const {
   if (!options_.inline_compare || index + 1 >= instructions_.size()) return false;
   const Instruction &cmp = instructions_[index], &next = instructions_[index + 1];
-  return cmp.opcode == COMPARE_OP && (cmp.oparg <= Py_GE || cmp.oparg == PyCmp_IS || cmp.oparg == PyCmp_IS_NOT) &&
+  return ((cmp.opcode == COMPARE_OP && cmp.oparg <= Py_GE) || version::is_identity_test(cmp.opcode, cmp.oparg)) &&
          cmp.start == cmp.unit &&
          (next.opcode == POP_JUMP_IF_FALSE || next.opcode == POP_JUMP_IF_TRUE) && next.start == next.unit &&
          !is_jump_target_[next.unit];
@@ -732,7 +757,7 @@ bool FunctionCompiler::can_fuse_compare(size_t index) const {
 // Operands may be deferred (a local or constant read in place): the right one alone, or both.
 void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const Instruction& jump,
                                                Source left_op, Source right_op) {
-  if (compare.oparg == PyCmp_IS || compare.oparg == PyCmp_IS_NOT)
+  if (version::is_identity_test(compare.opcode, compare.oparg))
     return emit_fused_identity_jump(compare, jump, left_op, right_op);
   Label slow = a_.newLabel(), next = a_.newLabel();
   const x86::Gp left = x86::rdi, right = x86::rsi;
@@ -827,20 +852,20 @@ void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, cons
     a_.mov(x86::rdi, stack_slot(stacked - 1));
     decref_cold_dealloc(x86::rdi);
   }
-  emit_jump_on_r15b((compare.oparg == PyCmp_IS) == (jump.opcode == POP_JUMP_IF_TRUE), jump, next);
+  emit_jump_on_r15b(!version::identity_negated(compare.oparg) == (jump.opcode == POP_JUMP_IF_TRUE), jump, next);
   a_.bind(unit_labels_[jump.unit]);  // nothing jumps here (checked), but the label must be bound
   a_.bind(next);
 }
 
 // `is` / `is not` without a jump after it: True or False from a pointer compare.
 bool FunctionCompiler::emit_identity_compare() {
-  if (!options_.inline_compare || (ins_->oparg != PyCmp_IS && ins_->oparg != PyCmp_IS_NOT)) return false;
+  if (!options_.inline_compare || !version::is_identity_test(ins_->opcode, ins_->oparg)) return false;
   a_.sub(kSp, 8);
   a_.mov(x86::rdi, stack_slot(-1));
   a_.mov(x86::rax, kTrue);
   load_false(x86::rcx);
   a_.cmp(x86::rdi, stack_slot(0));
-  if (ins_->oparg == PyCmp_IS)
+  if (!version::identity_negated(ins_->oparg))
     a_.cmovne(x86::rax, x86::rcx);
   else
     a_.cmove(x86::rax, x86::rcx);

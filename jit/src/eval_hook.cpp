@@ -160,9 +160,9 @@ int deopt_opcode(PyFrameObject* f, bool resume) {
   return i < n ? _Py_OPCODE(code[i]) : 0;
 }
 
-PyObject* interpret(PyFrameObject* f, int throwflag, Fallback why) {
+PyObject* interpret(PyThreadState* ts, PyFrameObject* f, int throwflag, Fallback why) {
   g_stats.fallbacks[why]++;
-  return version::run_in_interpreter(f, throwflag);
+  return version::run_in_interpreter(ts, f, throwflag);
 }
 
 int restore_use_tracing(void*) {
@@ -179,7 +179,7 @@ int restore_use_tracing(void*) {
 PyObject* resume_under_tracing(PyThreadState* ts, PyFrameObject* f, bool thrown) {
   if (version::is_main_thread() && Py_AddPendingCall(restore_use_tracing, nullptr) == 0)
     version::set_tracing(ts, 0);
-  return version::run_in_interpreter(f, thrown ? 1 : 0);
+  return version::run_in_interpreter(ts, f, thrown ? 1 : 0);
 }
 
 PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFunction& fn, const void* target) {
@@ -187,11 +187,11 @@ PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFuncti
   // _PyEval_EvalFrameDefault redoes it.
   if (Py_EnterRecursiveCall("")) return nullptr;
   ts->frame = f;
-  version::set_running(f, true);
+  version::set_running(f);
   PyObject** sp = version::take_stack_top(f);
   g_stats.compiled_runs++;
   PyObject* result = fn.entry(f, sp, target);
-  version::set_running(f, false);
+  version::set_stopped(f, result);
   ts->frame = f->f_back;
   Py_LeaveRecursiveCall();
   auto marker = (uintptr_t)result;
@@ -203,7 +203,7 @@ PyObject* run_compiled(PyThreadState* ts, PyFrameObject* f, const CompiledFuncti
     else
       g_stats.deopt_by_opcode[deopt_opcode(f, true)]++;
     if (version::tracing(ts)) return resume_under_tracing(ts, f, thrown);
-    return version::run_in_interpreter(f, thrown ? 1 : 0);
+    return version::run_in_interpreter(ts, f, thrown ? 1 : 0);
   }
   return result;
 }
@@ -226,20 +226,19 @@ bool under_import(PyFrameObject* f) {
   return false;
 }
 
-PyObject* eval_frame(PyFrameObject* f, int throwflag) {
-  PyThreadState* ts = _PyThreadState_GET();
-  if (version::tracing(ts)) return interpret(f, throwflag, kTracing);
-  if (throwflag) return interpret(f, throwflag, kThrow);
+PyObject* eval_frame(PyThreadState* ts, PyFrameObject* f, int throwflag) {
+  if (version::tracing(ts)) return interpret(ts, f, throwflag, kTracing);
+  if (throwflag) return interpret(ts, f, throwflag, kThrow);
   void** slot = slot_for(f->f_code);
-  if (!slot) return interpret(f, throwflag, kCompileFailed);
+  if (!slot) return interpret(ts, f, throwflag, kCompileFailed);
   if (is_cold_word(*slot)) {
     auto word = reinterpret_cast<uintptr_t>(*slot) + 10 * kColdStep;  // +10 per call
     *slot = reinterpret_cast<void*>(word);
     long counter = long(word / kColdStep);
     bool hot = counter >= g_settings.threshold ? counter >= 5 * g_settings.threshold || !under_import(f)
                                                : (word & kColdLoop) && g_settings.loops_compile_early && !under_import(f);
-    if (!hot) return interpret(f, throwflag, kCold);
-    if (g_memory->used() >= g_memory->cap()) return interpret(f, throwflag, kMemoryCap);
+    if (!hot) return interpret(ts, f, throwflag, kCold);
+    if (g_memory->used() >= g_memory->cap()) return interpret(ts, f, throwflag, kMemoryCap);
     auto* fresh = new CodeState;  // compiled, or failed for good
     try_compile(f->f_code, fresh);
     // The first compile runs Python code (split_dict_layout_ok), and a co_extra array only ever grows: read
@@ -248,12 +247,12 @@ PyObject* eval_frame(PyFrameObject* f, int throwflag) {
     *slot = fresh;
   }
   CodeState* st = static_cast<CodeState*>(*slot);
-  if (!st->compiled) return interpret(f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
+  if (!st->compiled) return interpret(ts, f, throwflag, st->over_memory_cap ? kMemoryCap : kCompileFailed);
   // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
   // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
-  if (version::eval_breaker_set()) return interpret(f, throwflag, kEvalBreaker);
+  if (version::eval_breaker_set(ts)) return interpret(ts, f, throwflag, kEvalBreaker);
   const void* target = f->f_lasti < 0 ? st->start : st->compiled->entry_for(f->f_lasti);
-  if (!target) return interpret(f, throwflag, kNoEntry);
+  if (!target) return interpret(ts, f, throwflag, kNoEntry);
   return run_compiled(ts, f, *st->compiled, target);
 }
 
@@ -331,10 +330,10 @@ bool make_cells(PyFrameObject* f, PyCodeObject* co, PyObject* func) {
 CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co) {
   if (co->co_kwonlyargcount != 0 || (co->co_flags & ~(PyCF_MASK | CO_NOFREE | CO_NESTED)) != (CO_OPTIMIZED | CO_NEWLOCALS))
     return nullptr;
-  if (version::tracing(ts) || version::eval_frame_hook(ts->interp) != eval_frame) return nullptr;
+  if (version::tracing(ts) || version::eval_frame_hook(ts->interp) != version::hook_for<eval_frame>) return nullptr;
   CodeState* st = existing_state(co);
   if (!st || !st->compiled || !st->start) return nullptr;
-  if (version::eval_breaker_set()) return nullptr;
+  if (version::eval_breaker_set(ts)) return nullptr;
   return st;
 }
 
@@ -369,7 +368,7 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
   bool exact = nargs == co->co_argcount && !(kwnames && PyTuple_GET_SIZE(kwnames));
   if (!st || (!exact && !plan_arguments(func, co, nargs, kwnames, &plan)))
     return _PyFunction_Vectorcall(func, args, nargsf, kwnames);
-  PyFrameObject* f = _PyFrame_New_NoTrack(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
+  PyFrameObject* f = version::new_function_frame(ts, func, co);
   if (!f) return nullptr;
   if (exact) {
     for (Py_ssize_t i = 0; i < nargs; i++) {
@@ -422,7 +421,7 @@ bool enable() {
   }
   PyInterpreterState* interp = _PyThreadState_GET()->interp;
   g_previous = version::eval_frame_hook(interp);
-  version::set_eval_frame_hook(interp, eval_frame);
+  version::set_eval_frame_hook(interp, version::hook_for<eval_frame>);
   g_enabled = true;
   return true;
 }

@@ -1,5 +1,5 @@
 // The facts about each opcode that the compiler, the runtime helpers and stats() share, taken from the one
-// opcode list of the CPython version being built against (opcodes_38.def).
+// opcode list (opcodes.def), as it reads for the CPython version being built against.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -29,10 +29,10 @@ struct OpcodeFacts {
   constexpr bool has(OpcodeFlag flag) const { return flags & flag; }
 };
 
-#if PY_MAJOR_VERSION == 3 && PY_MINOR_VERSION == 8
-#define PYSTON_JIT_OPCODES "opcodes_38.def"
+#if PY_VERSION_HEX >= 0x03080000 && PY_VERSION_HEX < 0x030B0000
+#define PYSTON_JIT_OPCODES "opcodes.def"
 #else
-#error "pyston_jit: no opcode list for this CPython version (jit/src/opcodes_3X.def)"
+#error "pyston_jit: opcodes.def knows CPython 3.8 to 3.10"
 #endif
 
 constexpr std::array<OpcodeFacts, 256> make_opcode_facts() {

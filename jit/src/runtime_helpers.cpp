@@ -81,7 +81,7 @@ StackResult after_call(PyFrameObject* f, PyObject** sp) {
   // signals_pending too: CPython recomputes eval_breaker non-atomically (COMPUTE_EVAL_BREAKER), so a signal
   // arriving in that window leaves it 0 with a signal pending; the interpreter gets away with it because
   // its blocking calls check signals on EINTR, but test_signal's stress tests then lose a signal.
-  if (version::eval_breaker_or_signal()) {
+  if (version::eval_breaker_or_signal(_PyThreadState_GET())) {
     int next = _Py_OPCODE(version::unit_near_lasti(f, 1));
     if (next != SETUP_FINALLY && next != SETUP_WITH && next != BEFORE_ASYNC_WITH && next != YIELD_FROM &&
         pyston_jit_eval_breaker(f) < 0)
@@ -418,6 +418,7 @@ PyObject* compare(int op, PyObject* v, PyObject* w) {
   PyObject* res;
   if (op <= Py_GE && g_fast_arith && (res = fast_compare(op, v, w))) return res;
   switch (op) {
+#if PY_VERSION_HEX < 0x03090000  // 3.9 gave these their own opcodes (IS_OP, CONTAINS_OP, JUMP_IF_NOT_EXC_MATCH)
     case PyCmp_IS:
       res = v == w ? Py_True : Py_False;
       break;
@@ -433,6 +434,7 @@ PyObject* compare(int op, PyObject* v, PyObject* w) {
     }
     case PyCmp_EXC_MATCH:
       return exception_match(v, w);
+#endif
     default:
       return PyObject_RichCompare(v, w, op);
   }
@@ -500,7 +502,7 @@ PyObject* mapping_lookup(PyObject* mapping, PyObject* name) {
 PyObject* load_global_or_builtin(PyFrameObject* f, PyObject* name) {
   PyObject* v;
   if (PyDict_CheckExact(f->f_globals) && PyDict_CheckExact(f->f_builtins)) {
-    v = _PyDict_LoadGlobal((PyDictObject*)f->f_globals, (PyDictObject*)f->f_builtins, name);
+    v = version::load_global(f->f_globals, f->f_builtins, name);
     if (!v) {
       if (!PyErr_Occurred()) format_name_error(PyExc_NameError, kNameErrorMsg, name);
       return nullptr;
@@ -1261,7 +1263,7 @@ inline StackResult store_attr_cached(PyFrameObject* f, PyObject** sp, int oparg,
         // What the generic store does past its type lookup: a new dict (shared keys), a new key, a
         // combined dict.
         auto** dictptr = (PyObject**)((char*)owner + Py_TYPE(owner)->tp_dictoffset);
-        int err = _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name, v);
+        int err = version::set_instance_dict_item(owner, dictptr, name, v);
         sp -= kPopped;
         Py_DECREF(v);
         // The store may have run code (an old value's __del__) that refilled this site: look again.
@@ -1357,8 +1359,12 @@ StackResult op_call_method(PyFrameObject* f, PyObject** sp, int oparg) {
 
 int check_args_iterable(PyObject* func, PyObject* args) {
   if (Py_TYPE(args)->tp_iter == nullptr && !PySequence_Check(args)) {
-    PyErr_Format(PyExc_TypeError, "%.200s%.200s argument after * must be an iterable, not %.200s",
-                 PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), Py_TYPE(args)->tp_name);
+    PyErr_Clear();
+    if (PyObject* desc = version::function_description(func)) {
+      PyErr_Format(PyExc_TypeError, "%U argument after * must be an iterable, not %.200s", desc,
+                   Py_TYPE(args)->tp_name);
+      Py_DECREF(desc);
+    }
     return -1;
   }
   return 0;
@@ -1367,19 +1373,23 @@ int check_args_iterable(PyObject* func, PyObject* args) {
 void format_kwargs_error(PyObject* func, PyObject* kwargs) {
   if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
     PyErr_Clear();
-    PyErr_Format(PyExc_TypeError, "%.200s%.200s argument after ** must be a mapping, not %.200s",
-                 PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), Py_TYPE(kwargs)->tp_name);
+    if (PyObject* desc = version::function_description(func)) {
+      PyErr_Format(PyExc_TypeError, "%U argument after ** must be a mapping, not %.200s", desc,
+                   Py_TYPE(kwargs)->tp_name);
+      Py_DECREF(desc);
+    }
   } else if (PyErr_ExceptionMatches(PyExc_KeyError)) {
     PyObject *exc, *val, *tb;
     PyErr_Fetch(&exc, &val, &tb);
     if (val && PyTuple_Check(val) && PyTuple_GET_SIZE(val) == 1) {
       PyObject* key = PyTuple_GET_ITEM(val, 0);
-      if (!PyUnicode_Check(key))
-        PyErr_Format(PyExc_TypeError, "%.200s%.200s keywords must be strings", PyEval_GetFuncName(func),
-                     PyEval_GetFuncDesc(func));
-      else
-        PyErr_Format(PyExc_TypeError, "%.200s%.200s got multiple values for keyword argument '%U'",
-                     PyEval_GetFuncName(func), PyEval_GetFuncDesc(func), key);
+      if (PyObject* desc = version::function_description(func)) {
+        if (!PyUnicode_Check(key) && version::kMergeReportsNonStringKeys)
+          PyErr_Format(PyExc_TypeError, "%U keywords must be strings", desc);
+        else
+          PyErr_Format(PyExc_TypeError, "%U got multiple values for keyword argument '%S'", desc, key);
+        Py_DECREF(desc);
+      }
       Py_XDECREF(exc);
       Py_XDECREF(val);
       Py_XDECREF(tb);
@@ -1529,6 +1539,7 @@ StackResult op_build_string(PyFrameObject*, PyObject** sp, int oparg) {
   OK;
 }
 
+#if PY_VERSION_HEX < 0x03090000  // 3.8's BUILD_*_UNPACK; 3.9 extends (LIST_EXTEND, SET_UPDATE, DICT_UPDATE, DICT_MERGE)
 template <int Opcode>
 StackResult op_build_sequence_unpack(PyFrameObject*, PyObject** sp, int oparg) {
   PyObject* sum = PyList_New(0);
@@ -1605,6 +1616,8 @@ StackResult op_build_map_unpack_with_call(PyFrameObject*, PyObject** sp, int opa
   PUSH(sum);
   OK;
 }
+
+#endif
 
 StackResult op_build_slice(PyFrameObject*, PyObject** sp, int oparg) {
   PyObject* step = oparg == 3 ? POP() : nullptr;
@@ -1969,6 +1982,7 @@ StackResult op_pop_except(PyFrameObject* f, PyObject** sp, int) {
   OK;
 }
 
+#if PY_VERSION_HEX < 0x03090000  // 3.8's finally blocks; 3.9 has RERAISE
 // The end of a finally block or of an unmatched `except`: nothing pending falls through, a pending
 // exception is re-raised (kReraise). A return address pushed by CALL_FINALLY is the interpreter's.
 StackResult op_end_finally(PyFrameObject*, PyObject** sp, int) {
@@ -1994,9 +2008,11 @@ StackResult op_pop_finally(PyFrameObject*, PyObject** sp, int oparg) {
   OK;
 }
 
+#endif
+
 PyObject* special_lookup(PyObject* o, _Py_Identifier* id) {
   PyObject* res = _PyObject_LookupSpecial(o, id);
-  if (!res && !PyErr_Occurred()) PyErr_SetObject(PyExc_AttributeError, id->object);
+  if (!res && !PyErr_Occurred()) PyErr_SetObject(PyExc_AttributeError, _PyUnicode_FromId(id));
   return res;
 }
 
@@ -2021,6 +2037,7 @@ StackResult op_setup_with(PyFrameObject* f, PyObject** sp, int oparg) {
   OK;
 }
 
+#if PY_VERSION_HEX < 0x03090000  // 3.8's with cleanup; 3.9 calls __exit__ with CALL_FUNCTION or WITH_EXCEPT_START
 // Leaving a `with` block normally: exit(None, None, None). With an exception pending, the interpreter does
 // it.
 StackResult op_with_cleanup_start(PyFrameObject*, PyObject** sp, int) {
@@ -2044,6 +2061,8 @@ StackResult op_with_cleanup_finish(PyFrameObject*, PyObject** sp, int) {
   Py_DECREF(POP());
   OK;
 }
+
+#endif
 
 StackResult op_setup_async_with(PyFrameObject* f, PyObject** sp, int oparg) {
   PyObject* res = POP();
@@ -2073,18 +2092,21 @@ StackResult op_before_async_with(PyFrameObject*, PyObject** sp, int) {
 
 StackResult op_get_awaitable(PyFrameObject* f, PyObject** sp, int) {
   PyObject* iterable = TOP();
-  PyObject* iter = _PyCoro_GetAwaitableIter(iterable);
+  PyObject* iter = version::awaitable_iter(iterable);
   if (!iter) {
     PyTypeObject* type = Py_TYPE(iterable);
     if (type->tp_as_async == nullptr || type->tp_as_async->am_await == nullptr) {
       int prev = f->f_lasti >= version::lasti_of_instruction(1) ? _Py_OPCODE(version::unit_near_lasti(f, -1))
                                                                  : 0;
+      int before_prev = f->f_lasti >= version::lasti_of_instruction(2)
+                            ? _Py_OPCODE(version::unit_near_lasti(f, -2))
+                            : 0;
       if (prev == BEFORE_ASYNC_WITH)
         PyErr_Format(PyExc_TypeError,
                      "'async with' received an object from __aenter__ that does not implement __await__: "
                      "%.100s",
                      type->tp_name);
-      else if (prev == WITH_CLEANUP_START)
+      else if (version::awaits_aexit(prev, before_prev))
         PyErr_Format(PyExc_TypeError,
                      "'async with' received an object from __aexit__ that does not implement __await__: "
                      "%.100s",
@@ -2093,7 +2115,7 @@ StackResult op_get_awaitable(PyFrameObject* f, PyObject** sp, int) {
   }
   Py_DECREF(iterable);
   if (iter && PyCoro_CheckExact(iter)) {
-    PyObject* yf = _PyGen_yf((PyGenObject*)iter);
+    PyObject* yf = version::yield_from_target((PyGenObject*)iter);
     if (yf) {
       Py_DECREF(yf);
       Py_CLEAR(iter);
@@ -2113,23 +2135,15 @@ StackResult op_get_awaitable(PyFrameObject* f, PyObject** sp, int) {
 StackResult op_yield_from(PyFrameObject*, PyObject** sp, int) {
   PyObject* v = POP();
   PyObject* receiver = TOP();
-  PyObject* retval;
-  if (PyGen_CheckExact(receiver) || PyCoro_CheckExact(receiver)) {
-    retval = _PyGen_Send((PyGenObject*)receiver, v);
-  } else {
-    _Py_IDENTIFIER(send);
-    if (v == Py_None)
-      retval = Py_TYPE(receiver)->tp_iternext(receiver);
-    else
-      retval = _PyObject_CallMethodIdObjArgs(receiver, &PyId_send, v, NULL);
-  }
+  bool returned = false;
+  PyObject* retval = version::send(receiver, v, &returned);
   Py_DECREF(v);
-  if (retval) {
+  if (retval && !returned) {
     sp[0] = retval;
     return StackResult{sp, kBranch};
   }
-  PyObject* val;
-  if (_PyGen_FetchStopIterationValue(&val) < 0) FAIL;
+  PyObject* val = retval;
+  if (!val && _PyGen_FetchStopIterationValue(&val) < 0) FAIL;
   Py_DECREF(receiver);
   TOP() = val;
   OK;
@@ -2138,7 +2152,7 @@ StackResult op_yield_from(PyFrameObject*, PyObject** sp, int) {
 // Called for YIELD_VALUE in async generators: wraps the value as the interpreter does.
 StackResult op_async_gen_wrap(PyFrameObject*, PyObject** sp, int) {
   PyObject* v = TOP();
-  PyObject* w = _PyAsyncGenValueWrapperNew(v);
+  PyObject* w = version::async_gen_wrap(v);
   Py_DECREF(v);
   if (!w) {
     --sp;
@@ -2211,6 +2225,164 @@ StackResult op_jump_if_or_pop(PyFrameObject*, PyObject** sp, int) {
 StackResult op_dispatch_missing(PyFrameObject*, PyObject** sp, int) {
   RETRY;
 }
+
+#if PY_VERSION_HEX >= 0x03090000
+// ---- 3.9's opcodes --------------------------------------------------------------------------------------
+
+// The end of an exceptional finally copy or an unmatched `except`: the exception on the stack again, without
+// a new traceback entry (kReraise). 3.10's oparg 1 first points f_lasti at the innermost handler, for the
+// line number. With PYSTON_JIT_HANDLE_EXCEPTIONS=0 the interpreter re-raises.
+StackResult op_reraise(PyFrameObject* f, PyObject** sp, int oparg) {
+  if (!g_handle_exceptions) RETRY;
+  if (oparg && f->f_iblock > 0) f->f_lasti = f->f_blockstack[f->f_iblock - 1].b_handler;
+  PyObject* exc = POP();
+  PyObject* value = POP();
+  PyObject* tb = POP();
+  PyErr_Restore(exc, value, tb);  // steals the stack's references
+  return StackResult{sp, kReraise};
+}
+
+// Under the exception (TOP, SECOND, THIRD) and the previous one saved by the handler block, __exit__ is
+// the seventh value: push __exit__(exc, value, tb).
+StackResult op_with_except_start(PyFrameObject*, PyObject** sp, int) {
+  PyObject* args[4] = {nullptr, TOP(), SECOND(), THIRD()};
+  PyObject* res = _PyObject_Vectorcall(PEEK(7), args + 1, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr);
+  if (!res) FAIL;
+  PUSH(res);
+  OK;
+}
+
+StackResult op_is_op(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* right = POP();
+  PyObject* left = TOP();
+  PyObject* res = (left == right) != (oparg != 0) ? Py_True : Py_False;
+  Py_INCREF(res);
+  TOP() = res;
+  Py_DECREF(left);
+  Py_DECREF(right);
+  OK;
+}
+
+StackResult op_contains_op(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* container = POP();
+  PyObject* item = POP();
+  int r = PySequence_Contains(container, item);
+  Py_DECREF(item);
+  Py_DECREF(container);
+  if (r < 0) FAIL;
+  PyObject* res = (r != 0) != (oparg != 0) ? Py_True : Py_False;
+  Py_INCREF(res);
+  PUSH(res);
+  OK;
+}
+
+// `except E:`: kBranch (to the next clause) when the exception does not match, kOk when it does.
+StackResult op_jump_if_not_exc_match(PyFrameObject*, PyObject** sp, int) {
+  PyObject* pattern = POP();
+  PyObject* exc = POP();
+  PyObject* match = exception_match(exc, pattern);
+  Py_DECREF(exc);
+  Py_DECREF(pattern);
+  if (!match) FAIL;
+  bool matched = match == Py_True;
+  Py_DECREF(match);
+  return StackResult{sp, matched ? kOk : kBranch};
+}
+
+StackResult op_list_extend(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* iterable = POP();
+  PyObject* none = _PyList_Extend((PyListObject*)PEEK(oparg), iterable);
+  if (!none) {
+    if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(iterable)->tp_iter == nullptr &&
+        !PySequence_Check(iterable)) {
+      PyErr_Clear();
+      PyErr_Format(PyExc_TypeError, "Value after * must be an iterable, not %.200s", Py_TYPE(iterable)->tp_name);
+    }
+    Py_DECREF(iterable);
+    FAIL;
+  }
+  Py_DECREF(none);
+  Py_DECREF(iterable);
+  OK;
+}
+
+StackResult op_list_to_tuple(PyFrameObject*, PyObject** sp, int) {
+  PyObject* list = TOP();
+  PyObject* tuple = PyList_AsTuple(list);
+  Py_DECREF(list);
+  if (!tuple) {
+    --sp;
+    FAIL;
+  }
+  TOP() = tuple;
+  OK;
+}
+
+StackResult op_set_update(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* iterable = POP();
+  int err = _PySet_Update(PEEK(oparg), iterable);
+  Py_DECREF(iterable);
+  if (err < 0) FAIL;
+  OK;
+}
+
+StackResult op_dict_update(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* update = POP();
+  if (PyDict_Update(PEEK(oparg), update) < 0) {
+    if (PyErr_ExceptionMatches(PyExc_AttributeError))
+      PyErr_Format(PyExc_TypeError, "'%.200s' object is not a mapping", Py_TYPE(update)->tp_name);
+    Py_DECREF(update);
+    FAIL;
+  }
+  Py_DECREF(update);
+  OK;
+}
+
+// `f(**a, **b)`: the callable is below the positional arguments' tuple and the dict being built.
+StackResult op_dict_merge(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* update = POP();
+  if (_PyDict_MergeEx(PEEK(oparg), update, 2) < 0) {
+    format_kwargs_error(PEEK(2 + oparg), update);
+    Py_DECREF(update);
+    FAIL;
+  }
+  Py_DECREF(update);
+  OK;
+}
+
+StackResult op_load_assertion_error(PyFrameObject*, PyObject** sp, int) {
+  Py_INCREF(PyExc_AssertionError);
+  PUSH(PyExc_AssertionError);
+  OK;
+}
+#endif
+
+#if PY_VERSION_HEX >= 0x030A0000
+// ---- 3.10's opcodes (structural pattern matching) -------------------------------------------------------
+
+StackResult op_get_len(PyFrameObject*, PyObject** sp, int) {
+  Py_ssize_t n = PyObject_Length(TOP());
+  if (n < 0) FAIL;
+  PyObject* len = PyLong_FromSsize_t(n);
+  if (!len) FAIL;
+  PUSH(len);
+  OK;
+}
+
+template <unsigned long Flag>
+StackResult match_type_flag(PyObject** sp) {
+  PyObject* res = PyType_HasFeature(Py_TYPE(TOP()), Flag) ? Py_True : Py_False;
+  Py_INCREF(res);
+  PUSH(res);
+  OK;
+}
+StackResult op_match_mapping(PyFrameObject*, PyObject** sp, int) {
+  return match_type_flag<Py_TPFLAGS_MAPPING>(sp);
+}
+StackResult op_match_sequence(PyFrameObject*, PyObject** sp, int) {
+  return match_type_flag<Py_TPFLAGS_SEQUENCE>(sp);
+}
+#endif
 
 }  // namespace
 
@@ -2295,7 +2467,7 @@ extern "C" UnwindResult pyston_jit_status_exit(PyFrameObject* f, PyObject** sp, 
     return {(PyObject**)kDeoptThrowMarker, nullptr};
   }
   if (status == kResumeBefore) {
-    // Compiled code checks for kResumeBefore only where the opcode's row says kRetries (opcodes_38.def);
+    // Compiled code checks for kResumeBefore only where the opcode's row says kRetries (opcodes.def);
     // resuming after the instruction would silently skip it.
     int op = _Py_OPCODE(version::unit_near_lasti(f, 0));
     fprintf(stderr, "pyston_jit: the helper for %s asked to re-run it in the interpreter; its row lacks %s\n",

@@ -62,17 +62,16 @@ static_assert(kFrameLasti == offsetof(PyFrameObject, f_lasti) &&
 
 // A frame that is not running keeps its value-stack top for whoever resumes it (a generator's next send, or
 // the interpreter after a deopt); a running or finished frame keeps none. Up to 3.9 that is the f_stacktop
-// pointer and f_executing says whether the frame runs; 3.10 keeps a depth (f_stackdepth) and f_state.
-// Compiled code stores the stack pointer at kFrameStackTop itself (compiler.cpp's store_stack_top).
-static_assert(kThisVersion.stack_top == StackTopKind::Pointer &&
-                  kThisVersion.frame_stacktop == offsetof(PyFrameObject, f_stacktop),
-              "this version keeps f_stackdepth: give set_stack_top, take_stack_top and the compiler's "
-              "store_stack_top a body storing sp - f_valuestack");
+// pointer and f_executing says whether the frame runs; 3.10 keeps a depth (f_stackdepth, -1 while running)
+// and f_state (created, suspended, executing, returned, raised). Compiled code stores the stack top at
+// kFrameStackTop itself (compiler.cpp's store_stack_top): a pointer, or with kStackTopIsDepth the depth.
+constexpr bool kStackTopIsDepth = kThisVersion.stack_top == StackTopKind::Depth;
+constexpr int32_t kFrameStackTop =
+    int32_t(kStackTopIsDepth ? kThisVersion.frame_stackdepth : kThisVersion.frame_stacktop);
+#if PY_VERSION_HEX < 0x030A0000
+static_assert(!kStackTopIsDepth && kThisVersion.frame_stacktop == offsetof(PyFrameObject, f_stacktop));
 static_assert(kThisVersion.frame_run_state == offsetof(PyFrameObject, f_executing) &&
-                  kThisVersion.run_state_executing == 1 && kThisVersion.run_state_returned == 0,
-              "this version has f_state: set_running must store the run_state_* values");
-constexpr int32_t kFrameStackTop = int32_t(kThisVersion.frame_stacktop);
-
+              kThisVersion.run_state_executing == 1 && kThisVersion.run_state_returned == 0);
 inline void set_stack_top(PyFrameObject* f, PyObject** sp) {
   f->f_stacktop = sp;
 }
@@ -82,9 +81,41 @@ inline PyObject** take_stack_top(PyFrameObject* f) {
   f->f_stacktop = nullptr;
   return sp;
 }
-inline void set_running(PyFrameObject* f, bool running) {
-  f->f_executing = running;
+inline void set_running(PyFrameObject* f) {
+  f->f_executing = 1;
 }
+// After compiled code left the frame (result: what it returned, nullptr for an exception).
+inline void set_stopped(PyFrameObject* f, PyObject*) {
+  f->f_executing = 0;
+}
+#else
+static_assert(kStackTopIsDepth && kThisVersion.frame_stackdepth == offsetof(PyFrameObject, f_stackdepth));
+static_assert(kThisVersion.frame_run_state == offsetof(PyFrameObject, f_state) &&
+              kThisVersion.run_state_executing == FRAME_EXECUTING &&
+              kThisVersion.run_state_suspended == FRAME_SUSPENDED &&
+              kThisVersion.run_state_returned == FRAME_RETURNED && kThisVersion.run_state_raised == FRAME_RAISED);
+inline void set_stack_top(PyFrameObject* f, PyObject** sp) {
+  f->f_stackdepth = int(sp - f->f_valuestack);
+}
+inline PyObject** take_stack_top(PyFrameObject* f) {
+  PyObject** sp = f->f_valuestack + (f->f_stackdepth > 0 ? f->f_stackdepth : 0);
+  f->f_stackdepth = -1;
+  return sp;
+}
+inline void set_running(PyFrameObject* f) {
+  f->f_state = FRAME_EXECUTING;
+}
+// A frame whose compiled code stored a stack top (a yield, or a deopt the interpreter continues) is
+// suspended; else it returned (result) or raised (nullptr), with an empty stack.
+inline void set_stopped(PyFrameObject* f, PyObject* result) {
+  if (f->f_stackdepth >= 0) {
+    f->f_state = FRAME_SUSPENDED;
+    return;
+  }
+  f->f_stackdepth = 0;
+  f->f_state = result ? FRAME_RETURNED : FRAME_RAISED;
+}
+#endif
 
 // The block stack (SETUP_* blocks and the handlers the unwinder enters): alike in 3.7-3.10, gone in 3.11.
 static_assert(kThisVersion.frame_iblock == offsetof(PyFrameObject, f_iblock) &&
@@ -105,30 +136,42 @@ inline PyTryBlock* pop_block_for_unwinding(PyFrameObject* f) {
 // ---- the eval breaker -------------------------------------------------------------------------------------
 // Set when signals, pending calls, a GIL drop request or an asynchronous exception wait. 3.7 and 3.8 keep it
 // in _PyRuntime.ceval (one for the process), 3.9 and 3.10 per interpreter (interp->ceval), signals_pending
-// staying in _PyRuntime.ceval. Compiled code tests eval_breaker | signals_pending at kEvalBreaker and
-// kSignalsPending from ceval_state().
+// staying in _PyRuntime.ceval. Compiled code tests *eval_breaker_address() | *signals_pending_address().
+static_assert(kThisVersion.runtime_main_thread == offsetof(_PyRuntimeState, main_thread));
+#if PY_VERSION_HEX < 0x03090000
 static_assert(kThisVersion.ceval_home == CevalHome::Runtime &&
-                  kThisVersion.ceval_offset == offsetof(_PyRuntimeState, ceval),
-              "the eval breaker is per interpreter here: ceval_state() and the compiled test must read "
-              "interp->ceval (signals_pending stays in _PyRuntime.ceval)");
-using CevalState = _ceval_runtime_state;
-constexpr int32_t kEvalBreaker = int32_t(kThisVersion.ceval_eval_breaker);
-constexpr int32_t kSignalsPending = int32_t(kThisVersion.runtime_signals_pending - kThisVersion.ceval_offset);
-static_assert(kEvalBreaker == offsetof(CevalState, eval_breaker) &&
-              kSignalsPending == offsetof(CevalState, signals_pending) &&
-              kThisVersion.ceval_gil_drop_request == offsetof(CevalState, gil_drop_request) &&
-              kThisVersion.ceval_pending_calls_to_do == offsetof(CevalState, pending.calls_to_do) &&
-              kThisVersion.runtime_main_thread == offsetof(_PyRuntimeState, main_thread));
-
-inline CevalState* ceval_state() {
+              kThisVersion.ceval_offset == offsetof(_PyRuntimeState, ceval));
+using CevalState = _ceval_runtime_state;  // eval_breaker, gil_drop_request, pending calls
+inline CevalState* ceval_state(PyThreadState*) {
   return &_PyRuntime.ceval;
 }
-inline bool eval_breaker_set() {
-  return _Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker);
+#else
+static_assert(kThisVersion.ceval_home == CevalHome::Interpreter &&
+              kThisVersion.ceval_offset == offsetof(PyInterpreterState, ceval));
+using CevalState = _ceval_state;
+inline CevalState* ceval_state(PyThreadState* ts) {
+  return &ts->interp->ceval;
+}
+#endif
+static_assert(kThisVersion.ceval_eval_breaker == offsetof(CevalState, eval_breaker) &&
+              kThisVersion.ceval_gil_drop_request == offsetof(CevalState, gil_drop_request) &&
+              kThisVersion.ceval_pending_calls_to_do == offsetof(CevalState, pending.calls_to_do) &&
+              kThisVersion.runtime_signals_pending ==
+                  offsetof(_PyRuntimeState, ceval) + offsetof(_ceval_runtime_state, signals_pending));
+
+// The two words compiled code tests at loop edges (for the interpreter `ts` runs in).
+inline const void* eval_breaker_address(PyThreadState* ts) {
+  return &ceval_state(ts)->eval_breaker;
+}
+inline const void* signals_pending_address() {
+  return &_PyRuntime.ceval.signals_pending;
+}
+inline bool eval_breaker_set(PyThreadState* ts) {
+  return _Py_atomic_load_relaxed(&ceval_state(ts)->eval_breaker);
 }
 // eval_breaker, or a signal whose eval_breaker update was lost (CPython recomputes it non-atomically).
-inline bool eval_breaker_or_signal() {
-  return _Py_atomic_load_relaxed(&_PyRuntime.ceval.eval_breaker) ||
+inline bool eval_breaker_or_signal(PyThreadState* ts) {
+  return _Py_atomic_load_relaxed(&ceval_state(ts)->eval_breaker) ||
          _Py_atomic_load_relaxed(&_PyRuntime.ceval.signals_pending);
 }
 inline bool is_main_thread() {
@@ -138,8 +181,8 @@ inline bool is_main_thread() {
 // What the interpreter's eval-breaker check does between instructions: pending calls and signals, a GIL
 // hand-off, an asynchronous exception (-1 with it set). 0 to continue.
 inline int handle_eval_breaker(PyThreadState* ts) {
-  CevalState* ceval = ceval_state();
-  if (_Py_atomic_load_relaxed(&ceval->signals_pending) ||
+  CevalState* ceval = ceval_state(ts);
+  if (_Py_atomic_load_relaxed(&_PyRuntime.ceval.signals_pending) ||
       _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)) {
     if (Py_MakePendingCalls() < 0) return -1;
   }
@@ -152,7 +195,7 @@ inline int handle_eval_breaker(PyThreadState* ts) {
     ceval->pending.async_exc = 0;
     bool main = is_main_thread();
     int again = _Py_atomic_load_relaxed(&ceval->gil_drop_request) ||
-                (main && (_Py_atomic_load_relaxed(&ceval->signals_pending) ||
+                (main && (_Py_atomic_load_relaxed(&_PyRuntime.ceval.signals_pending) ||
                           _Py_atomic_load_relaxed(&ceval->pending.calls_to_do)));
     _Py_atomic_store_relaxed(&ceval->eval_breaker, again);
     PyErr_SetNone(exc);
@@ -163,22 +206,38 @@ inline int handle_eval_breaker(PyThreadState* ts) {
 }
 
 // ---- tracing ----------------------------------------------------------------------------------------------
-static_assert(kThisVersion.tstate_use_tracing == offsetof(PyThreadState, use_tracing),
-              "tracing is tstate->cframe->use_tracing here");
+#if PY_VERSION_HEX < 0x030A0000
+static_assert(kThisVersion.tstate_use_tracing == offsetof(PyThreadState, use_tracing));
 inline bool tracing(PyThreadState* ts) {
   return ts->use_tracing;
 }
 inline void set_tracing(PyThreadState* ts, int on) {
   ts->use_tracing = on;
 }
+#else
+static_assert(kThisVersion.tstate_cframe == offsetof(PyThreadState, cframe) &&
+              kThisVersion.cframe_use_tracing == offsetof(CFrame, use_tracing));
+inline bool tracing(PyThreadState* ts) {
+  return ts->cframe->use_tracing;
+}
+inline void set_tracing(PyThreadState* ts, int on) {
+  ts->cframe->use_tracing = on;
+}
+#endif
 
 // ---- the PEP 523 hook -------------------------------------------------------------------------------------
 // 3.7, 3.8: PyObject *(*)(PyFrameObject *, int) stored into interp->eval_frame; 3.9+: a tstate argument
-// first, installed with _PyInterpreterState_SetEvalFrameFunc. eval_hook.cpp's eval_frame has this signature.
+// first, installed with _PyInterpreterState_SetEvalFrameFunc. The JIT's evaluator has the 3.9 signature
+// (EvalFrame); hook_for adapts it to this version's.
+using EvalFrame = PyObject* (*)(PyThreadState*, PyFrameObject*, int);
+#if PY_VERSION_HEX < 0x03090000
 static_assert(kThisVersion.eval_frame_hook == EvalFrameHook::InterpreterField &&
-                  kThisVersion.interp_eval_frame == offsetof(PyInterpreterState, eval_frame),
-              "this version installs the hook with _PyInterpreterState_SetEvalFrameFunc and passes tstate");
+              kThisVersion.interp_eval_frame == offsetof(PyInterpreterState, eval_frame));
 using EvalFrameFunction = PyObject* (*)(PyFrameObject*, int);
+template <EvalFrame Evaluator>
+PyObject* hook_for(PyFrameObject* f, int throwflag) {
+  return Evaluator(_PyThreadState_GET(), f, throwflag);
+}
 inline EvalFrameFunction eval_frame_hook(PyInterpreterState* interp) {
   return interp->eval_frame;
 }
@@ -187,9 +246,26 @@ inline void set_eval_frame_hook(PyInterpreterState* interp, EvalFrameFunction ho
 }
 // The stock interpreter: a new frame from its start, or a suspended or deoptimised one after f_lasti
 // (throwflag: unwind the pending exception from f_lasti).
-inline PyObject* run_in_interpreter(PyFrameObject* f, int throwflag) {
+inline PyObject* run_in_interpreter(PyThreadState*, PyFrameObject* f, int throwflag) {
   return _PyEval_EvalFrameDefault(f, throwflag);
 }
+#else
+static_assert(kThisVersion.eval_frame_hook == EvalFrameHook::Setter);
+using EvalFrameFunction = _PyFrameEvalFunction;
+template <EvalFrame Evaluator>
+PyObject* hook_for(PyThreadState* ts, PyFrameObject* f, int throwflag) {
+  return Evaluator(ts, f, throwflag);
+}
+inline EvalFrameFunction eval_frame_hook(PyInterpreterState* interp) {
+  return _PyInterpreterState_GetEvalFrameFunc(interp);
+}
+inline void set_eval_frame_hook(PyInterpreterState* interp, EvalFrameFunction hook) {
+  _PyInterpreterState_SetEvalFrameFunc(interp, hook);
+}
+inline PyObject* run_in_interpreter(PyThreadState* ts, PyFrameObject* f, int throwflag) {
+  return _PyEval_EvalFrameDefault(ts, f, throwflag);
+}
+#endif
 // The hook to restore when ours goes and there was none before.
 inline EvalFrameFunction interpreter_hook() {
   return _PyEval_EvalFrameDefault;
@@ -198,12 +274,21 @@ inline EvalFrameFunction interpreter_hook() {
 // ---- C API that moved or changed its signature ------------------------------------------------------------
 // 3.9 moved the recursion limit into the interpreter (ceval.recursion_limit), gave _Py_CheckFunctionResult a
 // tstate argument, made the GC-tracking macros internal and moved import_func into interp->imports (3.12).
+#if PY_VERSION_HEX < 0x03090000
 inline bool below_recursion_limit(PyThreadState* ts) {
   return ts->recursion_depth < _Py_CheckRecursionLimit;
 }
 inline PyObject* check_function_result(PyObject* callable, PyObject* result) {
   return _Py_CheckFunctionResult(callable, result, nullptr);
 }
+#else
+inline bool below_recursion_limit(PyThreadState* ts) {
+  return ts->recursion_depth < ts->interp->ceval.recursion_limit;
+}
+inline PyObject* check_function_result(PyObject* callable, PyObject* result) {
+  return _Py_CheckFunctionResult(_PyThreadState_GET(), callable, result, nullptr);
+}
+#endif
 // Whether a dict that gains `value` must start being tracked by the GC (as insertdict does).
 inline bool gc_must_track(PyObject* dict, PyObject* value) {
   return !_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(value);
@@ -212,6 +297,175 @@ inline bool gc_must_track(PyObject* dict, PyObject* value) {
 inline PyObject* builtin_import_function(PyThreadState* ts) {
   return ts->interp->import_func;
 }
+
+// How error messages name a function ("f()", "C.m()"): PyEval_GetFuncName + PyEval_GetFuncDesc up to 3.8,
+// _PyObject_FunctionStr from 3.9 (a new reference, or nullptr with an exception). 3.8's **-merge error
+// also told a non-string key apart.
+#if PY_VERSION_HEX < 0x03090000
+inline PyObject* function_description(PyObject* func) {
+  return PyUnicode_FromFormat("%.200s%.200s", PyEval_GetFuncName(func), PyEval_GetFuncDesc(func));
+}
+constexpr bool kMergeReportsNonStringKeys = true;
+#else
+inline PyObject* function_description(PyObject* func) {
+  return _PyObject_FunctionStr(func);
+}
+constexpr bool kMergeReportsNonStringKeys = false;
+#endif
+
+// Whether GET_AWAITABLE awaits what __aexit__ returned, from the two opcodes before it (for its error
+// message): 3.8 called it in WITH_CLEANUP_START; 3.9 in WITH_EXCEPT_START, or with CALL_FUNCTION after
+// DUP_TOP on the normal path.
+#if PY_VERSION_HEX < 0x03090000
+constexpr bool awaits_aexit(int prev, int) {
+  return prev == WITH_CLEANUP_START;
+}
+#else
+constexpr bool awaits_aexit(int prev, int before_prev) {
+  return prev == WITH_EXCEPT_START || (prev == CALL_FUNCTION && before_prev == DUP_TOP);
+}
+#endif
+
+// What YIELD_FROM sends into its receiver: the value it yielded (*returned false), or with *returned the value
+// it returned (3.10's PyIter_Send); nullptr: it stopped (up to 3.9: take the value from StopIteration) or
+// raised. 3.10 dropped _PyGen_Send.
+#if PY_VERSION_HEX < 0x030A0000
+inline PyObject* send(PyObject* receiver, PyObject* value, bool*) {
+  if (PyGen_CheckExact(receiver) || PyCoro_CheckExact(receiver)) return _PyGen_Send((PyGenObject*)receiver, value);
+  _Py_IDENTIFIER(send);
+  if (value == Py_None) return Py_TYPE(receiver)->tp_iternext(receiver);
+  return _PyObject_CallMethodIdObjArgs(receiver, &PyId_send, value, NULL);
+}
+#else
+inline PyObject* send(PyObject* receiver, PyObject* value, bool* returned) {
+  PyObject* result = nullptr;
+  PySendResult status = PyIter_Send(receiver, value, &result);
+  *returned = status == PYGEN_RETURN;
+  return status == PYGEN_ERROR ? nullptr : result;
+}
+#endif
+
+// A new frame for a call of the Python function `func` (code `co`), not GC-tracked.
+// From 3.9 _PyFrame_New_NoTrack is not exported: PyFrame_New makes a tracked frame (3.10: builtins from the
+// globals, as the function's own were), untracked again.
+#if PY_VERSION_HEX < 0x03090000
+inline PyFrameObject* new_function_frame(PyThreadState* ts, PyObject* func, PyCodeObject* co) {
+  return _PyFrame_New_NoTrack(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
+}
+#else
+inline PyFrameObject* new_function_frame(PyThreadState* ts, PyObject* func, PyCodeObject* co) {
+  PyFrameObject* f = PyFrame_New(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
+  if (f) PyObject_GC_UnTrack(f);
+  return f;
+}
+#endif
+
+// ---- C API 3.9 stopped exporting ---------------------------------------------------------------------------
+// Up to 3.8 libpython exports these private functions; from 3.9 they are internal (hidden), so the JIT does
+// their work with what is exported.
+#if PY_VERSION_HEX < 0x03090000
+// `await x`: x's iterator (a new reference), or nullptr with TypeError.
+inline PyObject* awaitable_iter(PyObject* o) {
+  return _PyCoro_GetAwaitableIter(o);
+}
+// The value an async generator yields, wrapped (new reference) so the caller can tell it from an await.
+inline PyObject* async_gen_wrap(PyObject* v) {
+  return _PyAsyncGenValueWrapperNew(v);
+}
+// globals[name] or builtins[name] (both exact dicts), borrowed; nullptr: missing, or an exception.
+inline PyObject* load_global(PyObject* globals, PyObject* builtins, PyObject* name) {
+  return _PyDict_LoadGlobal((PyDictObject*)globals, (PyDictObject*)builtins, name);
+}
+// owner.__dict__[name] = v (the dict at *dictptr, created with shared keys if needed), as the generic store
+// does once it found no descriptor.
+inline int set_instance_dict_item(PyObject* owner, PyObject** dictptr, PyObject* name, PyObject* v) {
+  return _PyObjectDict_SetItem(Py_TYPE(owner), dictptr, name, v);
+}
+#else
+inline bool is_coroutine(PyObject* o) {
+  return PyCoro_CheckExact(o) ||
+         (PyGen_CheckExact(o) && (((PyCodeObject*)((PyGenObject*)o)->gi_code)->co_flags & CO_ITERABLE_COROUTINE));
+}
+inline PyObject* awaitable_iter(PyObject* o) {
+  if (is_coroutine(o)) {
+    Py_INCREF(o);
+    return o;
+  }
+  PyTypeObject* type = Py_TYPE(o);
+  unaryfunc await = type->tp_as_async ? type->tp_as_async->am_await : nullptr;
+  if (!await) {
+    PyErr_Format(PyExc_TypeError, "object %.100s can't be used in 'await' expression", type->tp_name);
+    return nullptr;
+  }
+  PyObject* iter = await(o);
+  if (iter && is_coroutine(iter)) {
+    PyErr_SetString(PyExc_TypeError, "__await__() returned a coroutine");
+    Py_CLEAR(iter);
+  } else if (iter && !PyIter_Check(iter)) {
+    PyErr_Format(PyExc_TypeError, "__await__() returned non-iterator of type '%.100s'", Py_TYPE(iter)->tp_name);
+    Py_CLEAR(iter);
+  }
+  return iter;
+}
+// genobject.c's private wrapper: an object header and the value (its type is exported, and its deallocator
+// frees what PyObject_GC_New allocated).
+struct AsyncGenWrappedValue {
+  PyObject_HEAD
+  PyObject* value;
+};
+inline PyObject* async_gen_wrap(PyObject* v) {
+  if (_PyAsyncGenWrappedValue_Type.tp_basicsize != Py_ssize_t(sizeof(AsyncGenWrappedValue))) {
+    PyErr_SetString(PyExc_SystemError, "pyston_lite: unexpected async generator value wrapper layout");
+    return nullptr;
+  }
+  auto* w = PyObject_GC_New(AsyncGenWrappedValue, &_PyAsyncGenWrappedValue_Type);
+  if (!w) return nullptr;
+  Py_INCREF(v);
+  w->value = v;
+  PyObject_GC_Track(w);
+  return (PyObject*)w;
+}
+inline PyObject* load_global(PyObject* globals, PyObject* builtins, PyObject* name) {
+  PyObject* v = PyDict_GetItemWithError(globals, name);
+  if (v || PyErr_Occurred()) return v;
+  return PyDict_GetItemWithError(builtins, name);
+}
+inline int set_instance_dict_item(PyObject* owner, PyObject**, PyObject* name, PyObject* v) {
+  return _PyObject_GenericSetAttrWithDict(owner, name, v, nullptr);
+}
+#endif
+
+// The sub-iterator a suspended generator or coroutine delegates to with YIELD_FROM (a new reference), or
+// nullptr: it is not suspended at one.
+inline PyObject* yield_from_target(PyGenObject* gen) {
+  PyFrameObject* f = gen->gi_frame;
+  if (!f || f->f_lasti < 0 || _Py_OPCODE(unit_near_lasti(f, 1)) != YIELD_FROM) return nullptr;
+#if PY_VERSION_HEX < 0x030A0000
+  PyObject* target = f->f_stacktop[-1];
+#else
+  PyObject* target = f->f_valuestack[f->f_stackdepth - 1];
+#endif
+  Py_INCREF(target);
+  return target;
+}
+
+// ---- `is` and `is not` ------------------------------------------------------------------------------------
+// COMPARE_OP with PyCmp_IS / PyCmp_IS_NOT up to 3.8; IS_OP (oparg 1: `is not`) from 3.9.
+#if PY_VERSION_HEX < 0x03090000
+constexpr bool is_identity_test(int opcode, int oparg) {
+  return opcode == COMPARE_OP && (oparg == PyCmp_IS || oparg == PyCmp_IS_NOT);
+}
+constexpr bool identity_negated(int oparg) {
+  return oparg == PyCmp_IS_NOT;
+}
+#else
+constexpr bool is_identity_test(int opcode, int) {
+  return opcode == IS_OP;
+}
+constexpr bool identity_negated(int oparg) {
+  return oparg != 0;
+}
+#endif
 
 // ---- co_extra ---------------------------------------------------------------------------------------------
 // codeobject.c's private _PyCodeObjectExtra (what co_extra points to), read directly on the hot path.

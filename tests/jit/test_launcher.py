@@ -1,5 +1,6 @@
-# `pyston` behaves like python3.8: -c, -m, scripts, sys.argv, exit codes, stdin, -i, sys.executable re-launching
-# pyston (subprocess, multiprocessing, venv), --version; the JIT is on unless DISABLE_PYSTON=1.
+# `pyston` behaves like python3.8 (and `pyston3.9`, `pyston3.10` like theirs): -c, -m, scripts, sys.argv, exit
+# codes, stdin, -i, sys.executable re-launching the launcher (subprocess, multiprocessing, venv), --version; the
+# JIT is on unless DISABLE_PYSTON=1.
 import multiprocessing
 import os
 import subprocess
@@ -8,7 +9,8 @@ import tempfile
 from jit_support import check
 
 exe = sys.executable
-check(os.path.basename(exe) == "pyston", exe)
+version = "%d.%d" % sys.version_info[:2]
+check(os.path.basename(exe) == ("pyston" if version == "3.8" else "pyston" + version), exe)
 
 
 def run(*args, **kw):
@@ -16,7 +18,7 @@ def run(*args, **kw):
 
 
 r = run("--version")
-check(r.returncode == 0 and "Python 3.8" in r.stdout and "JIT" in r.stdout, r.stdout)
+check(r.returncode == 0 and "Python " + version in r.stdout and "JIT" in r.stdout, r.stdout)
 r = run("-c", "import sys, pyston_lite; print(sys.argv, pyston_lite.is_enabled())", "a", "b")
 check(r.stdout.strip() == "['-c', 'a', 'b'] True", r.stdout + r.stderr)
 r = run("-c", "import sys; sys.exit(7)")

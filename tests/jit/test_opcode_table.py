@@ -1,6 +1,7 @@
-"""The JIT's opcode list (jit/src/opcodes_38.def) against CPython's own facts and the runtime helpers.
+"""The JIT's opcode list (jit/src/opcodes.def) against CPython's own facts and the runtime helpers.
 
-Usage: python3.8 test_opcode_table.py OPCODES_DEF RUNTIME_HELPERS_CPP COMPILER_CPP
+Usage: python3.X test_opcode_table.py OPCODES_DEF RUNTIME_HELPERS_CPP COMPILER_CPP
+The list's `#if PY_VERSION_HEX` sections are read as they apply to the interpreter running this (3.8 to 3.10).
 Checks that every opcode of this interpreter has a row, that each row's jump kind is dis.hasjrel/hasjabs, and
 that a row whose helper is called generically (emitter `generic`, or one that may decline: it returns bool)
 says kRetries (kBranches) exactly when its helper can return kResumeBefore (kBranch): compiled code only
@@ -13,8 +14,32 @@ import sys
 ROW = re.compile(r"^OPCODE\((\w+),\s*(\w+),\s*(.+?),\s*(k\w+),\s*([\w|]+),\s*(k\w+)\)", re.M | re.S)
 
 
+GUARD = re.compile(r"^#\s*if\s+PY_VERSION_HEX\s*(<|>=)\s*(0x[0-9A-Fa-f]+)\s*$")
+
+
+def for_this_version(text):
+    """The list's lines that apply to this interpreter: `#if PY_VERSION_HEX < / >= 0x...`, `#else`, `#endif`."""
+    kept, active = [], []
+    for line in text.splitlines():
+        m = GUARD.match(line.strip())
+        if m:
+            op, value = m.group(1), int(m.group(2), 16)
+            active.append(sys.hexversion < value if op == "<" else sys.hexversion >= value)
+        elif line.strip() == "#else":
+            active[-1] = not active[-1]
+        elif line.strip() == "#endif":
+            active.pop()
+        elif line.lstrip().startswith("#"):
+            raise SystemExit("FAIL: a preprocessor line this test cannot evaluate: %r" % line)
+        elif all(active):
+            kept.append(line)
+    if active:
+        raise SystemExit("FAIL: an #if without #endif")
+    return "\n".join(kept)
+
+
 def rows(text):
-    text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r"//[^\n]*", "", for_this_version(text))
     found = {}
     for m in ROW.finditer(text):
         name, emitter, helper, jump, flags, cache = m.groups()
