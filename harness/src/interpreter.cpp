@@ -119,7 +119,8 @@ fs::path resolve_executable(const std::string& name) {
   std::string where;
   for (const auto& dir : searched) where += "\n  " + dir.string();
   std::string hint = "install it, give its full path";
-  if (name == "pyston") hint = "build it first (README: the setup command builds build/bin/pyston), or " + hint;
+  if (name.rfind("pyston", 0) == 0)  // pyston, pyston3.9, pyston3.10
+    hint = "build it first (README: the setup command builds build/bin/" + name + "), or " + hint;
   if (name == "pypy3") hint = "apt-get install pypy3, or " + hint;
   throw HarnessError("unknown interpreter '" + name + "'; looked in:" + where, hint);
 }

@@ -968,6 +968,7 @@ size_t FunctionCompiler::emit_with_deferred(size_t index) {
     case RETURN_VALUE:
       bind_units(index + 1);
       ins_ = &next;
+      if (version::kFinishedFrameKeepsLine) store_lasti(next.lasti());
       load_operand(x86::rax, first);
       incref(x86::rax);
       emit_return_rax();

@@ -60,7 +60,9 @@ PyObject** freevars(PyFrameObject* f) {
 
 void format_name_error(PyObject* exc, const char* fmt, PyObject* name) {
   const char* s = PyUnicode_AsUTF8(name);
-  if (s) PyErr_Format(exc, fmt, s);
+  if (!s) return;
+  PyErr_Format(exc, fmt, s);
+  if (exc == PyExc_NameError) version::set_name_error_name(name);
 }
 
 void format_unbound_cell(PyCodeObject* co, int oparg) {
@@ -2075,12 +2077,25 @@ StackResult op_before_async_with(PyFrameObject*, PyObject** sp, int) {
   _Py_IDENTIFIER(__aenter__);
   _Py_IDENTIFIER(__aexit__);
   PyObject* mgr = TOP();
-  PyObject* exit = special_lookup(mgr, &PyId___aexit__);
-  if (!exit) FAIL;
-  TOP() = exit;
-  PyObject* enter = special_lookup(mgr, &PyId___aenter__);
-  Py_DECREF(mgr);
-  if (!enter) FAIL;
+  PyObject *enter, *exit;
+  if (version::kAsyncWithFindsEnterFirst) {  // which missing method the AttributeError names
+    enter = special_lookup(mgr, &PyId___aenter__);
+    if (!enter) FAIL;
+    exit = special_lookup(mgr, &PyId___aexit__);
+    if (!exit) {
+      Py_DECREF(enter);
+      FAIL;
+    }
+    TOP() = exit;
+    Py_DECREF(mgr);
+  } else {
+    exit = special_lookup(mgr, &PyId___aexit__);
+    if (!exit) FAIL;
+    TOP() = exit;
+    enter = special_lookup(mgr, &PyId___aenter__);
+    Py_DECREF(mgr);
+    if (!enter) FAIL;
+  }
   PyObject* res = _PyObject_CallNoArg(enter);
   Py_DECREF(enter);
   if (!res) FAIL;
@@ -2424,7 +2439,7 @@ extern "C" UnwindResult pyston_jit_unwind(PyFrameObject* f, PyObject** sp, const
       if (handlers[1 + 2 * i] == b->b_handler) target = (const void*)handlers[2 + 2 * i];
     if (!target) Py_FatalError("pyston_jit: a handler offset that is no SETUP_* target");
     _PyErr_StackItem* info = ts->exc_info;
-    version::push_block(f, EXCEPT_HANDLER, -1, int(sp - base));  // (b is invalid from here)
+    version::push_block(f, EXCEPT_HANDLER, version::except_handler_value(f), int(sp - base));  // (b invalid now)
     *sp++ = info->exc_traceback;  // the stack takes over exc_info's references
     *sp++ = info->exc_value;
     if (info->exc_type) {

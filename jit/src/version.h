@@ -298,19 +298,21 @@ inline PyObject* builtin_import_function(PyThreadState* ts) {
   return ts->interp->import_func;
 }
 
-// How error messages name a function ("f()", "C.m()"): PyEval_GetFuncName + PyEval_GetFuncDesc up to 3.8,
-// _PyObject_FunctionStr from 3.9 (a new reference, or nullptr with an exception). 3.8's **-merge error
-// also told a non-string key apart.
+// Error messages: how they name a function ("f()", "C.m()"): PyEval_GetFuncName + PyEval_GetFuncDesc up to
+// 3.8, _PyObject_FunctionStr from 3.9 (a new reference, or nullptr with an exception); 3.8's **-merge error
+// also told a non-string key apart; and which of __aenter__/__aexit__ a missing-method error names.
 #if PY_VERSION_HEX < 0x03090000
 inline PyObject* function_description(PyObject* func) {
   return PyUnicode_FromFormat("%.200s%.200s", PyEval_GetFuncName(func), PyEval_GetFuncDesc(func));
 }
 constexpr bool kMergeReportsNonStringKeys = true;
+constexpr bool kAsyncWithFindsEnterFirst = false;  // BEFORE_ASYNC_WITH looks __aexit__ up first
 #else
 inline PyObject* function_description(PyObject* func) {
   return _PyObject_FunctionStr(func);
 }
 constexpr bool kMergeReportsNonStringKeys = false;
+constexpr bool kAsyncWithFindsEnterFirst = true;
 #endif
 
 // Whether GET_AWAITABLE awaits what __aexit__ returned, from the two opcodes before it (for its error
@@ -447,6 +449,32 @@ inline PyObject* yield_from_target(PyGenObject* gen) {
 #endif
   Py_INCREF(target);
   return target;
+}
+
+// ---- 3.10's line numbers and NameError (PEP 626, PEP 657's precursor) ----------------------------------------
+// A finished frame's f_lineno is its last instruction's line (test_compile checks the line of an implicit
+// return), so a return must store f_lasti even where nothing after it calls out; 3.8 and 3.9 make no such
+// promise, and there it stays a store saved.
+constexpr bool kFinishedFrameKeepsLine = PY_VERSION_HEX >= 0x030A0000;
+// The handler value of the EXCEPT_HANDLER block the unwinder pushes: 3.10 records the raising instruction
+// (RERAISE 1 puts it back into f_lasti, so a re-raised exception keeps its line); earlier versions -1.
+inline int except_handler_value(PyFrameObject* f) {
+  return PY_VERSION_HEX >= 0x030A0000 ? f->f_lasti : -1;
+}
+// 3.10's NameError carries the missing name (for "Did you mean ...?" suggestions): set it on the NameError
+// just raised.
+inline void set_name_error_name(PyObject* name) {
+#if PY_VERSION_HEX >= 0x030A0000
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  PyErr_NormalizeException(&type, &value, &tb);
+  if (value && PyErr_GivenExceptionMatches(value, PyExc_NameError) &&
+      ((PyNameErrorObject*)value)->name == nullptr && PyObject_SetAttrString(value, "name", name) < 0)
+    PyErr_Clear();
+  PyErr_Restore(type, value, tb);
+#else
+  (void)name;
+#endif
 }
 
 // ---- `is` and `is not` ------------------------------------------------------------------------------------
