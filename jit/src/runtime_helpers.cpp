@@ -2397,6 +2397,76 @@ StackResult op_match_mapping(PyFrameObject*, PyObject** sp, int) {
 StackResult op_match_sequence(PyFrameObject*, PyObject** sp, int) {
   return match_type_flag<Py_TPFLAGS_SEQUENCE>(sp);
 }
+
+// The values of `keys` in the mapping `subject` as a tuple (new reference), Py_None (new reference) when one
+// is missing, nullptr on an error. Looked up with subject.get(key, marker), so a dict subclass's
+// __missing__ is not triggered; a key listed twice is a ValueError.
+PyObject* match_keys(PyObject* subject, PyObject* keys) {
+  Py_ssize_t n = PyTuple_GET_SIZE(keys);
+  if (n == 0) return PyTuple_New(0);
+  PyObject* result = nullptr;
+  PyObject* get = PyObject_GetAttrString(subject, "get");
+  PyObject* seen = get ? PySet_New(nullptr) : nullptr;
+  PyObject* values = seen ? PyTuple_New(n) : nullptr;
+  PyObject* missing = values ? PyObject_CallNoArgs((PyObject*)&PyBaseObject_Type) : nullptr;
+  for (Py_ssize_t i = 0; missing && i < n; i++) {
+    PyObject* key = PyTuple_GET_ITEM(keys, i);
+    int seen_before = PySet_Contains(seen, key);
+    if (seen_before || PySet_Add(seen, key) < 0) {
+      if (seen_before > 0) PyErr_Format(PyExc_ValueError, "mapping pattern checks duplicate key (%R)", key);
+      goto done;
+    }
+    PyObject* value = PyObject_CallFunctionObjArgs(get, key, missing, nullptr);
+    if (!value) goto done;
+    if (value == missing) {
+      Py_DECREF(value);
+      Py_INCREF(Py_None);
+      result = Py_None;
+      goto done;
+    }
+    PyTuple_SET_ITEM(values, i, value);
+  }
+  if (missing) {
+    result = values;
+    values = nullptr;
+  }
+done:
+  Py_XDECREF(get);
+  Py_XDECREF(seen);
+  Py_XDECREF(values);
+  Py_XDECREF(missing);
+  return result;
+}
+
+// Pushes the values (a tuple) and True when every key is in the mapping below the keys, else None and False.
+StackResult op_match_keys(PyFrameObject*, PyObject** sp, int) {
+  PyObject* values = match_keys(SECOND(), TOP());
+  if (!values) FAIL;
+  PUSH(values);
+  PyObject* matched = values == Py_None ? Py_False : Py_True;
+  Py_INCREF(matched);
+  PUSH(matched);
+  OK;
+}
+
+// `{**rest}` in a mapping pattern: a dict of the subject without the keys already matched, replacing them.
+StackResult op_copy_dict_without_keys(PyFrameObject*, PyObject** sp, int) {
+  PyObject* keys = TOP();
+  PyObject* rest = PyDict_New();
+  if (!rest || PyDict_Update(rest, SECOND()) < 0) {
+    Py_XDECREF(rest);
+    FAIL;
+  }
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(keys); i++) {
+    if (PyDict_DelItem(rest, PyTuple_GET_ITEM(keys, i)) < 0) {
+      Py_DECREF(rest);
+      FAIL;
+    }
+  }
+  Py_DECREF(keys);
+  TOP() = rest;
+  OK;
+}
 #endif
 
 }  // namespace
