@@ -21,6 +21,17 @@ for f in bin/pyston-bench bin/measure_loc bin/speedcenter-gui bin/pyston \
          share/pyston-bench/wheels/pyston_lite-0.1-cp38-cp38-linux_x86_64.whl; do
   [ -e "$work/pb/$f" ] || fail "not installed: $f"
 done
+# The launchers of the other CPython versions the JIT was built for (pyston3.9, pyston3.10 where found).
+launchers=""
+for v in 3.9 3.10; do
+  [ -x "$build/bin/pyston$v" ] || continue
+  launchers="$launchers $v"
+  t=${v/./}
+  for f in bin/pyston$v lib/pyston_lite/pyston_lite.cpython-$t-x86_64-linux-gnu.so lib/python$v/os.py \
+           share/pyston-bench/wheels/pyston_lite-0.1-cp$t-cp$t-linux_x86_64.whl; do
+    [ -e "$work/pb/$f" ] || fail "not installed: $f"
+  done
+done
 if strings "$work/pb/bin/pyston-bench" "$work/pb/bin/measure_loc" | grep -qF "$source/"; then
   fail "an installed binary still names the source tree ($source)"
 else
@@ -59,6 +70,9 @@ for prefix in "$work/pb" "$work/debroot/opt/pyston-bench"; do
   check grep -q "Geometric mean" "$work/out.txt"
   check test "\$(sqlite3 "$work/results.db" "select i.executable from interpreters i join run_interpreters ri on ri.interpreter_id = i.id where ri.run_id = (select max(id) from runs) and ri.label = 'pyston'")" = "\$prefix/bin/pyston"
   check "\$prefix/bin/pyston" -c "import pyston_lite, sys; assert pyston_lite.is_enabled(); assert sys.version_info[:2] == (3, 8)"
+  for v in $launchers; do
+    check "\$prefix/bin/pyston\$v" -c "import pyston_lite, sys; assert pyston_lite.is_enabled(); assert '%d.%d' % sys.version_info[:2] == '\$v'"
+  done
   echo 'def f(n):
     return sum(i * i for i in range(n))
 for _ in range(30): f(20000)' >"$work/hot.py"
