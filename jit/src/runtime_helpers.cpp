@@ -2438,6 +2438,106 @@ done:
   return result;
 }
 
+// One attribute of a class pattern (`C(x=...)` or a name from __match_args__): new reference, or nullptr
+// (no exception: the subject lacks it, no match); an attribute named twice is a TypeError.
+PyObject* match_class_attribute(PyObject* subject, PyTypeObject* type, PyObject* name, PyObject* seen) {
+  int seen_before = PySet_Contains(seen, name);
+  if (seen_before || PySet_Add(seen, name) < 0) {
+    if (seen_before > 0)
+      PyErr_Format(PyExc_TypeError, "%s() got multiple sub-patterns for attribute %R", type->tp_name, name);
+    return nullptr;
+  }
+  PyObject* attr = PyObject_GetAttr(subject, name);
+  if (!attr && PyErr_ExceptionMatches(PyExc_AttributeError)) PyErr_Clear();
+  return attr;
+}
+
+// `case C(p1, ..., k1=...)`: a tuple of the `positional` attributes named by C.__match_args__ (or the subject
+// itself for the builtin types that match themselves) and those named in `keywords`, or nullptr: no match
+// (no exception), or an error.
+PyObject* match_class(PyObject* subject, PyObject* cls, Py_ssize_t positional, PyObject* keywords) {
+  if (!PyType_Check(cls)) {
+    PyErr_SetString(PyExc_TypeError, "called match pattern must be a type");
+    return nullptr;
+  }
+  auto* type = (PyTypeObject*)cls;
+  if (PyObject_IsInstance(subject, cls) <= 0) return nullptr;
+  Py_ssize_t n = positional + PyTuple_GET_SIZE(keywords);
+  PyObject* seen = PySet_New(nullptr);
+  PyObject* attrs = seen ? PyTuple_New(n) : nullptr;
+  PyObject* match_args = nullptr;
+  Py_ssize_t filled = 0;
+  if (!attrs) goto fail;
+  if (positional) {
+    bool match_self = false;
+    match_args = PyObject_GetAttrString(cls, "__match_args__");
+    if (match_args && !PyTuple_CheckExact(match_args)) {
+      PyErr_Format(PyExc_TypeError, "%s.__match_args__ must be a tuple (got %s)", type->tp_name,
+                   Py_TYPE(match_args)->tp_name);
+      goto fail;
+    }
+    if (!match_args) {
+      if (!PyErr_ExceptionMatches(PyExc_AttributeError)) goto fail;
+      PyErr_Clear();
+      match_self = PyType_HasFeature(type, _Py_TPFLAGS_MATCH_SELF);  // int(x), str(x), ...
+    }
+    Py_ssize_t allowed = match_self ? 1 : match_args ? PyTuple_GET_SIZE(match_args) : 0;
+    if (allowed < positional) {
+      PyErr_Format(PyExc_TypeError, "%s() accepts %zd positional sub-pattern%s (%zd given)", type->tp_name,
+                   allowed, allowed == 1 ? "" : "s", positional);
+      goto fail;
+    }
+    for (Py_ssize_t i = 0; i < positional; i++) {
+      PyObject* attr;
+      if (match_self) {
+        Py_INCREF(subject);
+        attr = subject;
+      } else {
+        PyObject* name = PyTuple_GET_ITEM(match_args, i);
+        if (!PyUnicode_CheckExact(name)) {
+          PyErr_Format(PyExc_TypeError, "__match_args__ elements must be strings (got %s)", Py_TYPE(name)->tp_name);
+          goto fail;
+        }
+        attr = match_class_attribute(subject, type, name, seen);
+        if (!attr) goto fail;
+      }
+      PyTuple_SET_ITEM(attrs, filled++, attr);
+    }
+  }
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(keywords); i++) {
+    PyObject* attr = match_class_attribute(subject, type, PyTuple_GET_ITEM(keywords, i), seen);
+    if (!attr) goto fail;
+    PyTuple_SET_ITEM(attrs, filled++, attr);
+  }
+  Py_XDECREF(match_args);
+  Py_DECREF(seen);
+  return attrs;
+fail:
+  Py_XDECREF(match_args);
+  Py_XDECREF(seen);
+  Py_XDECREF(attrs);  // the unfilled slots are NULL, which tuple deallocation skips
+  return nullptr;
+}
+
+// Pops the keyword names; on a match the subject (below the class) becomes the tuple of attributes and the
+// class True, else the class becomes False (an exception: an error).
+StackResult op_match_class(PyFrameObject*, PyObject** sp, int oparg) {
+  PyObject* keywords = POP();
+  PyObject* cls = TOP();
+  PyObject* subject = SECOND();
+  PyObject* attrs = match_class(subject, cls, oparg, keywords);
+  Py_DECREF(keywords);
+  if (attrs) {
+    Py_DECREF(subject);
+    SECOND() = attrs;
+  } else if (PyErr_Occurred()) {
+    FAIL;
+  }
+  Py_DECREF(cls);
+  TOP() = PyBool_FromLong(attrs != nullptr);
+  OK;
+}
+
 // Pushes the values (a tuple) and True when every key is in the mapping below the keys, else None and False.
 StackResult op_match_keys(PyFrameObject*, PyObject** sp, int) {
   PyObject* values = match_keys(SECOND(), TOP());
