@@ -1794,18 +1794,6 @@ StackResult op_unpack_ex(PyFrameObject*, PyObject** sp, int oparg) {
 
 // ---- iteration ------------------------------------------------------------------------------------------
 
-StackResult op_get_iter(PyFrameObject*, PyObject** sp, int) {
-  PyObject* iterable = TOP();
-  PyObject* it = PyObject_GetIter(iterable);
-  Py_DECREF(iterable);
-  if (!it) {
-    --sp;
-    FAIL;
-  }
-  TOP() = it;
-  OK;
-}
-
 StackResult op_get_yield_from_iter(PyFrameObject* f, PyObject** sp, int) {
   PyObject* iterable = TOP();
   if (PyCoro_CheckExact(iterable)) {
@@ -2318,18 +2306,6 @@ StackResult op_list_extend(PyFrameObject*, PyObject** sp, int oparg) {
   }
   Py_DECREF(none);
   Py_DECREF(iterable);
-  OK;
-}
-
-StackResult op_list_to_tuple(PyFrameObject*, PyObject** sp, int) {
-  PyObject* list = TOP();
-  PyObject* tuple = PyList_AsTuple(list);
-  Py_DECREF(list);
-  if (!tuple) {
-    --sp;
-    FAIL;
-  }
-  TOP() = tuple;
   OK;
 }
 
