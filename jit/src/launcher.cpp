@@ -1,8 +1,9 @@
-// `pyston`: python3.8 with the reference JIT switched on (unless DISABLE_PYSTON=1). Argument handling, the
+// `pyston` (python3.8), `pyston3.9`, `pyston3.10`: that CPython with the reference JIT switched on (unless
+// DISABLE_PYSTON=1). Argument handling, the
 // REPL, exit codes and sys.executable are CPython's own (Py_InitializeFromConfig + Py_RunMain).
 //
 // The JIT itself is the pyston_lite extension module, loaded from lib/pyston_lite next to this executable's
-// lib/python3.8 and registered as a built-in module. Loaded like libpython (into the shared-library part of
+// lib/python3.X and registered as a built-in module. Loaded like libpython (into the shared-library part of
 // the address space, where the JIT's machine code is allocated too), its helpers are within a rel32 call of
 // the code; linked into this position-independent executable they were terabytes away, and every helper call
 // was an indirect `call [rip+table]`, which on a real CPU runs out of branch-target buffer on a large app.
@@ -74,15 +75,21 @@ int main(int argc, char** argv) {
   std::string error;
   ModuleInit init = load_jit_module(&error);
   if (!init) {
-    fprintf(stderr, "pyston: cannot load the JIT module pyston_lite: %s\n"
-            "pyston: it is built with the launcher (cmake --build build) into build/lib/pyston_lite\n",
-            error.c_str());
+    fprintf(stderr, "%s: cannot load the JIT module pyston_lite: %s\n"
+            "%s: it is built with the launcher (cmake --build build) into build/lib/pyston_lite\n",
+            PB_LAUNCHER_NAME, error.c_str(), PB_LAUNCHER_NAME);
     return 1;
   }
   PyImport_AppendInittab("pyston_lite", init);
   PyConfig config;
   PyConfig_InitPythonConfig(&config);
   PyStatus status = PyConfig_SetBytesArgv(&config, argc, argv);
+#if PY_VERSION_HEX >= 0x030A0000
+  // 3.10's distutils takes srcdir from sysconfig, which resolves symbolic links, and the Makefile's folder
+  // from sys.prefix, which does not: under build/ (whose lib/python3.10 is a link) the two disagree
+  // (test_distutils). So 3.10's prefix is the CPython it was built against; sys.executable stays this launcher.
+  if (!PyStatus_Exception(status)) status = PyConfig_SetBytesString(&config, &config.home, PB_PYTHON_HOME);
+#endif
   if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
   PyConfig_Clear(&config);
   if (PyStatus_Exception(status)) {
