@@ -720,7 +720,13 @@ inline int entry_verdict(const Entry& e, PyObject* owner, PyTypeObject* tp) {
     if ((PyObject*)e.owner != owner) return 0;  // one entry per class object seen
     return tag_is(e.owner, e.version) && (tp == &PyType_Type || tag_is(tp, unsigned(e.meta_version))) ? 1 : -1;
   }
-  return type_guard(e, tp) ? 1 : -1;
+  if (!type_guard(e, tp)) return -1;
+  // A class attribute whose own class is mutable: that class may since have gained (or lost) __get__ or
+  // __set__, which changes how the attribute is found (test_opcache's descriptor added after optimization).
+  if (e.kind >= Entry::kDataDescr && e.kind <= Entry::kNonDataDescr && e.meta_version &&
+      !tag_is(Py_TYPE(e.method), unsigned(e.meta_version)))
+    return -1;
+  return 1;
 }
 
 __attribute__((noinline)) Entry* find_in_overflow(AttrCache* c, PyObject* owner, PyTypeObject* tp) {
@@ -937,6 +943,15 @@ void fill_attr_cache(AttrCache* c, PyObject* owner, PyObject* name, bool for_met
     return;
   }
   PyTypeObject* dt = Py_TYPE(descr);
+  if (PyType_HasFeature(dt, Py_TPFLAGS_HEAPTYPE)) {
+    // Guarded on the descriptor's class too (entry_verdict); looking a name up gives it a version tag.
+    (void)_PyType_Lookup(dt, name);
+    if (!PyType_HasFeature(dt, Py_TPFLAGS_VALID_VERSION_TAG)) {
+      e->kind = Entry::kEmpty;
+      return;
+    }
+    e->meta_version = dt->tp_version_tag;
+  }
   if (dt == &PyMemberDescr_Type && ((PyMemberDescrObject*)descr)->d_member->type == T_OBJECT_EX &&
       ((PyMemberDescrObject*)descr)->d_member->flags == 0) {
     e->kind = Entry::kSlot;

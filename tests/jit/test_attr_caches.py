@@ -629,4 +629,32 @@ for i in range(50):
     store_q(wq, i)
 check(stored == list(range(50)) and "q" not in wq.__dict__ and wq.q == "descr")
 
+
+# A class attribute that an instance attribute shadows, whose own class then becomes a data descriptor: the
+# descriptor now wins over the instance __dict__ (test_opcache in 3.10). The cache guarded only the owner's
+# class, which did not change.
+class LaterDescriptor:
+    pass
+
+
+class Shadowed:
+    x = LaterDescriptor()
+
+    def __init__(self):
+        self.x = 1
+
+
+def read_x(o):
+    return o.x
+
+
+shadowed = Shadowed()
+for _ in range(300):
+    check(read_x(shadowed) == 1)
+LaterDescriptor.__get__ = lambda self, instance, owner: 2
+LaterDescriptor.__set__ = lambda *args: None
+check(read_x(shadowed) == 2, "a stale cache entry: the instance __dict__ was read past a data descriptor")
+del LaterDescriptor.__set__  # non-data again: the instance __dict__ wins again
+check(read_x(shadowed) == 1)
+
 print("ok")

@@ -73,7 +73,8 @@ struct AttrCacheEntry {
     Py_ssize_t slot_offset;  // kSlot: where the __slots__ member lives in the object
     Py_ssize_t split_index;  // kInstanceDict: the attribute's slot in the split table (with split_keys)
     uint64_t dict_version = 0;  // kModule: the module dict's version tag
-    unsigned int meta_version;  // kTypeAttr: the metatype's version tag (unless the metatype is `type`)
+    unsigned int meta_version;  // kTypeAttr: the metatype's version tag (unless the metatype is `type`);
+                                // kDataDescr..kNonDataDescr: the descriptor's class's tag, 0 if immutable
   };
   union {
     // kMethod and the descriptor kinds: borrowed from the type's dict (the version guard keeps it there).
