@@ -39,10 +39,10 @@ void parse_size_option(const std::string& text, RunOptions& options) {
 }
 
 std::unique_ptr<Executor> make_executor(const std::string& kind) {
-  if (kind == "batch") return make_batch_executor();
+  if (kind == "batch" || kind == "pyperf") return make_batch_executor();  // pyperf: pyperformance's scripts
   if (kind == "web") return make_web_executor();
   throw HarnessError("benchmark kind '" + kind + "' is not supported by this build",
-                     "known kinds: batch, web");
+                     "known kinds: batch, web, pyperf");
 }
 
 }  // namespace harness

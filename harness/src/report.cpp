@@ -152,6 +152,43 @@ void print_web_tables(std::ostream& out, const speedcenter::RunRecord& run, cons
   }
 }
 
+bool is_skipped(const speedcenter::FailureRecord& f) { return f.reason.rfind(kSkippedPrefix, 0) == 0; }
+
+std::string percent(double fraction) { return std::isinf(fraction) ? "-" : fixed(fraction * 100, 1) + "%"; }
+
+// compare --precision: each candidate's interval over interleaved pairs, whether it reached the target, and
+// the benchmarks that did not.
+void print_precision(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
+  const auto& rule = stats::kPrecisionRule;
+  out << "\nPrecision (target: interval narrower than " << percent(comparison.precision_target)
+      << " of the speedup; interleaved process pairs, at least " << rule.min_pairs << ")\n";
+  out << pad("Benchmark", 20) << pad("candidate", 14) << pad("speedup [interval]", 26) << pad("pairs", 7)
+      << pad("width", 8) << "\n";
+  std::vector<std::string> missed;
+  int reached = 0, measured = 0;
+  for (const auto& row : comparison.rows) {
+    if (!row.sequential) continue;
+    const auto& s = *row.sequential;
+    ++measured;
+    reached += row.precision_reached;
+    std::string label = run.interpreters[row.candidate].label;
+    out << pad(row.benchmark, 20) << pad(label, 14)
+        << pad(fixed(s.speedup, 3) + "x [" + fixed(s.ci.low, 3) + ", " + fixed(s.ci.high, 3) + "]", 26)
+        << pad(std::to_string(s.pairs), 7) << pad(percent(s.width), 8)
+        << (row.precision_reached ? "reached" : "NOT reached") << "\n";
+    if (!row.precision_reached)
+      missed.push_back(row.benchmark + (run.interpreters.size() > 2 ? " (" + label + ")" : "") + " " + percent(s.width));
+  }
+  out << "\n" << reached << " of " << measured << " reached " << percent(comparison.precision_target) << ".";
+  if (!missed.empty()) {
+    out << " Not within the budget (--max-time):";
+    for (const auto& m : missed) out << " " << m << (&m == &missed.back() ? "." : ",");
+  }
+  out << "\nInterval: Student's t at " << fixed(rule.look_confidence * 100, 0)
+      << "% on the log ratios of the pairs, the level at which the stopping rule covers the true speedup at\n"
+         "least 95% of the time (checked by simulation of A/A runs, tests/speedcenter/precision_rule_test.cpp).\n";
+}
+
 }  // namespace
 
 std::string format_seconds(double seconds) {
@@ -174,6 +211,8 @@ RunComparison compare_run(const speedcenter::RunRecord& run) {
   size_t n = run.interpreters.size();
   result.geomeans.resize(n);
   result.geomean_benchmarks.assign(n, 0);
+  nlohmann::json options = nlohmann::json::parse(run.options_json, nullptr, false);
+  if (options.is_object() && options.value("precision", 0.0) > 0) result.precision_target = options["precision"].get<double>();
   for (size_t p = 1; p < n; ++p) {
     std::vector<std::pair<stats::Groups, stats::Groups>> pairs;
     for (const auto& name : run.benchmarks) {
@@ -186,6 +225,10 @@ RunComparison compare_run(const speedcenter::RunRecord& run) {
           !cand->groups.empty()) {
         row.available = true;
         row.comparison = stats::compare(base->groups, cand->groups);
+        if (result.precision_target > 0) {
+          row.sequential = stats::sequential_speedup(stats::process_means(base->groups), stats::process_means(cand->groups));
+          row.precision_reached = stats::precision_reached(*row.sequential, result.precision_target);
+        }
         pairs.emplace_back(base->groups, cand->groups);
       }
       result.rows.push_back(row);
@@ -221,6 +264,7 @@ void print_time_comparison(std::ostream& out, const speedcenter::RunRecord& run,
   out << "\n\nMean +- half-width of its 95% CI. Speedup = baseline mean / candidate mean, with a 95% bootstrap CI\n"
          "that resamples whole worker processes; * = significant (the CI excludes 1.0).\n";
   print_web_tables(out, run, comparison);
+  if (comparison.precision_target > 0) print_precision(out, run, comparison);
 }
 
 void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
@@ -231,11 +275,15 @@ void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, cons
     print_instruction_comparison(out, run);
   else
     print_time_comparison(out, run, comparison);
-  if (!run.failures.empty()) {
-    out << "\nFailures:\n";
-    for (const auto& f : run.failures)
+  for (bool skipped : {true, false}) {
+    bool first = true;
+    for (const auto& f : run.failures) {
+      if (is_skipped(f) != skipped) continue;
+      if (first) out << (skipped ? "\nSkipped:\n" : "\nFailures:\n");
+      first = false;
       out << "  " << (f.benchmark.empty() ? "" : f.benchmark + " ") << (f.interpreter.empty() ? "" : "[" + f.interpreter + "] ")
-          << f.reason << "\n";
+          << (skipped ? f.reason.substr(std::string(kSkippedPrefix).size()) : f.reason) << "\n";
+    }
   }
 }
 
@@ -269,6 +317,14 @@ nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunCompa
                                   {"ci", {row.comparison.speedup_ci.low, row.comparison.speedup_ci.high}},
                                   {"mann_whitney_p", row.comparison.p_value},
                                   {"significant", row.comparison.significant}});
+      if (row.sequential)
+        b["comparisons"].back()["precision"] = {{"speedup", row.sequential->speedup},
+                                                {"ci", {row.sequential->ci.low, row.sequential->ci.high}},
+                                                {"width", std::isinf(row.sequential->width) ? nlohmann::json(nullptr)
+                                                                                              : nlohmann::json(row.sequential->width)},
+                                                {"pairs", row.sequential->pairs},
+                                                {"target", comparison.precision_target},
+                                                {"reached", row.precision_reached}};
     }
     j["benchmarks"].push_back(b);
   }
@@ -279,8 +335,12 @@ nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunCompa
                                    {"ci", {comparison.geomeans[p].ci.low, comparison.geomeans[p].ci.high}},
                                    {"benchmarks", comparison.geomean_benchmarks[p]}});
   }
-  for (const auto& f : run.failures)
-    j["failures"].push_back({{"benchmark", f.benchmark}, {"interpreter", f.interpreter}, {"reason", f.reason}});
+  for (const auto& f : run.failures) {
+    if (is_skipped(f))
+      j["skipped"].push_back({{"benchmark", f.benchmark}, {"reason", f.reason.substr(std::string(kSkippedPrefix).size())}});
+    else
+      j["failures"].push_back({{"benchmark", f.benchmark}, {"interpreter", f.interpreter}, {"reason", f.reason}});
+  }
   return j;
 }
 

@@ -26,6 +26,13 @@ struct RunOptions {
   double rate = 0;             // web: open-loop requests/s (0 = closed loop)
   std::vector<std::string> events; // hardware/libpfm4 events to count (software events always are)
   bool instructions = false;       // deterministic mode: exact instruction counts under cachegrind
+  double min_time = 0;             // --min-time: calibrate loops so one iteration lasts at least this (0 = off)
+  // --precision: keep adding interleaved process pairs until every candidate's speedup interval (stats.h,
+  // sequential_speedup) is narrower than this fraction of the speedup; `processes` is then the minimum.
+  // 0 = a fixed number of processes.
+  double precision = 0;
+  double max_seconds_per_benchmark = 300;  // --max-time: budget of one benchmark in precision mode (0 = none)
+  double max_seconds_total = 0;          // --max-total-time: budget of the whole run in precision mode (0 = none)
 };
 
 // Environment variables to add when starting a process, e.g. PYTHONPATH of a provisioned environment.

@@ -39,6 +39,7 @@ struct RunRecord {
   std::int64_t id = 0;
   std::string started_at, finished_at, status, command_line, hostname;
   std::string revision_label, revision_commit;
+  std::string options_json = "{}";            // the options the run was started with (processes, precision...)
   std::vector<RunInterpreterRecord> interpreters;
   std::vector<std::string> benchmarks;        // in the order they ran
   std::vector<ResultRecord> results;
