@@ -72,7 +72,9 @@ std::vector<Benchmark> load_pyperformance_folder(const fs::path& dir) {
   for (const auto& folder : folders) {
     std::vector<fs::path> tomls;
     for (const auto& entry : fs::directory_iterator(folder))
-      if (entry.path().extension() == ".toml") tomls.push_back(entry.path());
+      if (entry.path().filename() == "pyproject.toml" ||
+          (entry.path().extension() == ".toml" && entry.path().filename().string().rfind("bm_", 0) == 0))
+        tomls.push_back(entry.path());
     std::sort(tomls.begin(), tomls.end());
     std::vector<std::string> requirements;  // requirements.txt pins (e.g. chameleon==4.6.0), checked by name
     if (std::ifstream in(folder / "requirements.txt"); in)
@@ -88,6 +90,13 @@ std::vector<Benchmark> load_pyperformance_folder(const fs::path& dir) {
       }
       auto name = config["tool"]["pyperformance"]["name"].value<std::string>();
       if (!name) continue;  // a pyproject.toml without [tool.pyperformance] is not a benchmark
+      // A variant (bm_btree/bm_btree_gc_only.toml) is named by its file, as pyperformance's MANIFEST names it
+      // (two of bm_btree's variant files declare the same name); bm_X/bm_X.toml beside a pyproject.toml
+      // repeats the main benchmark.
+      if (toml_path.filename() != "pyproject.toml") {
+        if (toml_path.stem() == folder.filename() && fs::exists(folder / "pyproject.toml")) continue;
+        name = toml_path.stem().string().substr(3);
+      }
       Benchmark b;
       b.name = kPyperformancePrefix + *name;
       b.suite = "pyperformance";

@@ -1,6 +1,8 @@
 // harness/report.cpp: console and JSON reports of a run, computed from what the store holds.
 #include "harness/report.h"
 
+#include "harness/system_noise.h"
+
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -189,6 +191,46 @@ void print_precision(std::ostream& out, const speedcenter::RunRecord& run, const
          "least 95% of the time (checked by simulation of A/A runs, tests/speedcenter/precision_rule_test.cpp).\n";
 }
 
+// The machine during the run (stored figures) and pyperf-style warnings when the run was disturbed: CPU steal,
+// a loaded machine, or results whose iterations vary by more than 10% of their mean.
+void print_machine_activity(std::ostream& out, const speedcenter::RunRecord& run) {
+  auto number = [&](const std::string& name) -> std::optional<double> {
+    auto it = run.machine_activity.find(name);
+    return it == run.machine_activity.end() ? std::nullopt : it->second.value;
+  };
+  auto text = [&](const std::string& name) {
+    auto it = run.machine_activity.find(name);
+    return it == run.machine_activity.end() ? std::string("-") : it->second.text;
+  };
+  std::vector<std::string> warnings;
+  if (auto steal = number("steal_fraction")) {
+    double cpus = number("cpus").value_or(1);
+    out << "\nMachine during the run: load " << fixed(number("load1_before").value_or(0), 2) << " before, "
+        << fixed(number("load1_after").value_or(0), 2) << " after (" << fixed(cpus, 0) << " CPUs); CPU steal "
+        << percent(*steal) << ", CPUs busy " << percent(number("busy_fraction").value_or(0)) << ", "
+        << fixed(number("context_switches_per_second").value_or(0), 0) << " context switches/s; ASLR "
+        << (number("aslr").value_or(-1) == 0 ? "off" : "on") << "; governor " << text("governor") << "; isolation "
+        << text("isolation") << ".\n";
+    if (*steal >= kNoisyStealFraction)
+      warnings.push_back("CPU steal was " + percent(*steal) + ": the hypervisor gave this VM's CPUs to others");
+    if (number("load1_before").value_or(0) > kNoisyLoadPerCpu * cpus)
+      warnings.push_back("the load average was " + fixed(number("load1_before").value_or(0), 2) + " on " +
+                         fixed(cpus, 0) + " CPUs before the run: other processes competed for the CPUs");
+  }
+  for (const auto& r : run.results) {
+    if (r.status != "ok" || r.kind == "web") continue;  // web latencies vary by nature
+    const auto* mean = metric(&r, "mean");
+    const auto* sd = metric(&r, "stdev");
+    if (mean && sd && *mean->value > 0 && *sd->value / *mean->value > kUnstableRelativeStdev)
+      warnings.push_back(r.benchmark + " under " + run.interpreters[r.position].label + " is unstable: stdev " +
+                         percent(*sd->value / *mean->value) + " of the mean");
+  }
+  if (warnings.empty()) return;
+  out << "\nWARNING: this run was noisy (pyperf warns above a 10% spread):\n";
+  for (const auto& w : warnings) out << "  - " << w << "\n";
+  out << "  Intervals stay honest but widen; see `pyston-bench system` for what could change, or use --precision.\n";
+}
+
 }  // namespace
 
 std::string format_seconds(double seconds) {
@@ -275,6 +317,7 @@ void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, cons
     print_instruction_comparison(out, run);
   else
     print_time_comparison(out, run, comparison);
+  print_machine_activity(out, run);
   for (bool skipped : {true, false}) {
     bool first = true;
     for (const auto& f : run.failures) {
@@ -335,6 +378,8 @@ nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunCompa
                                    {"ci", {comparison.geomeans[p].ci.low, comparison.geomeans[p].ci.high}},
                                    {"benchmarks", comparison.geomean_benchmarks[p]}});
   }
+  for (const auto& [name, fact] : run.machine_activity)
+    j["machine_activity"][name] = fact.value ? nlohmann::json(*fact.value) : nlohmann::json(fact.text);
   for (const auto& f : run.failures) {
     if (is_skipped(f))
       j["skipped"].push_back({{"benchmark", f.benchmark}, {"reason", f.reason.substr(std::string(kSkippedPrefix).size())}});

@@ -97,6 +97,9 @@ RunRecord load_run(const Database& db, std::int64_t run_id, bool with_samples) {
   failures.bind(1, run_id);
   while (failures.step())
     run.failures.push_back({failures.column_text(0), failures.column_text(1), failures.column_text(2), failures.column_text(3)});
+  auto facts = db.prepare("SELECT name, value, coalesce(text, '') FROM run_metadata WHERE run_id = ?");
+  facts.bind(1, run_id);
+  while (facts.step()) run.machine_activity[facts.column_text(0)] = {facts.column_optional_double(1), facts.column_text(2)};
   return run;
 }
 

@@ -14,6 +14,7 @@
 #include "harness/result_store.h"
 #include "harness/run_export.h"
 #include "harness/runner.h"
+#include "harness/system_noise.h"
 
 namespace harness {
 
@@ -146,6 +147,24 @@ std::vector<std::pair<Benchmark, std::string>> drop_unrunnable(std::vector<Bench
   return skipped;
 }
 
+// The machine's figures for the run's report (run_metadata): load before and after, steal and context switches
+// during the run, and the tuning that was in place.
+void record_machine_activity(ResultStore& store, const SystemSnapshot& before) {
+  SystemSnapshot after = take_system_snapshot();
+  SystemActivity activity = activity_between(before, after);
+  SystemTuning tuning = read_system_tuning();
+  store.record_run_metadata("load1_before", before.load1);
+  store.record_run_metadata("load1_after", after.load1);
+  store.record_run_metadata("cpus", tuning.cpus);
+  store.record_run_metadata("steal_fraction", activity.steal_fraction);
+  store.record_run_metadata("busy_fraction", activity.busy_fraction);
+  store.record_run_metadata("context_switches_per_second", activity.context_switches_per_second);
+  store.record_run_metadata("seconds", activity.seconds);
+  store.record_run_metadata("aslr", tuning.aslr >= 0 ? std::optional<double>(tuning.aslr) : std::nullopt);
+  store.record_run_metadata("governor", std::nullopt, tuning.governor.empty() ? "not exposed" : tuning.governor);
+  store.record_run_metadata("isolation", std::nullopt, tuning.isolation.empty() ? "none" : tuning.isolation);
+}
+
 int compare(const CompareOptions& opts, const CommonOptions& common) {
   RunOptions options = effective_options(opts);
   check_export_paths(opts.exports);
@@ -174,6 +193,7 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
                            {"max_total_time", options.max_seconds_total}});
   if (!options.sizes.empty()) stored_options["sizes"] = options.sizes;
   std::int64_t run_id = store.begin_run(interpreters, common.command_line, stored_options, revision);
+  const SystemSnapshot machine_before = take_system_snapshot();
   record_pmu_capability(db, run_id);
   for (const auto& [benchmark, reason] : skipped) store.record_failure(benchmark.name, "", kSkippedPrefix + reason);
   if (!options.events.empty() && !pmu_capability().available)
@@ -199,6 +219,7 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
   };
   bool completed = run_benchmarks(benchmarks, interpreters, options, callbacks);
   progress.clear();
+  record_machine_activity(store, machine_before);
   if (!completed) {
     store.record_failure("", "", "interrupted by signal " + std::to_string(interrupt_signal()));
     store.finish_run("incomplete");

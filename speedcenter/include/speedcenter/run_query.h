@@ -44,6 +44,12 @@ struct RunRecord {
   std::vector<std::string> benchmarks;        // in the order they ran
   std::vector<ResultRecord> results;
   std::vector<FailureRecord> failures;
+  // What the machine was doing during the run (run_metadata): name -> number or text.
+  struct Fact {
+    std::optional<double> value;
+    std::string text;
+  };
+  std::map<std::string, Fact> machine_activity;
 
   const ResultRecord* result(const std::string& benchmark, int position) const;
 };
