@@ -65,6 +65,7 @@ class BatchExecutor : public Executor {
       }
     }
     process.extra_env = environment;
+    apply_worker_settings(options, process);
     process.cwd = benchmark.folder;
     process.report_pipe = true;
 

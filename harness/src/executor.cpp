@@ -3,6 +3,7 @@
 
 #include "harness/batch_executor.h"
 #include "harness/error.h"
+#include "harness/process.h"
 #include "harness/web_executor.h"
 
 #include <sstream>
@@ -36,6 +37,11 @@ void parse_size_option(const std::string& text, RunOptions& options) {
     if (eq == std::string::npos || eq == 0) number("");  // throws with the hint
     options.sizes[item.substr(0, eq)] = number(item.substr(eq + 1));
   }
+}
+
+void apply_worker_settings(const RunOptions& options, ProcessOptions& process) {
+  process.cpus = options.affinity;
+  process.inherit_environ = options.inherit_environ;
 }
 
 std::unique_ptr<Executor> make_executor(const std::string& kind) {

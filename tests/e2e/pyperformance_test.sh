@@ -17,7 +17,7 @@ pass() { echo "ok: $*"; }
 q() { sqlite3 "$db" "$1"; }
 
 echo "== the fixture folder under python3.8 and python3.11 (default selection: the folder's benchmarks)"
-PB_FIXTURE_LOG="$work/time_func.log" "$bin/pyston-bench" --db "$db" compare python3.8 python3.11 \
+PB_FIXTURE_LOG="$work/time_func.log" "$bin/pyston-bench" --db "$db" compare python3.8 python3.11 --inherit-environ PB_FIXTURE_LOG \
   --benchmark-dir "$fixtures" -p 2 -n 2 -w 1 --export-json "$work/run.json" >"$work/out.txt" 2>"$work/err.txt"
 rc=$?
 cat "$work/out.txt"
@@ -54,7 +54,7 @@ PY
 
 echo "== -b selects one; --min-time is passed on"
 rm -f "$work/time_func.log"
-PB_FIXTURE_LOG="$work/time_func.log" "$bin/pyston-bench" --db "$db" run python3.8 --benchmark-dir "$fixtures" \
+PB_FIXTURE_LOG="$work/time_func.log" "$bin/pyston-bench" --db "$db" run python3.8 --benchmark-dir "$fixtures" --copy-env \
   -b pp_pb_time_func -p 1 -n 1 -w 0 --min-time 0.02 >"$work/out2.txt" 2>&1 || fail "run -b pp_pb_time_func"
 python3 - "$work/time_func.log" <<'PY' || fail "--min-time"
 import sys

@@ -52,6 +52,26 @@ class ProtocolTest(unittest.TestCase):
         times = [e["t"] for e in iterations]
         self.assertEqual(times, sorted(times))
 
+    def test_min_time_calibrates_inner_loops(self):
+        # 1 ms per call: 1..16 calls last less than 25 ms, 32 calls do; seconds stay per call.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_benchmark(tmp, """
+                import time
+                DEFAULT_SIZE = 1
+                calls = []
+                def run(n):
+                    calls.append(n)
+                    time.sleep(0.001)
+                    return len(calls)
+                def check(result, n):
+                    assert result == len(calls)
+            """)
+            code, events, _ = run_worker(path, "--warmups", "0", "--iterations", "2", "--min-time", "0.025")
+        self.assertEqual(code, 0)
+        self.assertEqual(events[-1]["inner_loops"], 32)
+        for e in events[1:-1]:
+            self.assertAlmostEqual(e["seconds"], 0.001, delta=0.001)
+
     def test_default_size_and_setup_state(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = write_benchmark(tmp, """

@@ -37,6 +37,9 @@ struct CompareOptions {
   bool processes_given = false;   // --instructions measures 1 process unless -p says otherwise
   std::string precision;          // --precision 3%
   ExportFiles exports;            // --export-json/-csv/-markdown
+  std::string affinity;           // --affinity 0-1
+  std::vector<std::string> inherit_environ;  // --inherit-environ A,B
+  bool copy_env = false;          // --copy-env
 };
 
 // "3%", "3" or "0.5%": a percentage in (0, 100), as a fraction.
@@ -76,6 +79,16 @@ RunOptions effective_options(const CompareOptions& opts) {
       throw HarnessError("--precision and --instructions do not mix", "instruction counts are exact; drop --precision");
     if (!opts.processes_given && !opts.fast && !opts.rigorous)
       options.processes = static_cast<int>(stats::kPrecisionRule.min_pairs);
+  }
+  if (!opts.affinity.empty()) options.affinity = parse_cpu_list(opts.affinity);
+  if (opts.copy_env && !opts.inherit_environ.empty())
+    throw HarnessError("--copy-env passes the whole environment; --inherit-environ chooses from it",
+                       "give one of the two");
+  if (opts.copy_env) options.inherit_environ.reset();
+  for (const auto& name : opts.inherit_environ) {
+    if (name.empty() || name.find('=') != std::string::npos)
+      throw HarnessError("bad --inherit-environ name '" + name + "'", "give variable names, e.g. --inherit-environ PYTHONMALLOC,MY_VAR");
+    options.inherit_environ->push_back(name);
   }
   if (options.max_seconds_per_benchmark < 0 || options.max_seconds_total < 0)
     throw HarnessError("--max-time and --max-total-time must be positive seconds (0: no budget)");
@@ -187,6 +200,10 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
                                    {"warmups", options.warmups},     {"size", options.size},
                                    {"timeout", options.timeout_seconds}, {"benchmarks", default_selection(opts, catalogue)}};
   stored_options.update({{"events", options.events}, {"instructions", options.instructions}});
+  if (!options.affinity.empty()) stored_options["affinity"] = options.affinity;
+  stored_options["inherit_environ"] =
+      options.inherit_environ ? nlohmann::json(*options.inherit_environ) : nlohmann::json("all");
+  if (options.min_time > 0) stored_options["min_time"] = options.min_time;
   if (options.precision > 0)
     stored_options.update({{"precision", options.precision},
                            {"max_time", options.max_seconds_per_benchmark},
@@ -259,6 +276,12 @@ void add_run_options(CLI::App* sub, CompareOptions& o) {
   sub->add_option("--max-total-time", o.run.max_seconds_total,
                   "with --precision: seconds the whole run may take (0 = no limit)")
       ->capture_default_str();
+  sub->add_option("--affinity", o.affinity, "run the worker processes on these CPUs (e.g. 1 or 0-1)");
+  sub->add_option("--inherit-environ", o.inherit_environ,
+                  "environment variables workers also get (default: PATH, HOME, TMPDIR, TEMP, TMP, LANG, LC_*, USER, "
+                  "LOGNAME)")
+      ->delimiter(',');
+  sub->add_flag("--copy-env", o.copy_env, "workers get the harness's whole environment");
   add_export_options(sub, o.exports);
   sub->add_flag("--fast", o.fast, "3 processes x 3 iterations");
   sub->add_flag("--rigorous", o.rigorous, "12 processes x 6 iterations");
