@@ -4,15 +4,8 @@
 # refused before anything runs; --export-json/-csv/-markdown write files that parse. Usage: precision_test.sh BIN
 set -u
 bin=${1:?usage: precision_test.sh BUILD_BIN_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/pb-precision.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/e2e_lib.sh"
 cp -r "$here/../harness/fixtures/macrobenchmarks" "$work/extra"
-db="$work/results.db"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-q() { sqlite3 "$db" "$1"; }
 
 echo "== a wide target: reached after the minimum of 6 pairs (or a few more on a busy machine)"
 "$bin/pyston-bench" --db "$db" compare python3.8 python3.11 -b gate_work --benchmark-dir "$work/extra" \
@@ -81,5 +74,4 @@ done
 [ $? -eq 2 ] && grep -q "not a writable folder" "$work/err6.txt" && [ "$(q 'select count(*) from runs')" = "3" ] \
   && pass "an unwritable export path is refused before running" || fail "unwritable export path"
 
-[ $failures -eq 0 ] && echo "all precision/export checks passed" || echo "$failures check(s) failed"
-exit $((failures > 0))
+finish

@@ -6,15 +6,8 @@
 # Usage: pyperformance_test.sh BUILD_BIN_DIR
 set -u
 bin=${1:?usage: pyperformance_test.sh BUILD_BIN_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/pb-pyperformance.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/e2e_lib.sh"
 fixtures="$here/../harness/fixtures/pyperformance"
-db="$work/results.db"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-q() { sqlite3 "$db" "$1"; }
 
 echo "== the fixture folder under python3.8 and python3.11 (default selection: the folder's benchmarks)"
 PB_FIXTURE_LOG="$work/time_func.log" "$bin/pyston-bench" --db "$db" compare python3.8 python3.11 --inherit-environ PB_FIXTURE_LOG \
@@ -70,5 +63,4 @@ mkdir -p "$work/empty/sub"
 [ $? -eq 2 ] && grep -q "no benchmarks in" "$work/err3.txt" && grep -q "run_benchmark.py" "$work/err3.txt" \
   && pass "an empty folder is refused with the layouts it accepts" || { fail "empty folder"; cat "$work/err3.txt"; }
 
-[ $failures -eq 0 ] && echo "all pyperformance-layout checks passed" || echo "$failures check(s) failed"
-exit $((failures > 0))
+finish

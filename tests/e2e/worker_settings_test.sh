@@ -4,15 +4,8 @@
 # figures stored with each run (run_metadata) and the noisy-run warning. Usage: worker_settings_test.sh BIN
 set -u
 bin=${1:?usage: worker_settings_test.sh BUILD_BIN_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/pb-settings.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/e2e_lib.sh"
 cp -r "$here/../harness/fixtures/macrobenchmarks" "$work/extra"
-db="$work/results.db"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-q() { sqlite3 "$db" "$1"; }
 log="$work/settings.log"
 last_cpu=$(( $(nproc) - 1 ))
 
@@ -86,5 +79,4 @@ grep -q "sources add noise here" "$work/system.txt" && pass "system names each s
   || fail "system --json"
 "$bin/pyston-bench" system --window -1 >/dev/null 2>&1; [ $? -eq 2 ] && pass "bad --window refused" || fail "bad --window"
 
-[ $failures -eq 0 ] && echo "all worker-settings checks passed" || echo "$failures check(s) failed"
-exit $((failures > 0))
+finish
