@@ -419,6 +419,8 @@ std::vector<int> parse_cpu_list(const std::string& text) {
     return HarnessError("bad --affinity '" + text + "': " + why,
                         "give CPU numbers this process may use (" + usable + "), e.g. --affinity 1 or 0-1");
   };
+  if (text.empty() || text.front() == ',' || text.back() == ',' || text.find(",,") != std::string::npos)
+    throw bad("empty item");
   std::vector<int> cpus;
   std::stringstream items(text);
   for (std::string item; std::getline(items, item, ',');) {

@@ -208,7 +208,7 @@ void print_machine_activity(std::ostream& out, const speedcenter::RunRecord& run
     out << "\nMachine during the run: load " << fixed(number("load1_before").value_or(0), 2) << " before, "
         << fixed(number("load1_after").value_or(0), 2) << " after (" << fixed(cpus, 0) << " CPUs); CPU steal "
         << percent(*steal) << ", CPUs busy " << percent(number("busy_fraction").value_or(0)) << ", "
-        << fixed(number("context_switches_per_second").value_or(0), 0) << " context switches/s; ASLR "
+        << fixed(number("context_switches_per_second").value_or(0), 0) << " context switches/s;\n  ASLR "
         << (number("aslr").value_or(-1) == 0 ? "off" : "on") << "; governor " << text("governor") << "; isolation "
         << text("isolation") << ".\n";
     if (*steal >= kNoisyStealFraction)

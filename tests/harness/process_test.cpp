@@ -106,7 +106,9 @@ namespace {
 
 TEST(CpuList, ParsesNumbersAndRanges) {
   EXPECT_EQ(parse_cpu_list("0"), std::vector<int>{0});
-  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) EXPECT_EQ(parse_cpu_list("0-1"), (std::vector<int>{0, 1}));
+  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+    EXPECT_EQ(parse_cpu_list("0-1"), (std::vector<int>{0, 1}));
+  }
   for (const char* bad : {"", "x", "1-0", "-1", "0,", "99999", "0-3x"})
     EXPECT_THROW(parse_cpu_list(bad), HarnessError) << bad;
 }
