@@ -57,6 +57,10 @@ assert measured < 2048, "--min-time 0.02 should calibrate to fewer loops, got %d
 print("ok: --min-time 0.02 calibrated to %d loops" % measured)
 PY
 
+"$bin/pyston-bench" --db "$db" run python3.8 --benchmark-dir "$fixtures" -b pp_pb_func --instructions >"$work/out4.txt" 2>"$work/err4.txt"
+[ $? -eq 2 ] && grep -q "drop --instructions" "$work/err4.txt" && pass "--instructions refused for pyperformance's scripts" \
+  || { fail "--instructions"; cat "$work/err4.txt"; }
+
 echo "== a folder that is neither layout"
 mkdir -p "$work/empty/sub"
 "$bin/pyston-bench" --db "$db" compare python3.8 python3.11 --benchmark-dir "$work/empty" >"$work/out3.txt" 2>"$work/err3.txt"

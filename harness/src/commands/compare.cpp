@@ -190,6 +190,10 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
   std::vector<Benchmark> benchmarks = select_benchmarks(catalogue, default_selection(opts, catalogue));
   ProgressLine progress;
   std::vector<Interpreter> interpreters = probe_all(opts.interpreters, progress);
+  for (const auto& b : benchmarks)
+    if (b.kind == "pyperf" && options.instructions)
+      throw HarnessError("--instructions cannot count " + b.name + ": pyperformance's scripts run their own timing loops",
+                         "measure pyperformance's benchmarks in time (drop --instructions)");
   std::vector<std::pair<Benchmark, std::string>> skipped = drop_unrunnable(benchmarks, interpreters, progress);
   std::optional<RevisionInfo> revision;
   if (!opts.revision.empty() || !opts.repo.empty()) revision = describe_revision(opts.repo, opts.revision);
