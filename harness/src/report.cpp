@@ -183,7 +183,7 @@ void print_precision(std::ostream& out, const speedcenter::RunRecord& run, const
   }
   out << "\n" << reached << " of " << measured << " reached " << percent(comparison.precision_target) << ".";
   if (!missed.empty()) {
-    out << " Not within the budget (--max-time):";
+    out << " Not within the budget (--max-time, --max-total-time):";
     for (const auto& m : missed) out << " " << m << (&m == &missed.back() ? "." : ",");
   }
   out << "\nInterval: Student's t at " << fixed(rule.look_confidence * 100, 0)
