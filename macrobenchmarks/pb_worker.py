@@ -49,6 +49,9 @@ def parse_args(argv):
     parser.add_argument("--iterations", type=int, default=5, help="measured iterations")
     parser.add_argument("--inner-loops", type=int, default=1,
                         help="run() calls per timed iteration; the reported seconds are per call")
+    parser.add_argument("--min-time", type=float, default=0,
+                        help="calibrate --inner-loops (powers of two) so one timed iteration lasts at least this "
+                             "many seconds; the calibrating calls come before the warmups")
     parser.add_argument("--report-fd", type=int, default=1, help="file descriptor for the JSON lines")
     args = parser.parse_args(argv)
     for name in ("warmups", "iterations"):
@@ -56,6 +59,8 @@ def parse_args(argv):
             parser.error("--%s must be >= 0" % name)
     if args.inner_loops < 1:
         parser.error("--inner-loops must be >= 1")
+    if args.min_time < 0:
+        parser.error("--min-time must be >= 0")
     return args
 
 
@@ -90,13 +95,27 @@ def measured_iterations(iterate, first, count):
         iterate(seq, False)
 
 
+def calibrate_inner_loops(run, check, state, min_time):
+    # As pyperf calibrates its loops: the smallest power of two whose timed block lasts at least min_time.
+    loops = 1
+    while loops < 2 ** 20:
+        t0 = _perf_counter()
+        for _ in range(loops):
+            result = run(state)
+        if _perf_counter() - t0 >= min_time:
+            break
+        check(result, state)
+        loops *= 2
+    return loops
+
+
 def measure(module, args, reporter):
     size = module.DEFAULT_SIZE if args.size is None else args.size
     setup = getattr(module, "setup", None)
     state = setup(size) if setup is not None else size
     run = module.run
     check = module.check
-    inner_loops = args.inner_loops
+    inner_loops = calibrate_inner_loops(run, check, state, args.min_time) if args.min_time > 0 else args.inner_loops
     inner_range = range(inner_loops)
 
     def iterate(seq, warmup):
@@ -121,7 +140,7 @@ def measure(module, args, reporter):
 
     warmup_iterations(iterate, args.warmups)
     measured_iterations(iterate, args.warmups, args.iterations)
-    return size
+    return inner_loops
 
 
 def main(argv=None):
@@ -143,8 +162,8 @@ def main(argv=None):
                       warmups=args.warmups,
                       iterations=args.iterations,
                       inner_loops=args.inner_loops)
-        measure(module, args, reporter)
-        reporter.send("done", t=_perf_counter() - _WORKER_START)
+        inner_loops = measure(module, args, reporter)
+        reporter.send("done", t=_perf_counter() - _WORKER_START, inner_loops=inner_loops)
         return 0
     except BaseException as exc:  # noqa: B902 - SystemExit/KeyboardInterrupt from a benchmark are failures too
         message = "%s: %s" % (type(exc).__name__, exc)

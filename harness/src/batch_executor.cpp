@@ -10,6 +10,7 @@
 #include "harness/instruction_count.h"
 #include "harness/perf_counters.h"
 #include "harness/process.h"
+#include "harness/pyperformance.h"
 
 namespace harness {
 namespace {
@@ -25,7 +26,14 @@ class BatchExecutor : public Executor {
  public:
   Environment prepare(const Benchmark& benchmark, const Interpreter& interpreter,
                       const RunOptions& options) override {
-    return prepare_environment(benchmark, interpreter, options);
+    Environment environment = prepare_environment(benchmark, interpreter, options);
+    if (benchmark.kind == "pyperf") {
+      // pyperformance's scripts import pyperf: ours, first on the path.
+      auto existing = environment.find("PYTHONPATH");
+      environment["PYTHONPATH"] =
+          pyperf_compat_dir().string() + (existing == environment.end() ? "" : ":" + existing->second);
+    }
+    return environment;
   }
 
   WorkerResult run_worker(const Benchmark& benchmark, const Interpreter& interpreter,
@@ -38,17 +46,26 @@ class BatchExecutor : public Executor {
 
     ProcessOptions process;
     process.argv = interpreter.argv;
-    for (const std::string& arg :
-         {(project_root() / "macrobenchmarks" / "pb_worker.py").string(), std::string("--benchmark"),
-          benchmark.file.string(), std::string("--warmups"), std::to_string(options.warmups),
-          std::string("--iterations"), std::to_string(options.iterations), std::string("--report-fd"),
-          std::string("3")})
-      process.argv.push_back(arg);
-    if (size > 0) {
-      process.argv.push_back("--size");
-      process.argv.push_back(std::to_string(size));
+    if (benchmark.kind == "pyperf") {
+      for (const auto& arg : pyperformance_worker_args(benchmark, options)) process.argv.push_back(arg);
+    } else {
+      for (const std::string& arg :
+           {(project_root() / "macrobenchmarks" / "pb_worker.py").string(), std::string("--benchmark"),
+            benchmark.file.string(), std::string("--warmups"), std::to_string(options.warmups),
+            std::string("--iterations"), std::to_string(options.iterations), std::string("--report-fd"),
+            std::string("3")})
+        process.argv.push_back(arg);
+      if (size > 0) {
+        process.argv.push_back("--size");
+        process.argv.push_back(std::to_string(size));
+      }
+      if (options.min_time > 0) {
+        process.argv.push_back("--min-time");
+        process.argv.push_back(std::to_string(options.min_time));
+      }
     }
     process.extra_env = environment;
+    apply_worker_settings(options, process);
     process.cwd = benchmark.folder;
     process.report_pipe = true;
 

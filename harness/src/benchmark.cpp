@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "harness/error.h"
+#include "harness/pyperformance.h"
 #include "speedcenter/installation.h"
 
 namespace harness {
@@ -64,7 +65,11 @@ std::vector<Benchmark> load_catalogue(const fs::path& macrobenchmarks_dir) {
 std::vector<Benchmark> full_catalogue(const std::vector<std::string>& extra_dirs) {
   std::vector<Benchmark> catalogue = load_catalogue(project_root() / "macrobenchmarks");
   for (const auto& dir : extra_dirs) {
-    auto more = load_catalogue(dir);
+    auto more = is_pyperformance_folder(dir) ? load_pyperformance_folder(dir) : load_catalogue(dir);
+    if (more.empty())
+      throw HarnessError("no benchmarks in " + dir,
+                         "a --benchmark-dir holds subfolders with a manifest.json, or pyperformance's "
+                         "bm_*/run_benchmark.py with pyproject.toml (its data-files/benchmarks folder)");
     catalogue.insert(catalogue.end(), more.begin(), more.end());
   }
   return catalogue;

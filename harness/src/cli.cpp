@@ -21,6 +21,7 @@ constexpr CommandRegistrar kCommands[] = {
     add_gate_commands,
     add_noise_commands,
     add_provision_commands,
+    add_system_commands,
 };
 
 template <typename Error>

@@ -3,6 +3,7 @@
 
 #include "harness/batch_executor.h"
 #include "harness/error.h"
+#include "harness/process.h"
 #include "harness/web_executor.h"
 
 #include <sstream>
@@ -38,11 +39,16 @@ void parse_size_option(const std::string& text, RunOptions& options) {
   }
 }
 
+void apply_worker_settings(const RunOptions& options, ProcessOptions& process) {
+  process.cpus = options.affinity;
+  process.inherit_environ = options.inherit_environ;
+}
+
 std::unique_ptr<Executor> make_executor(const std::string& kind) {
-  if (kind == "batch") return make_batch_executor();
+  if (kind == "batch" || kind == "pyperf") return make_batch_executor();  // pyperf: pyperformance's scripts
   if (kind == "web") return make_web_executor();
   throw HarnessError("benchmark kind '" + kind + "' is not supported by this build",
-                     "known kinds: batch, web");
+                     "known kinds: batch, web, pyperf");
 }
 
 }  // namespace harness

@@ -2,6 +2,10 @@
 // the Ctrl-C handler that leaves no process behind.
 #include "harness/process.h"
 
+#include <sched.h>
+#include <cstdio>
+#include <sstream>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -196,11 +200,21 @@ ChildProcess::ChildProcess(const ProcessOptions& options) : tail_bytes_(options.
 
   // Build argv and envp before fork (no allocation in the child).
   std::vector<std::string> env_strings;
+  auto inherited = [&](const std::string& key) {
+    if (!options.inherit_environ) return true;
+    for (const auto& name : *options.inherit_environ)
+      if (name == key || (!name.empty() && name.back() == '*' && key.rfind(name.substr(0, name.size() - 1), 0) == 0))
+        return true;
+    return false;
+  };
   for (char** e = environ; *e; ++e) {
     std::string entry(*e);
     std::string key = entry.substr(0, entry.find('='));
-    if (!options.extra_env.count(key)) env_strings.push_back(entry);
+    if (!options.extra_env.count(key) && inherited(key)) env_strings.push_back(entry);
   }
+  cpu_set_t cpu_set;
+  CPU_ZERO(&cpu_set);
+  for (int cpu : options.cpus) CPU_SET(cpu, &cpu_set);
   for (const auto& [key, value] : options.extra_env) env_strings.push_back(key + "=" + value);
   std::vector<char*> envp, argv;
   for (auto& s : env_strings) envp.push_back(s.data());
@@ -227,6 +241,7 @@ ChildProcess::ChildProcess(const ProcessOptions& options) : tail_bytes_(options.
     std::int64_t resident = resident_bytes_after_fork(page);
     (void)!write(exec_pipe[1], &resident, sizeof resident);
     if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) report_exec_failure(exec_pipe[1]);
+    if (!options.cpus.empty() && sched_setaffinity(0, sizeof cpu_set, &cpu_set) != 0) report_exec_failure(exec_pipe[1]);
     execvpe(argv[0], argv.data(), envp.data());
     report_exec_failure(exec_pipe[1]);
   }
@@ -392,5 +407,36 @@ void install_interrupt_handler() {
 
 bool interrupted() { return g_interrupt_signal.load() != 0; }
 int interrupt_signal() { return g_interrupt_signal.load(); }
+
+std::vector<int> parse_cpu_list(const std::string& text) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  sched_getaffinity(0, sizeof allowed, &allowed);
+  std::string usable;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &allowed)) usable += (usable.empty() ? "" : ",") + std::to_string(cpu);
+  auto bad = [&](const std::string& why) {
+    return HarnessError("bad --affinity '" + text + "': " + why,
+                        "give CPU numbers this process may use (" + usable + "), e.g. --affinity 1 or 0-1");
+  };
+  if (text.empty() || text.front() == ',' || text.back() == ',' || text.find(",,") != std::string::npos)
+    throw bad("empty item");
+  std::vector<int> cpus;
+  std::stringstream items(text);
+  for (std::string item; std::getline(items, item, ',');) {
+    int first = -1, last = -1;
+    char dash = 0, extra = 0;
+    int fields = std::sscanf(item.c_str(), "%d%c%d%c", &first, &dash, &last, &extra);
+    if (fields == 1) last = first;
+    else if (!(fields == 3 && dash == '-')) throw bad("'" + item + "' is not a CPU number or range");
+    if (first < 0 || last < first || last >= CPU_SETSIZE) throw bad("'" + item + "' is not a valid range");
+    for (int cpu = first; cpu <= last; ++cpu) {
+      if (!CPU_ISSET(cpu, &allowed)) throw bad("CPU " + std::to_string(cpu) + " is not available");
+      cpus.push_back(cpu);
+    }
+  }
+  if (cpus.empty()) throw bad("no CPUs");
+  return cpus;
+}
 
 }  // namespace harness

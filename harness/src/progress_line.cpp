@@ -16,9 +16,11 @@ std::string format_eta(double seconds) {
 ProgressLine::ProgressLine() : tty_(isatty(2)) {}
 
 void ProgressLine::show(const Progress& p) {
+  // process_count 0: open-ended (compare --precision), the interval so far instead of an ETA.
   std::string line = "[" + std::to_string(p.benchmark_index) + "/" + std::to_string(p.benchmark_count) + "] " +
-                     p.benchmark + "  " + p.interpreter + "  process " + std::to_string(p.process_index) + "/" +
-                     std::to_string(p.process_count) + "  " + format_eta(p.eta_seconds);
+                     p.benchmark + "  " + p.interpreter + "  process " + std::to_string(p.process_index) +
+                     (p.process_count ? "/" + std::to_string(p.process_count) + "  " + format_eta(p.eta_seconds)
+                                      : "  " + p.detail);
   if (tty_) std::cerr << "\r\033[K" << line << std::flush;
   else std::cerr << line << "\n";
 }

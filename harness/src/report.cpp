@@ -1,6 +1,8 @@
 // harness/report.cpp: console and JSON reports of a run, computed from what the store holds.
 #include "harness/report.h"
 
+#include "harness/system_noise.h"
+
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -152,6 +154,83 @@ void print_web_tables(std::ostream& out, const speedcenter::RunRecord& run, cons
   }
 }
 
+bool is_skipped(const speedcenter::FailureRecord& f) { return f.reason.rfind(kSkippedPrefix, 0) == 0; }
+
+std::string percent(double fraction) { return std::isinf(fraction) ? "-" : fixed(fraction * 100, 1) + "%"; }
+
+// compare --precision: each candidate's interval over interleaved pairs, whether it reached the target, and
+// the benchmarks that did not.
+void print_precision(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
+  const auto& rule = stats::kPrecisionRule;
+  out << "\nPrecision (target: interval narrower than " << percent(comparison.precision_target)
+      << " of the speedup; interleaved process pairs, at least " << rule.min_pairs << ")\n";
+  out << pad("Benchmark", 20) << pad("candidate", 14) << pad("speedup [interval]", 26) << pad("pairs", 7)
+      << pad("width", 8) << "\n";
+  std::vector<std::string> missed;
+  int reached = 0, measured = 0;
+  for (const auto& row : comparison.rows) {
+    if (!row.sequential) continue;
+    const auto& s = *row.sequential;
+    ++measured;
+    reached += row.precision_reached;
+    std::string label = run.interpreters[row.candidate].label;
+    out << pad(row.benchmark, 20) << pad(label, 14)
+        << pad(fixed(s.speedup, 3) + "x [" + fixed(s.ci.low, 3) + ", " + fixed(s.ci.high, 3) + "]", 26)
+        << pad(std::to_string(s.pairs), 7) << pad(percent(s.width), 8)
+        << (row.precision_reached ? "reached" : "NOT reached") << "\n";
+    if (!row.precision_reached)
+      missed.push_back(row.benchmark + (run.interpreters.size() > 2 ? " (" + label + ")" : "") + " " + percent(s.width));
+  }
+  out << "\n" << reached << " of " << measured << " reached " << percent(comparison.precision_target) << ".";
+  if (!missed.empty()) {
+    out << " Not within the budget (--max-time, --max-total-time):";
+    for (const auto& m : missed) out << " " << m << (&m == &missed.back() ? "." : ",");
+  }
+  out << "\nInterval: Student's t at " << fixed(rule.look_confidence * 100, 0)
+      << "% on the log ratios of the pairs, the level at which the stopping rule covers the true speedup at\n"
+         "least 95% of the time (checked by simulation of A/A runs, tests/speedcenter/precision_rule_test.cpp).\n";
+}
+
+// The machine during the run (stored figures) and pyperf-style warnings when the run was disturbed: CPU steal,
+// a loaded machine, or results whose iterations vary by more than 10% of their mean.
+void print_machine_activity(std::ostream& out, const speedcenter::RunRecord& run) {
+  auto number = [&](const std::string& name) -> std::optional<double> {
+    auto it = run.machine_activity.find(name);
+    return it == run.machine_activity.end() ? std::nullopt : it->second.value;
+  };
+  auto text = [&](const std::string& name) {
+    auto it = run.machine_activity.find(name);
+    return it == run.machine_activity.end() ? std::string("-") : it->second.text;
+  };
+  std::vector<std::string> warnings;
+  if (auto steal = number("steal_fraction")) {
+    double cpus = number("cpus").value_or(1);
+    out << "\nMachine during the run: load " << fixed(number("load1_before").value_or(0), 2) << " before, "
+        << fixed(number("load1_after").value_or(0), 2) << " after (" << fixed(cpus, 0) << " CPUs); CPU steal "
+        << percent(*steal) << ", CPUs busy " << percent(number("busy_fraction").value_or(0)) << ", "
+        << fixed(number("context_switches_per_second").value_or(0), 0) << " context switches/s;\n  ASLR "
+        << (number("aslr").value_or(-1) == 0 ? "off" : "on") << "; governor " << text("governor") << "; isolation "
+        << text("isolation") << ".\n";
+    if (*steal >= kNoisyStealFraction)
+      warnings.push_back("CPU steal was " + percent(*steal) + ": the hypervisor gave this VM's CPUs to others");
+    if (number("load1_before").value_or(0) > kNoisyLoadPerCpu * cpus)
+      warnings.push_back("the load average was " + fixed(number("load1_before").value_or(0), 2) + " on " +
+                         fixed(cpus, 0) + " CPUs before the run: other processes competed for the CPUs");
+  }
+  for (const auto& r : run.results) {
+    if (r.status != "ok" || r.kind == "web") continue;  // web latencies vary by nature
+    const auto* mean = metric(&r, "mean");
+    const auto* sd = metric(&r, "stdev");
+    if (mean && sd && *mean->value > 0 && *sd->value / *mean->value > kUnstableRelativeStdev)
+      warnings.push_back(r.benchmark + " under " + run.interpreters[r.position].label + " is unstable: stdev " +
+                         percent(*sd->value / *mean->value) + " of the mean");
+  }
+  if (warnings.empty()) return;
+  out << "\nWARNING: this run was noisy (pyperf warns above a 10% spread):\n";
+  for (const auto& w : warnings) out << "  - " << w << "\n";
+  out << "  Intervals stay honest but widen; see `pyston-bench system` for what could change, or use --precision.\n";
+}
+
 }  // namespace
 
 std::string format_seconds(double seconds) {
@@ -174,6 +253,8 @@ RunComparison compare_run(const speedcenter::RunRecord& run) {
   size_t n = run.interpreters.size();
   result.geomeans.resize(n);
   result.geomean_benchmarks.assign(n, 0);
+  nlohmann::json options = nlohmann::json::parse(run.options_json, nullptr, false);
+  if (options.is_object() && options.value("precision", 0.0) > 0) result.precision_target = options["precision"].get<double>();
   for (size_t p = 1; p < n; ++p) {
     std::vector<std::pair<stats::Groups, stats::Groups>> pairs;
     for (const auto& name : run.benchmarks) {
@@ -186,6 +267,10 @@ RunComparison compare_run(const speedcenter::RunRecord& run) {
           !cand->groups.empty()) {
         row.available = true;
         row.comparison = stats::compare(base->groups, cand->groups);
+        if (result.precision_target > 0) {
+          row.sequential = stats::sequential_speedup(stats::process_means(base->groups), stats::process_means(cand->groups));
+          row.precision_reached = stats::precision_reached(*row.sequential, result.precision_target);
+        }
         pairs.emplace_back(base->groups, cand->groups);
       }
       result.rows.push_back(row);
@@ -221,6 +306,7 @@ void print_time_comparison(std::ostream& out, const speedcenter::RunRecord& run,
   out << "\n\nMean +- half-width of its 95% CI. Speedup = baseline mean / candidate mean, with a 95% bootstrap CI\n"
          "that resamples whole worker processes; * = significant (the CI excludes 1.0).\n";
   print_web_tables(out, run, comparison);
+  if (comparison.precision_target > 0) print_precision(out, run, comparison);
 }
 
 void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison) {
@@ -231,11 +317,16 @@ void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, cons
     print_instruction_comparison(out, run);
   else
     print_time_comparison(out, run, comparison);
-  if (!run.failures.empty()) {
-    out << "\nFailures:\n";
-    for (const auto& f : run.failures)
+  print_machine_activity(out, run);
+  for (bool skipped : {true, false}) {
+    bool first = true;
+    for (const auto& f : run.failures) {
+      if (is_skipped(f) != skipped) continue;
+      if (first) out << (skipped ? "\nSkipped:\n" : "\nFailures:\n");
+      first = false;
       out << "  " << (f.benchmark.empty() ? "" : f.benchmark + " ") << (f.interpreter.empty() ? "" : "[" + f.interpreter + "] ")
-          << f.reason << "\n";
+          << (skipped ? f.reason.substr(std::string(kSkippedPrefix).size()) : f.reason) << "\n";
+    }
   }
 }
 
@@ -269,6 +360,14 @@ nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunCompa
                                   {"ci", {row.comparison.speedup_ci.low, row.comparison.speedup_ci.high}},
                                   {"mann_whitney_p", row.comparison.p_value},
                                   {"significant", row.comparison.significant}});
+      if (row.sequential)
+        b["comparisons"].back()["precision"] = {{"speedup", row.sequential->speedup},
+                                                {"ci", {row.sequential->ci.low, row.sequential->ci.high}},
+                                                {"width", std::isinf(row.sequential->width) ? nlohmann::json(nullptr)
+                                                                                              : nlohmann::json(row.sequential->width)},
+                                                {"pairs", row.sequential->pairs},
+                                                {"target", comparison.precision_target},
+                                                {"reached", row.precision_reached}};
     }
     j["benchmarks"].push_back(b);
   }
@@ -279,8 +378,14 @@ nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunCompa
                                    {"ci", {comparison.geomeans[p].ci.low, comparison.geomeans[p].ci.high}},
                                    {"benchmarks", comparison.geomean_benchmarks[p]}});
   }
-  for (const auto& f : run.failures)
-    j["failures"].push_back({{"benchmark", f.benchmark}, {"interpreter", f.interpreter}, {"reason", f.reason}});
+  for (const auto& [name, fact] : run.machine_activity)
+    j["machine_activity"][name] = fact.value ? nlohmann::json(*fact.value) : nlohmann::json(fact.text);
+  for (const auto& f : run.failures) {
+    if (is_skipped(f))
+      j["skipped"].push_back({{"benchmark", f.benchmark}, {"reason", f.reason.substr(std::string(kSkippedPrefix).size())}});
+    else
+      j["failures"].push_back({{"benchmark", f.benchmark}, {"interpreter", f.interpreter}, {"reason", f.reason}});
+  }
   return j;
 }
 

@@ -276,6 +276,11 @@ void ResultStore::record_failure(const std::string& benchmark, const std::string
       .run();
 }
 
+void ResultStore::record_run_metadata(const std::string& name, std::optional<double> value, const std::string& text) {
+  auto insert = db_.prepare("INSERT OR REPLACE INTO run_metadata (run_id, name, value, text) VALUES (?, ?, ?, ?)");
+  insert.bind(1, run_id_).bind(2, name).bind(3, value).bind(4, text).run();
+}
+
 void ResultStore::finish_run(const std::string& status) {
   db_.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?")
       .bind(1, status)

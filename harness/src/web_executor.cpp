@@ -270,7 +270,9 @@ class WebExecutor : public Executor {
     watch.on_memory = [&](double t, const TreeMemory& m) { result.memory.push_back({t, m.rss_bytes, m.pss_bytes}); };
     watch.with_pss = true;
     watch.sample_every = std::chrono::milliseconds(100);
-    ChildProcess child(server_process(benchmark, interpreter, environment, "--serve", workload.server));
+    ProcessOptions server = server_process(benchmark, interpreter, environment, "--serve", workload.server);
+    apply_worker_settings(options, server);  // --affinity and the chosen environment apply to the server too
+    ChildProcess child(server);
     auto finish = [&] {
       child.kill_tree(std::chrono::milliseconds(1000));
       result.exit_status = child.exit_status();

@@ -142,6 +142,17 @@ CREATE TABLE hot_line_entries (
   PRIMARY KEY (profile_id, rank)
 );
 )sql",
+      // 1 -> 2: what the machine was doing during a run (pyston-bench system's figures): load average before
+      // and after, CPU steal and context switches during the run, ASLR, frequency governor, CPU isolation.
+      R"sql(
+CREATE TABLE run_metadata (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value REAL,                            -- numbers (load1_before, steal_fraction, ...)
+  text TEXT,                             -- the rest (governor, isolation)
+  PRIMARY KEY (run_id, name)
+);
+)sql",
   };
   return list;
 }

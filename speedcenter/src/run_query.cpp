@@ -21,7 +21,7 @@ RunRecord load_run(const Database& db, std::int64_t run_id, bool with_samples) {
   RunRecord run;
   auto head = db.prepare(
       "SELECT r.id, r.started_at, coalesce(r.finished_at, ''), r.status, r.command_line, m.hostname,"
-      " coalesce(v.label, ''), coalesce(v.commit_hash, '') FROM runs r JOIN machines m ON m.id = r.machine_id"
+      " coalesce(v.label, ''), coalesce(v.commit_hash, ''), r.options_json FROM runs r JOIN machines m ON m.id = r.machine_id"
       " LEFT JOIN revisions v ON v.id = r.revision_id WHERE r.id = ?");
   head.bind(1, run_id);
   if (!head.step())
@@ -35,6 +35,7 @@ RunRecord load_run(const Database& db, std::int64_t run_id, bool with_samples) {
   run.hostname = head.column_text(5);
   run.revision_label = head.column_text(6);
   run.revision_commit = head.column_text(7);
+  run.options_json = head.column_text(8);
 
   auto interps = db.prepare(
       "SELECT ri.label, coalesce(i.implementation, ''), coalesce(i.version, ''), i.executable, i.id"
@@ -96,6 +97,9 @@ RunRecord load_run(const Database& db, std::int64_t run_id, bool with_samples) {
   failures.bind(1, run_id);
   while (failures.step())
     run.failures.push_back({failures.column_text(0), failures.column_text(1), failures.column_text(2), failures.column_text(3)});
+  auto facts = db.prepare("SELECT name, value, coalesce(text, '') FROM run_metadata WHERE run_id = ?");
+  facts.bind(1, run_id);
+  while (facts.step()) run.machine_activity[facts.column_text(0)] = {facts.column_optional_double(1), facts.column_text(2)};
   return run;
 }
 

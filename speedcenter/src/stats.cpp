@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <numbers>
 #include <numeric>
 #include <random>
 
@@ -74,13 +76,14 @@ double standard_normal_two_sided_p(double z) {
   return std::erfc(std::fabs(z) / std::sqrt(2.0));
 }
 
+
+}  // namespace
+
 std::vector<double> process_means(const Groups& groups) {
   std::vector<double> means;
   for (const auto* g : non_empty(groups)) means.push_back(mean(*g));
   return means;
 }
-
-}  // namespace
 
 double mean(std::span<const double> values) {
   if (values.empty()) return kNaN;
@@ -320,6 +323,79 @@ std::optional<size_t> warmup_index(std::span<const double> series, double tolera
   }
   if (!last_outside) return std::nullopt;
   return *last_outside + 1;
+}
+
+namespace {
+
+// Two-sided P(|T| <= t) for Student's t with df degrees of freedom (Abramowitz & Stegun 26.7.3 and 26.7.4:
+// finite series in theta = atan(t / sqrt(df)), exact for integer df).
+double student_t_two_sided_cdf(double t, int df) {
+  const double theta = std::atan(std::fabs(t) / std::sqrt(static_cast<double>(df)));
+  const double s = std::sin(theta), c2 = std::cos(theta) * std::cos(theta);
+  if (df % 2 == 0) {
+    double term = 1, sum = 1;
+    for (int k = 2; k <= df - 2; k += 2) {
+      term *= c2 * (k - 1) / k;
+      sum += term;
+    }
+    return s * sum;
+  }
+  if (df == 1) return 2 * theta / std::numbers::pi;
+  double term = 1, sum = 1;
+  for (int k = 3; k <= df - 2; k += 2) {
+    term *= c2 * (k - 1) / k;
+    sum += term;
+  }
+  return 2 / std::numbers::pi * (theta + s * std::cos(theta) * sum);
+}
+
+}  // namespace
+
+double student_t_quantile(double confidence, int degrees_of_freedom) {
+  if (degrees_of_freedom < 1 || !(confidence > 0 && confidence < 1)) return kNaN;
+  // The sequential rule asks after every pair; remembered per thread (the key rounds the level to 1e-9).
+  thread_local std::map<std::pair<long long, int>, double> known;
+  auto key = std::make_pair(std::llround(confidence * 1e9), degrees_of_freedom);
+  if (auto it = known.find(key); it != known.end()) return it->second;
+  double low = 0, high = 1;
+  while (student_t_two_sided_cdf(high, degrees_of_freedom) < confidence) high *= 2;
+  for (int i = 0; i < 200 && high - low > 1e-12 * high; ++i) {
+    double mid = (low + high) / 2;
+    (student_t_two_sided_cdf(mid, degrees_of_freedom) < confidence ? low : high) = mid;
+  }
+  return known[key] = (low + high) / 2;
+}
+
+PairedSpeedup paired_speedup(std::span<const double> base_process_means,
+                             std::span<const double> candidate_process_means, double confidence) {
+  std::vector<double> logs;
+  for (size_t i = 0; i < std::min(base_process_means.size(), candidate_process_means.size()); ++i)
+    if (base_process_means[i] > 0 && candidate_process_means[i] > 0)
+      logs.push_back(std::log(base_process_means[i] / candidate_process_means[i]));
+  PairedSpeedup out;
+  out.pairs = logs.size();
+  if (logs.empty()) return {kNaN, {kNaN, kNaN}, std::numeric_limits<double>::infinity(), 0};
+  const double m = mean(logs);
+  out.speedup = std::exp(m);
+  if (logs.size() < 2) {
+    out.ci = {kNaN, kNaN};
+    out.width = std::numeric_limits<double>::infinity();
+    return out;
+  }
+  const double half = student_t_quantile(confidence, static_cast<int>(logs.size()) - 1) * stdev(logs) /
+                      std::sqrt(static_cast<double>(logs.size()));
+  out.ci = {std::exp(m - half), std::exp(m + half)};
+  out.width = (out.ci.high - out.ci.low) / out.speedup;
+  return out;
+}
+
+PairedSpeedup sequential_speedup(std::span<const double> base_process_means,
+                                 std::span<const double> candidate_process_means, const SequentialRule& rule) {
+  return paired_speedup(base_process_means, candidate_process_means, rule.look_confidence);
+}
+
+bool precision_reached(const PairedSpeedup& interval, double target_width, const SequentialRule& rule) {
+  return interval.pairs >= std::max<size_t>(rule.min_pairs, 2) && interval.width < target_width;
 }
 
 }  // namespace speedcenter::stats

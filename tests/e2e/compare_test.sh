@@ -4,15 +4,8 @@
 # database and no processes behind. Usage: compare_test.sh BUILD_BIN_DIR
 set -u
 bin=${1:?usage: compare_test.sh BUILD_BIN_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/pb-e2e.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/e2e_lib.sh"
 cp -r "$here/../harness/fixtures/macrobenchmarks" "$work/extra"
-db="$work/results.db"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-q() { sqlite3 "$db" "$1"; }
 
 echo "== a real comparison of python3.8 and python3.11"
 "$bin/pyston-bench" --db "$db" compare python3.8 python3.11 -b nbody,float,fault_ok \

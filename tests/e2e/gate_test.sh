@@ -5,15 +5,8 @@
 # instruction and time mode; bad references exit 2. Usage: gate_test.sh BUILD_BIN_DIR
 set -u
 bin=${1:?usage: gate_test.sh BUILD_BIN_DIR}
-here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/pb-e2e-gate.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-db="$work/results.db"
+source "$(dirname "$0")/e2e_lib.sh"
 extra="$here/../harness/fixtures/macrobenchmarks"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-q() { sqlite3 "$db" "$1"; }
 pb() { "$bin/pyston-bench" --db "$db" "$@"; }
 run() { pb run python3.8 -b gate_work --benchmark-dir "$extra" "$@"; }
 gate() { pb gate "$@" >"$work/gate.txt" 2>&1; local rc=$?; cat "$work/gate.txt"; return $rc; }

@@ -1,6 +1,8 @@
 // Tests child process control and /proc measurement (harness/src/process.cpp).
 #include "harness/process.h"
 
+#include "harness/error.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -94,6 +96,42 @@ TEST(ChildProcess, PeakIsNotTheForkedCopyOfTheHarness) {
   EXPECT_EQ(child.exit_status(), 0);
   EXPECT_LT(child.peak_rss_bytes(), 16 << 20);
   EXPECT_EQ(ballast[ballast.size() / 2], 1);
+}
+
+}  // namespace
+}  // namespace harness
+
+namespace harness {
+namespace {
+
+TEST(CpuList, ParsesNumbersAndRanges) {
+  EXPECT_EQ(parse_cpu_list("0"), std::vector<int>{0});
+  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+    EXPECT_EQ(parse_cpu_list("0-1"), (std::vector<int>{0, 1}));
+  }
+  for (const char* bad : {"", "x", "1-0", "-1", "0,", "99999", "0-3x"})
+    EXPECT_THROW(parse_cpu_list(bad), HarnessError) << bad;
+}
+
+TEST(ChildProcess, ChosenEnvironmentAndAffinity) {
+  setenv("PB_TEST_STRAY", "1", 1);
+  setenv("LC_PB_TEST", "1", 1);
+  ProcessOptions options;
+  options.argv = {"/bin/sh", "-c", "env | cut -d= -f1 | sort | tr '\\n' ' '; grep Cpus_allowed_list /proc/self/status"};
+  options.inherit_environ = std::vector<std::string>{"PATH", "LC_*"};
+  options.extra_env = {{"PB_GIVEN", "yes"}};
+  options.cpus = {0};
+  ChildProcess child(options);
+  ASSERT_TRUE(child.wait(std::chrono::seconds(10), {}));
+  std::string out = child.stdout_tail();
+  EXPECT_NE(out.find("PATH "), std::string::npos) << out;
+  EXPECT_NE(out.find("LC_PB_TEST "), std::string::npos) << out;
+  EXPECT_NE(out.find("PB_GIVEN "), std::string::npos) << out;
+  EXPECT_EQ(out.find("PB_TEST_STRAY"), std::string::npos) << out;
+  EXPECT_EQ(out.find("HOME "), std::string::npos) << out;
+  EXPECT_NE(out.find("Cpus_allowed_list:\t0\n"), std::string::npos) << out;
+  unsetenv("PB_TEST_STRAY");
+  unsetenv("LC_PB_TEST");
 }
 
 }  // namespace

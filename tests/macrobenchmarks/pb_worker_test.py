@@ -52,6 +52,29 @@ class ProtocolTest(unittest.TestCase):
         times = [e["t"] for e in iterations]
         self.assertEqual(times, sorted(times))
 
+    def test_min_time_calibrates_inner_loops(self):
+        # A call sleeps at least 1 ms (longer on a busy machine): calibration doubles from 1 call until a block
+        # lasts 50 ms, so it ends at a power of two between 2 and 64; seconds stay per call.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_benchmark(tmp, """
+                import time
+                DEFAULT_SIZE = 1
+                calls = []
+                def run(n):
+                    calls.append(n)
+                    time.sleep(0.001)
+                    return len(calls)
+                def check(result, n):
+                    assert result == len(calls)
+            """)
+            code, events, _ = run_worker(path, "--warmups", "0", "--iterations", "2", "--min-time", "0.05")
+        self.assertEqual(code, 0)
+        loops = events[-1]["inner_loops"]
+        self.assertIn(loops, (2, 4, 8, 16, 32, 64))
+        for e in events[1:-1]:
+            self.assertGreaterEqual(e["seconds"], 0.00099)
+            self.assertLess(e["seconds"], 0.05)
+
     def test_default_size_and_setup_state(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = write_benchmark(tmp, """

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,11 @@
 
 namespace harness {
 
+// The variables workers inherit by default, as pyperf chooses them: what finding programs, a home and
+// temporary files, and the locale need. Anything else (a stray PYTHONOPTIMIZE, PYTHONMALLOC, an exported
+// DISABLE_PYSTON) would silently change what is measured; --inherit-environ adds names.
+inline const std::vector<std::string> kDefaultWorkerEnvironment = {"PATH", "HOME", "TMPDIR", "TEMP", "TMP",
+                                                                   "LANG", "LC_*", "USER", "LOGNAME"};
 struct RunOptions {
   int processes = 6;           // fresh worker processes per benchmark and interpreter
   int iterations = 5;          // measured iterations per process (batch)
@@ -26,7 +32,22 @@ struct RunOptions {
   double rate = 0;             // web: open-loop requests/s (0 = closed loop)
   std::vector<std::string> events; // hardware/libpfm4 events to count (software events always are)
   bool instructions = false;       // deterministic mode: exact instruction counts under cachegrind
+  double min_time = 0;             // --min-time: calibrate loops so one iteration lasts at least this (0 = off)
+  std::vector<int> affinity;       // --affinity: CPUs the workers (and servers) run on; empty = any
+  // --inherit-environ: the harness's environment variables workers get (besides what the harness sets); by
+  // default a chosen set (kDefaultWorkerEnvironment), with --copy-env the whole environment.
+  std::optional<std::vector<std::string>> inherit_environ = kDefaultWorkerEnvironment;
+  // --precision: keep adding interleaved process pairs until every candidate's speedup interval (stats.h,
+  // sequential_speedup) is narrower than this fraction of the speedup; `processes` is then the minimum.
+  // 0 = a fixed number of processes.
+  double precision = 0;
+  double max_seconds_per_benchmark = 300;  // --max-time: budget of one benchmark in precision mode (0 = none)
+  double max_seconds_total = 0;          // --max-total-time: budget of the whole run in precision mode (0 = none)
 };
+
+// Applies --affinity and the chosen environment to a worker's or server's process options.
+struct ProcessOptions;
+void apply_worker_settings(const RunOptions& options, ProcessOptions& process);
 
 // Environment variables to add when starting a process, e.g. PYTHONPATH of a provisioned environment.
 using Environment = std::map<std::string, std::string>;

@@ -22,7 +22,14 @@ struct ProcessOptions {
   bool report_pipe = false;                       // give the child a pipe on fd 3 (the worker protocol)
   bool capture_stdout = true;                     // otherwise stdout goes to /dev/null
   size_t output_tail_bytes = 4096;                // how much of stderr/stdout to keep
+  std::vector<int> cpus;                          // CPU affinity (sched_setaffinity); empty = inherit
+  // When set, only these variables of the harness's environment are passed (a trailing '*' matches a prefix,
+  // as in LC_*), plus extra_env; unset = the whole environment.
+  std::optional<std::vector<std::string>> inherit_environ;
 };
+
+// "0", "0-3", "1,3,5-6" -> CPU numbers; throws HarnessError for bad text or CPUs this process may not use.
+std::vector<int> parse_cpu_list(const std::string& text);
 
 // Memory of a process tree: the root and all its descendants, from /proc.
 struct TreeMemory {

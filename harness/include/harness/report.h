@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "speedcenter/run_query.h"
@@ -15,6 +16,10 @@ struct ComparisonRow {
   int candidate = 0;           // interpreter position compared against position 0
   bool available = false;      // both sides measured
   stats::Comparison comparison{};
+  // Runs with --precision: the interleaved pairs' interval the stopping rule used, and whether it reached
+  // the target.
+  std::optional<stats::PairedSpeedup> sequential;
+  bool precision_reached = false;
 };
 
 // Speedups of every interpreter against the first (the baseline), per benchmark, plus geometric means.
@@ -22,11 +27,16 @@ struct RunComparison {
   std::vector<ComparisonRow> rows;
   std::vector<stats::GeomeanResult> geomeans;  // per candidate position (index 0 unused)
   std::vector<int> geomean_benchmarks;         // benchmarks included per candidate
+  double precision_target = 0;                 // the run's --precision as a fraction (0: fixed processes)
 };
 RunComparison compare_run(const speedcenter::RunRecord& run);
 
 void print_comparison(std::ostream& out, const speedcenter::RunRecord& run, const RunComparison& comparison);
 nlohmann::json comparison_json(const speedcenter::RunRecord& run, const RunComparison& comparison);
+
+// A failure whose reason starts with this was not run on purpose (a pyperformance benchmark whose modules are
+// missing); reports list it under "Skipped", not "Failures".
+inline constexpr const char* kSkippedPrefix = "skipped: ";
 
 // "105 ms", "62.3 us", "1.20 s"; "47.1 MB".
 std::string format_seconds(double seconds);

@@ -39,6 +39,8 @@ class ResultStore {
   void record_benchmark(const BenchmarkOutcome& outcome, const std::vector<ResultAnalysis>& analyses);
   void record_failure(const std::string& benchmark, const std::string& interpreter, const std::string& reason,
                       const std::string& detail = {});
+  // A fact about the machine during the run (table run_metadata): a number, or a text.
+  void record_run_metadata(const std::string& name, std::optional<double> value, const std::string& text = {});
   // status: complete, incomplete (interrupted) or failed (something failed).
   void finish_run(const std::string& status);
   std::int64_t run_id() const { return run_id_; }

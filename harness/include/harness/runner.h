@@ -10,6 +10,7 @@
 #include "harness/executor.h"
 #include "harness/interpreter.h"
 #include "harness/measurement.h"
+#include "harness/stats.h"
 
 namespace harness {
 
@@ -32,12 +33,17 @@ struct Progress {
   int benchmark_index = 0, benchmark_count = 0;
   int process_index = 0, process_count = 0;
   double eta_seconds = -1;  // negative while unknown
+  std::string detail;       // precision mode: the interval's width so far
 };
 
 struct RunCallbacks {
   std::function<void(const Progress&)> on_progress;
   std::function<void(const BenchmarkOutcome&)> on_benchmark_done;  // store it (one transaction)
 };
+
+// Precision mode: the interleaved speedup of `candidate` against `base` from the processes measured so far
+// (per-process means of the measured samples, paired by process index).
+stats::PairedSpeedup precision_so_far(const InterpreterOutcome& base, const InterpreterOutcome& candidate);
 
 // Returns false when interrupted (Ctrl-C); outcomes of finished benchmarks were already passed on.
 bool run_benchmarks(const std::vector<Benchmark>& benchmarks, const std::vector<Interpreter>& interpreters,

@@ -33,6 +33,7 @@ void add_catalogue_commands(CLI::App& app, const CommonOptions& common, CommandA
 void add_gate_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);      // gate
 void add_noise_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);     // noise
 void add_provision_commands(CLI::App& app, const CommonOptions& common, CommandAction& action); // provision
+void add_system_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);    // system
 
 void add_history_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);   // history, regressions, export-csv
 void add_pyperf_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);    // import-pyperf, export-pyperf

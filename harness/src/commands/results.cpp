@@ -5,13 +5,15 @@
 #include "command.h"
 #include "harness/report.h"
 #include "harness/result_store.h"
+#include "harness/run_export.h"
 #include "speedcenter/run_query.h"
 
 namespace harness {
 
-int print_run(const speedcenter::Database& db, std::int64_t run_id, bool json) {
+int print_run(const speedcenter::Database& db, std::int64_t run_id, bool json, const ExportFiles& exports) {
   speedcenter::RunRecord run = speedcenter::load_run(db, run_id);
   RunComparison comparison = compare_run(run);
+  export_run(exports, run, comparison);
   if (json) std::cout << comparison_json(run, comparison).dump(2) << "\n";
   else print_comparison(std::cout, run, comparison);
   return kExitOk;
@@ -48,11 +50,14 @@ int list_runs(const CommonOptions& common, int limit) {
 void add_results_commands(CLI::App& app, const CommonOptions& common, CommandAction& action) {
   static std::int64_t run_id = 0;
   auto* show = app.add_subcommand("show", "print a stored run (default: the latest)");
+  static ExportFiles exports;
   show->add_option("run", run_id, "run id");
+  add_export_options(show, exports);
   show->callback([&common, &action] {
     action = [&common] {
+      check_export_paths(exports);
       speedcenter::Database db(common.db_path());
-      return print_run(db, run_id ? run_id : speedcenter::latest_run_id(db), common.json);
+      return print_run(db, run_id ? run_id : speedcenter::latest_run_id(db), common.json, exports);
     };
   });
 

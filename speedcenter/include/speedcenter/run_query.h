@@ -39,10 +39,17 @@ struct RunRecord {
   std::int64_t id = 0;
   std::string started_at, finished_at, status, command_line, hostname;
   std::string revision_label, revision_commit;
+  std::string options_json = "{}";            // the options the run was started with (processes, precision...)
   std::vector<RunInterpreterRecord> interpreters;
   std::vector<std::string> benchmarks;        // in the order they ran
   std::vector<ResultRecord> results;
   std::vector<FailureRecord> failures;
+  // What the machine was doing during the run (run_metadata): name -> number or text.
+  struct Fact {
+    std::optional<double> value;
+    std::string text;
+  };
+  std::map<std::string, Fact> machine_activity;
 
   const ResultRecord* result(const std::string& benchmark, int position) const;
 };

@@ -87,6 +87,44 @@ RatioEstimate paired_ratio(std::span<const double> base, std::span<const double>
 RatioEstimate unpaired_ratio(std::span<const double> base, std::span<const double> candidate, double trim,
                              const BootstrapOptions& options = {});
 
+// Precision as a target (`compare --precision P`): the speedup of interleaved process pairs. Pair i is
+// process i of the baseline and process i of the candidate, run one after the other, so drift that lasts
+// seconds cancels within the pair. Each pair gives d_i = log(mean(base_i) / mean(candidate_i)); the speedup is
+// exp(mean d) and its interval exp(mean d -+ t * sd(d) / sqrt(n)) with Student's t on n - 1 degrees of
+// freedom. `width` is the interval's full width relative to the speedup, (high - low) / speedup.
+struct PairedSpeedup {
+  double speedup = 0;
+  Interval ci;
+  double width = 0;  // +inf with fewer than 2 pairs
+  size_t pairs = 0;
+};
+PairedSpeedup paired_speedup(std::span<const double> base_process_means,
+                             std::span<const double> candidate_process_means, double confidence = 0.95);
+std::vector<double> process_means(const Groups& groups);
+// Two-sided quantile of Student's t: P(|T| <= q) = confidence, exact for integer degrees of freedom >= 1.
+double student_t_quantile(double confidence, int degrees_of_freedom);
+
+// The stopping rule: measure at least `min_pairs` pairs, then after each new pair stop as soon as the interval
+// at `look_confidence` is narrower than the target, or the budget is spent. Looking after every pair and
+// stopping on a narrow interval favours samples whose spread happens to be small, so an interval at 95% taken
+// at the stopping time covers less than 95% (93.9% in the simulation below, with 6 pairs first). The rule
+// therefore computes, and reports, its interval at a higher level chosen by simulation
+// (tests/speedcenter/precision_rule_test.cpp: A/A runs, noise like the development VM's 50-110 ms
+// iterations): with 6 pairs first and a 98% t interval the reported interval covers the true ratio in
+// 96.5% of runs at worst over the targets tried, for about 40% more pairs than the naive rule; 99% covers
+// 98.5% for 75% more pairs. A group-sequential alpha-spending design would need the number of looks fixed in
+// advance, which a time budget does not give.
+struct SequentialRule {
+  size_t min_pairs = 6;
+  double look_confidence = 0.98;
+};
+inline constexpr SequentialRule kPrecisionRule{};
+// The interval the rule reports after the pairs measured so far.
+PairedSpeedup sequential_speedup(std::span<const double> base_process_means,
+                                 std::span<const double> candidate_process_means,
+                                 const SequentialRule& rule = kPrecisionRule);
+bool precision_reached(const PairedSpeedup& interval, double target_width, const SequentialRule& rule = kPrecisionRule);
+
 // Warmup (the seeds' "time to 95% of peak"): window = max(1, n/100), steady state = mean of the last 25%;
 // the index of the first point after which the rolling mean stays within `tolerance` of the steady state, or
 // nullopt when the series never leaves the band (not distinguishable from noise). A result of n - window + 1
