@@ -67,13 +67,18 @@ for _ in $(seq 1 100); do
   [ "$(q "select count(*) from results where run_id = (select max(id) from runs) and status = 'ok'")" -ge 2 ] 2>/dev/null && break
 done
 sleep 1
+# This run's own workers (its children and theirs), not other tests' nbody workers running at the same time.
+workers=$(pgrep -P $pid; for child in $(pgrep -P $pid); do pgrep -P "$child"; done)
 kill -INT $pid
 wait $pid
 rc=$?
 [ $rc -eq 130 ] && pass "exit code 130 after Ctrl-C" || fail "exit code $rc after Ctrl-C"
 sleep 0.5
-left=$(pgrep -f "$work/extra|micro/nbody.py --warmups" | grep -v "^$$\$" | wc -l)
-[ "$left" = "0" ] && pass "no worker left behind" || { fail "$left processes left behind"; pgrep -af "nbody.py|$work" ; }
+left=""
+for w in $workers; do kill -0 "$w" 2>/dev/null && left="$left $w"; done
+left="$left $(pgrep -f "$work/extra" | tr '\n' ' ')"
+[ -z "${left// /}" ] && pass "no worker left behind (of: $(echo $workers))" \
+  || { fail "processes left behind:$left"; ps -o pid,args -p "$(echo $left | tr " " ",")" 2>/dev/null; }
 [ "$(q 'select status from runs order by id desc limit 1')" = "incomplete" ] && pass "run marked incomplete" || fail "run not marked incomplete"
 [ "$(q "select count(*) from results where run_id = (select max(id) from runs)")" = "2" ] \
   && pass "the finished benchmark was kept" || fail "finished benchmark not kept"
