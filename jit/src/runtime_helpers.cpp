@@ -720,13 +720,7 @@ inline int entry_verdict(const Entry& e, PyObject* owner, PyTypeObject* tp) {
     if ((PyObject*)e.owner != owner) return 0;  // one entry per class object seen
     return tag_is(e.owner, e.version) && (tp == &PyType_Type || tag_is(tp, unsigned(e.meta_version))) ? 1 : -1;
   }
-  if (!type_guard(e, tp)) return -1;
-  // A class attribute whose own class is mutable: that class may since have gained (or lost) __get__ or
-  // __set__, which changes how the attribute is found (test_opcache's descriptor added after optimization).
-  if (e.kind >= Entry::kDataDescr && e.kind <= Entry::kNonDataDescr && e.meta_version &&
-      !tag_is(Py_TYPE(e.method), unsigned(e.meta_version)))
-    return -1;
-  return 1;
+  return type_guard(e, tp) ? 1 : -1;
 }
 
 __attribute__((noinline)) Entry* find_in_overflow(AttrCache* c, PyObject* owner, PyTypeObject* tp) {
@@ -944,7 +938,7 @@ void fill_attr_cache(AttrCache* c, PyObject* owner, PyObject* name, bool for_met
   }
   PyTypeObject* dt = Py_TYPE(descr);
   if (PyType_HasFeature(dt, Py_TPFLAGS_HEAPTYPE)) {
-    // Guarded on the descriptor's class too (entry_verdict); looking a name up gives it a version tag.
+    // Guarded on the descriptor's class too (attr_from_entry); looking a name up gives it a version tag.
     (void)_PyType_Lookup(dt, name);
     if (!PyType_HasFeature(dt, Py_TPFLAGS_VALID_VERSION_TAG)) {
       e->kind = Entry::kEmpty;
@@ -1078,6 +1072,12 @@ static PyObject* shadowing_value(PyObject* owner, PyObject* name, bool* error) {
 static PyObject* attr_from_entry(Entry* e, PyObject* owner, PyObject* name, bool* error) {
   *error = false;
   PyObject* res = nullptr;
+  // A class attribute whose own class is mutable: that class may since have gained (or lost) __get__ or
+  // __set__, which changes how the attribute is found (test_opcache's descriptor added after optimization):
+  // a miss. Checked here, where only these kinds pay for it.
+  auto descriptor_class_changed = [e] {
+    return e->meta_version && !tag_is(Py_TYPE(e->method), unsigned(e->meta_version));
+  };
   switch (e->kind) {
     case Entry::kInstanceDict:
       res = instance_dict_get(owner, name, error, e);
@@ -1091,11 +1091,13 @@ static PyObject* attr_from_entry(Entry* e, PyObject* owner, PyObject* name, bool
       Py_INCREF(e->value);
       return e->value;
     case Entry::kDataDescr:
+      if (descriptor_class_changed()) return nullptr;
       res = call_descr_get(e->method, owner, Py_TYPE(owner));
       *error = !res;
       return res;
     case Entry::kClassAttr:
     case Entry::kNonDataDescr:
+      if (descriptor_class_changed()) return nullptr;
       if ((res = shadowing_value(owner, name, error)) || *error) return res;
       if (e->kind == Entry::kClassAttr) {
         Py_INCREF(e->method);
