@@ -20,8 +20,9 @@ struct Parser {
   QCommandLineOption version{"version", "show the version and exit"};
   QCommandLineOption db{
       {"d", "db"},
-      "results database (default: $PYSTON_BENCH_DB or ~/.local/share/pyston-bench/results.db)",
-      "path"};
+      "results store: a SQLite file or postgresql://user@host[:port]/dbname\n"
+      "(default: $PYSTON_BENCH_DB or ~/.local/share/pyston-bench/results.db)",
+      "path|url"};
   QCommandLineOption view{"view", "view to show: comparison, timeline, latency, warmup, memory, hotlines",
                           "name", "comparison"};
   QCommandLineOption screenshot{"screenshot", "render the view to FILE (.png or .svg) offscreen and exit",

@@ -39,7 +39,8 @@ int run_cli(int argc, char** argv) {
   CommonOptions common;
   for (int i = 0; i < argc; ++i) common.command_line += (i ? " " : "") + std::string(argv[i]);
   app.add_option("--db", common.db,
-                 "results database (default: $PYSTON_BENCH_DB or ~/.local/share/pyston-bench/results.db)");
+                 "results store: a SQLite file or postgresql://user@host[:port]/dbname (default: $PYSTON_BENCH_DB or"
+                 " ~/.local/share/pyston-bench/results.db)");
   app.add_flag("--json", common.json, "print JSON instead of tables");
   CommandAction action;
   for (CommandRegistrar add : kCommands) add(app, common, action);

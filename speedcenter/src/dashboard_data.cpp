@@ -1,5 +1,5 @@
-// speedcenter/dashboard_data.cpp: the dashboard's data, aggregated before it reaches the GUI: metrics and
-// memory buckets in SQL, sample distributions and warmup buckets in one streaming pass over a result's rows.
+// speedcenter/dashboard_data.cpp: the dashboard's data, aggregated before it reaches the GUI: metrics in SQL;
+// sample distributions, warmup and memory buckets in one streaming pass over a result's rows.
 #include "speedcenter/dashboard_data.h"
 
 #include <algorithm>
@@ -218,12 +218,21 @@ std::vector<TimePoint> memory_curve(const Database& db, std::int64_t result_id, 
   std::int64_t id = worker.column_int(0);
   double lo = worker.column_double(1), hi = worker.column_double(2);
   double width = hi > lo ? (hi - lo) / max_points : 1.0;
-  // The peak of each bucket, so downsampling never hides a spike.
-  auto st = db.prepare(
-      "SELECT avg(t), max(rss_bytes) FROM memory_series WHERE worker_id = ?1"
-      " GROUP BY min(CAST((t - ?2) / ?3 AS INTEGER), ?4) ORDER BY 1");
-  st.bind(1, id).bind(2, lo).bind(3, width).bind(4, max_points - 1);
-  while (st.step()) out.push_back({st.column_double(0), st.column_double(1)});
+  // The peak of each bucket, so downsampling never hides a spike (bucketed here: the stores' integer casts and
+  // two-argument min() differ).
+  std::vector<double> sum_t(static_cast<size_t>(max_points), 0), peak(static_cast<size_t>(max_points), 0);
+  std::vector<int> count(static_cast<size_t>(max_points), 0);
+  auto st = db.prepare("SELECT t, rss_bytes FROM memory_series WHERE worker_id = ?");
+  st.bind(1, id);
+  while (st.step()) {
+    double t = st.column_double(0), rss = st.column_double(1);
+    auto b = static_cast<size_t>(std::clamp(static_cast<int>((t - lo) / width), 0, max_points - 1));
+    sum_t[b] += t;
+    peak[b] = count[b] ? std::max(peak[b], rss) : rss;
+    ++count[b];
+  }
+  for (size_t b = 0; b < count.size(); ++b)
+    if (count[b]) out.push_back({sum_t[b] / static_cast<double>(count[b]), peak[b]});
   return out;
 }
 
