@@ -110,17 +110,25 @@ int Database::stored_schema_version() const {
   return scalar_int(d.schema_known) ? static_cast<int>(scalar_int(d.read_schema_version)) : 0;
 }
 
-// Each migration in its own writing transaction; the version is read again inside it, so two processes opening
-// a new store at once migrate it once.
+// Each migration in its own writing transaction, one migrating process at a time; the version is read again
+// under the lock, so two processes opening a new store at once migrate it once.
 void Database::migrate(int from_version) {
+  if (from_version >= schema_version()) return;
   const auto& d = detail::dialect(backend_);
-  for (int v = from_version; v < schema_version(); ++v) {
-    Transaction tx(*this);
-    if (stored_schema_version() > v) continue;
-    exec(d.translate_schema(migrations()[static_cast<size_t>(v)]));
-    exec(d.write_schema_version(v + 1));
-    tx.commit();
+  exec(d.lock_migrations);
+  try {
+    for (int v = from_version; v < schema_version(); ++v) {
+      Transaction tx(*this);
+      if (stored_schema_version() > v) continue;
+      exec(d.translate_schema(migrations()[static_cast<size_t>(v)]));
+      exec(d.write_schema_version(v + 1));
+      tx.commit();
+    }
+  } catch (...) {
+    exec(d.unlock_migrations);
+    throw;
   }
+  exec(d.unlock_migrations);
 }
 
 Statement Database::prepare(std::string_view sql) const {

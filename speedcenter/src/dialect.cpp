@@ -21,6 +21,8 @@ const Dialect kSQLite{
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
     "",
     "BEGIN IMMEDIATE",
+    "",
+    "",
     "SELECT last_insert_rowid()",
     "SELECT 1",
     "PRAGMA user_version",
@@ -37,6 +39,10 @@ const Dialect kPostgreSQL{
     "",
     "SET default_transaction_read_only = on",
     kPostgresBeginWrite,
+    // Taken before the migration's transaction begins, so that transaction sees the tables another process
+    // created while this one waited (a lock taken inside it would leave it with the older catalog).
+    "SELECT pg_advisory_lock(5793122513245204482)",
+    "SELECT pg_advisory_unlock(5793122513245204482)",
     "SELECT lastval()",
     "SELECT to_regclass('pyston_bench_schema') IS NOT NULL",
     "SELECT version FROM pyston_bench_schema",

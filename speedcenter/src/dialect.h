@@ -17,6 +17,8 @@ struct Dialect {
   const char* open_read_write;       // after connecting, read-write mode
   const char* open_read_only;        // after connecting, read-only mode
   const char* begin_write;           // a writing transaction, serialized against other writers
+  const char* lock_migrations;       // outside a transaction: one migrating process at a time
+  const char* unlock_migrations;
   const char* last_insert_id;        // one value: the id of the row just inserted on this connection
   const char* schema_known;          // one value, 1 when the schema version is stored at all
   const char* read_schema_version;   // one value
