@@ -18,6 +18,7 @@ constexpr CommandRegistrar kCommands[] = {
     add_catalogue_commands,
     add_history_commands,
     add_pyperf_commands,
+    add_copy_commands,
     add_gate_commands,
     add_noise_commands,
     add_provision_commands,

@@ -22,6 +22,8 @@ class PreparedStatement {
   virtual bool step() = 0;
   virtual void reset() = 0;  // drops the rows and clears the bindings
   virtual bool is_null(int column) const = 0;
+  virtual ValueType column_type(int column) const = 0;
+  virtual int column_count() const = 0;
   virtual std::int64_t column_int(int column) const = 0;
   virtual double column_double(int column) const = 0;
   virtual std::string column_text(int column) const = 0;

@@ -63,6 +63,8 @@ void Statement::run() {
 }
 void Statement::reset() { impl_->reset(); }
 bool Statement::is_null(int column) const { return impl_->is_null(column); }
+ValueType Statement::column_type(int column) const { return impl_->column_type(column); }
+int Statement::column_count() const { return impl_->column_count(); }
 std::int64_t Statement::column_int(int column) const { return impl_->column_int(column); }
 double Statement::column_double(int column) const { return impl_->column_double(column); }
 std::string Statement::column_text(int column) const { return impl_->column_text(column); }

@@ -31,6 +31,7 @@ const Dialect kSQLite{
     "",
     "",
     "",
+    "SELECT name FROM pragma_table_info(?)",
 };
 
 const Dialect kPostgreSQL{
@@ -53,6 +54,8 @@ const Dialect kPostgreSQL{
     "SELECT pg_advisory_lock(?)",
     "SELECT pg_try_advisory_lock(?)",
     "SELECT pg_advisory_unlock(?)",
+    "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
+    " ORDER BY ordinal_position",
 };
 
 // Calls `on_code(begin, end)` for each stretch of `sql` outside string literals, quoted names and comments, and

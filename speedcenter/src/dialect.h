@@ -27,6 +27,7 @@ struct Dialect {
   const char* hold_run_lock;         // ?1 = lock key; empty when the backend has no such lock
   const char* try_run_lock;          // one value, 1 when the lock was free (and is now held)
   const char* release_run_lock;      // ?1 = lock key
+  const char* table_columns;         // ?1 = table name; one row per column, in order
 
   std::string write_schema_version(int version) const;
   // A query or statement in SQLite's spelling, in this dialect.

@@ -13,7 +13,7 @@ namespace speedcenter::detail {
 namespace {
 
 // pg_type OIDs (stable since PostgreSQL 7): the types we bind.
-constexpr Oid kInt8 = 20, kFloat8 = 701, kText = 25, kUnknown = 0;
+constexpr Oid kInt8 = 20, kFloat8 = 701, kText = 25, kUnknown = 0, kInt2 = 21, kInt4 = 23, kFloat4 = 700;
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -70,6 +70,14 @@ class PostgresStatement final : public PreparedStatement {
   }
 
   bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column); }
+  ValueType column_type(int column) const override {
+    if (is_null(column)) return ValueType::Null;
+    Oid type = PQftype(result_.get(), column);
+    if (type == kInt8 || type == kInt4 || type == kInt2) return ValueType::Integer;
+    if (type == kFloat8 || type == kFloat4) return ValueType::Real;
+    return ValueType::Text;
+  }
+  int column_count() const override { return PQnfields(result_.get()); }
   std::int64_t column_int(int column) const override {
     const char* v = PQgetvalue(result_.get(), row_, column);
     if (v[0] == 't' && v[1] == 0) return 1;  // boolean

@@ -40,6 +40,15 @@ class SQLiteStatement final : public PreparedStatement {
   }
 
   bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  ValueType column_type(int column) const override {
+    switch (sqlite3_column_type(stmt_, column)) {
+      case SQLITE_INTEGER: return ValueType::Integer;
+      case SQLITE_FLOAT: return ValueType::Real;
+      case SQLITE_NULL: return ValueType::Null;
+      default: return ValueType::Text;
+    }
+  }
+  int column_count() const override { return sqlite3_column_count(stmt_); }
   std::int64_t column_int(int column) const override { return sqlite3_column_int64(stmt_, column); }
   double column_double(int column) const override { return sqlite3_column_double(stmt_, column); }
   std::string column_text(int column) const override {

@@ -36,5 +36,6 @@ void add_provision_commands(CLI::App& app, const CommonOptions& common, CommandA
 
 void add_history_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);   // history, regressions, export-csv
 void add_pyperf_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);    // import-pyperf, export-pyperf
+void add_copy_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);      // copy
 
 }  // namespace harness

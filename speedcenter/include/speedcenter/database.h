@@ -27,6 +27,8 @@ class StoreError : public std::runtime_error {
 };
 
 enum class Backend { SQLite, PostgreSQL };
+// The type of a value read back (what copying between stores needs to bind it again as it was).
+enum class ValueType { Null, Integer, Real, Text };
 
 // A store location is a file path (SQLite) or a URL postgresql://user[:password]@host[:port]/dbname (also
 // postgres://, and libpq's query parameters such as ?host=/run/socket-dir).
@@ -75,6 +77,8 @@ class Statement {
   void reset();
 
   bool is_null(int column) const;
+  ValueType column_type(int column) const;
+  int column_count() const;
   std::int64_t column_int(int column) const;  // a boolean column reads as 0 or 1
   double column_double(int column) const;
   std::string column_text(int column) const;
