@@ -8,6 +8,9 @@
 #include <QStringList>
 #include <QValueAxis>
 #include <QWidget>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "speedcenter/database.h"
 
@@ -15,6 +18,7 @@ namespace gui {
 
 struct Filters {
   QString machine, interpreter, benchmark, metric = "mean";
+  std::vector<std::int64_t> runs;  // chosen in the run browser: the comparison view's run, or its two runs
 };
 
 class View : public QWidget {
@@ -26,7 +30,9 @@ class View : public QWidget {
   // Names of the data series drawn (not decorations), for tests and --list-series.
   QStringList series_names() const;
   // Whether the last refresh found anything to draw.
-  bool has_data() const { return !series_names().isEmpty(); }
+  virtual bool has_data() const { return !series_names().isEmpty(); }
+  // A view that shows a table: its columns and rows as shown (for --dump-model); null otherwise.
+  virtual nlohmann::json table_model() const { return nullptr; }
   // The charts as last drawn, for --dump-model.
   QList<QChart*> charts() const;
   // Puts each chart's legend under the chart when its labels fit in one row there, else to its right (one entry
