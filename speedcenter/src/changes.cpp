@@ -31,7 +31,7 @@ stats::Groups process_groups(const Database& db, std::int64_t result_id) {
   return groups;
 }
 
-void estimate(const Database& db, const std::string& metric, BenchmarkChange& c) {
+void estimate(const Database& db, const std::string& metric, double min_change, BenchmarkChange& c) {
   c.change = c.current.value / c.previous.value - 1;
   if (metric == "mean") {
     stats::Groups before = process_groups(db, c.previous.result_id), after = process_groups(db, c.current.result_id);
@@ -40,7 +40,7 @@ void estimate(const Database& db, const std::string& metric, BenchmarkChange& c)
       c.change_low = 1 / k.speedup_ci.high - 1;
       c.change_high = 1 / k.speedup_ci.low - 1;
       c.p_value = k.p_value;
-      c.significant = k.significant;
+      c.significant = k.significant && std::abs(c.change) >= min_change;
       return;
     }
   }
@@ -50,7 +50,7 @@ void estimate(const Database& db, const std::string& metric, BenchmarkChange& c)
   double half = (1 + c.change) * std::hypot(rel(c.previous), rel(c.current));
   c.change_low = c.change - half;
   c.change_high = c.change + half;
-  c.significant = half > 0 && (c.change_low > 0 || c.change_high < 0);
+  c.significant = half > 0 && (c.change_low > 0 || c.change_high < 0) && std::abs(c.change) >= min_change;
 }
 
 }  // namespace
@@ -76,7 +76,7 @@ Changes changes_since_previous_revision(const Database& db, const ChangesQuery& 
     });
     if (previous == points.rend() || previous->value == 0) continue;
     c.previous = *previous;
-    estimate(db, query.metric, c);
+    estimate(db, query.metric, query.min_change, c);
     for (const auto& r : find_regressions(db, h)) (r.regression ? c.regression : c.improvement) = r.after.revision_name();
     out.rows.push_back(std::move(c));
   }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/speedcenter/postgres_fleet_test.sh BIN_DIR URL_FILE: pyston-bench against a real PostgreSQL server (the
 # 'postgres' fixture): two compare processes writing at once end with every sample stored in its own run; a
-# SQLite run copied in twice is stored once; kill -9 of a compare leaves the store consistent and its run
+# SQLite run copied in twice is stored once, and the dashboard shows all three; kill -9 of a compare leaves the store consistent and its run
 # incomplete; history, regressions and the exports read the server.
 set -euo pipefail
 bin=$1
@@ -43,6 +43,14 @@ pb copy --from "$dir/laptop.db" --to "$url" | grep -q "^already there, not copie
 [ "$(q "SELECT count(*) FROM runs")" = 3 ] || fail "three runs expected after copying twice"
 [ "$(q "SELECT count(*) FROM samples")" = $((samples + $(sqlite3 "$dir/laptop.db" "SELECT count(*) FROM samples"))) ] ||
   fail "the copied run's samples"
+
+# The dashboard on the server shows all three runs (when it is built: -DPB_GUI=OFF leaves it out).
+if [ -x "$bin/speedcenter-gui" ]; then
+  env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM= "$bin/speedcenter-gui" --db "$url" --dump-model > "$dir/model.json" 2>/dev/null ||
+    fail "speedcenter-gui --db $url --dump-model"
+  python3 -c "import json,sys; v={v['view']: v for v in json.load(open(sys.argv[1]))['views']}; r=v['runs']['table']['rows']; assert [x[0] for x in r] == ['3', '2', '1'] and all(x[7] == 'complete' for x in r), r; assert v['comparison']['has_data']" "$dir/model.json" ||
+    fail "the dashboard does not show the three runs"
+fi
 
 # The readers on the server.
 pb --db "$url" history -b float | grep -c "python3" | grep -q 3 || fail "history of float should have 3 points"

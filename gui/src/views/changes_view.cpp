@@ -77,7 +77,7 @@ void ChangesView::refresh(const speedcenter::Database& db, const Filters& f) {
     return;
   }
   set_caption(QString("Changes of the %1 under %2 on %3, newest revision against the previous one (a change "
-                      "coloured red is slower, green faster, where its 95% interval excludes 0). %4 benchmark(s) "
+                      "coloured red is slower, green faster, where its 95% interval excludes 0 and it is 2% or more). %4 benchmark(s) "
                       "with a regression reported by pyston-bench regressions.")
                   .arg(QString::fromStdString(changes.metric), QString::fromStdString(changes.interpreter),
                        QString::fromStdString(changes.machine))
