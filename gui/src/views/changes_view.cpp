@@ -10,23 +10,13 @@ namespace {
 
 const QColor kSlower(0xf8, 0xd0, 0xcc), kFaster(0xd4, 0xef, 0xd0);
 
-QString with_unit(double value, const std::string& unit) {
-  if (unit == "s") {
-    QString suffix;
-    double scale = time_scale(value, suffix);
-    return QString("%1 %2").arg(value * scale, 0, 'g', 4).arg(suffix);
-  }
-  if (unit == "bytes") return QString("%1 MiB").arg(value / (1024.0 * 1024.0), 0, 'f', 1);
-  return QString("%1 %2").arg(value, 0, 'g', 5).arg(QString::fromStdString(unit));
-}
-
 QString percent(double r) { return QString("%1%2%").arg(r >= 0 ? "+" : "").arg(100 * r, 0, 'f', 1); }
 
 QString point_tip(const speedcenter::HistoryPoint& p) {
   QString s = QString("revision %1, run %2").arg(QString::fromStdString(p.revision_name())).arg(p.run_id);
   if (!p.revision_date.empty()) s += "\n" + QString::fromStdString(p.revision_date);
   if (p.ci_low && p.ci_high)
-    s += QString("\n95% interval %1 .. %2").arg(with_unit(*p.ci_low, p.unit), with_unit(*p.ci_high, p.unit));
+    s += QString("\n95% interval %1 .. %2").arg(format_value(*p.ci_low, p.unit), format_value(*p.ci_high, p.unit));
   return s;
 }
 
@@ -47,10 +37,10 @@ void ChangesView::refresh(const speedcenter::Database& db, const Filters& f) {
     set_cell(i, 0, QString::fromStdString(c.benchmark));
     set_cell(i, 1, QString::fromStdString(c.previous.revision_name()), {}, point_tip(c.previous));
     set_cell(i, 2, QString::fromStdString(c.current.revision_name()), {}, point_tip(c.current));
-    set_cell(i, 3, with_unit(c.previous.value, c.unit), c.previous.value, point_tip(c.previous));
-    set_cell(i, 4, with_unit(c.current.value, c.unit), c.current.value, point_tip(c.current));
+    set_cell(i, 3, format_value(c.previous.value, c.unit), c.previous.value, point_tip(c.previous));
+    set_cell(i, 4, format_value(c.current.value, c.unit), c.current.value, point_tip(c.current));
     set_cell(i, 5, percent(c.change), c.change,
-             QString("%1 / %2 - 1").arg(with_unit(c.current.value, c.unit), with_unit(c.previous.value, c.unit)));
+             QString("%1 / %2 - 1").arg(format_value(c.current.value, c.unit), format_value(c.previous.value, c.unit)));
     set_cell(i, 6, percent(c.change_low) + " .. " + percent(c.change_high), c.change_low);
     set_cell(i, 7, QString::number(c.p_value, 'g', 2), c.p_value, "Mann-Whitney U over process means");
     set_cell(i, 8, verdict);

@@ -28,12 +28,7 @@ namespace {
 
 QString cell_text(const QString& interpreter, const speedcenter::MetricCell& c, const std::string& unit) {
   if (!c.value) return interpreter + ": no value";
-  auto number = [&](double v) {
-    if (unit != "s") return QString("%1 %2").arg(v, 0, 'g', 4).arg(QString::fromStdString(unit));
-    QString suffix;
-    double scale = time_scale(*c.value, suffix);
-    return QString("%1 %2").arg(v * scale, 0, 'g', 4).arg(suffix);
-  };
+  auto number = [&](double v) { return format_value(v, unit, *c.value); };
   QString s = interpreter + ": " + number(*c.value);
   if (c.ci_low && c.ci_high) s += QString(" (95% interval %1 .. %2)").arg(number(*c.ci_low), number(*c.ci_high));
   if (c.processes) s += QString(", %1 processes").arg(*c.processes);

@@ -10,6 +10,8 @@
 #include <QWidget>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "speedcenter/database.h"
@@ -58,6 +60,9 @@ void hide_from_legend(QAbstractSeries* series, QChart* chart);
 void set_padded_range(QValueAxis* axis, double low, double high, double pad = 0.05);
 // "1.2 ms" style labels choose a unit from the data's magnitude; returns the factor and fills the suffix.
 double time_scale(double typical_seconds, QString& unit);
+// A value for people: seconds in s/ms/µs chosen by `typical` (the value itself by default), bytes in MiB, other
+// units as they are; 4 significant digits.
+QString format_value(double value, const std::string& unit, std::optional<double> typical = {});
 
 }  // namespace gui
 
