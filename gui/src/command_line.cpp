@@ -22,7 +22,7 @@ struct Parser {
       {"d", "db"},
       "results store: a SQLite file or postgresql://user@host[:port]/dbname\n"
       "(default: $PYSTON_BENCH_DB or ~/.local/share/pyston-bench/results.db)",
-      "path|url"};
+      "path"};
   QCommandLineOption view{"view", "view to show: comparison, runs, changes, timeline, latency, warmup, memory, hotlines",
                           "name", "comparison"};
   QCommandLineOption screenshot{"screenshot", "render the view to FILE (.png or .svg) offscreen and exit",
