@@ -1,4 +1,4 @@
-// gui/change_watcher.cpp: PRAGMA data_version polling plus file-system notifications.
+// gui/change_watcher.cpp: change-token polling plus file-system notifications.
 #include "change_watcher.h"
 
 #include <QFileInfo>
@@ -7,7 +7,7 @@ namespace gui {
 
 ChangeWatcher::ChangeWatcher(const speedcenter::Database& db, int poll_ms, QObject* parent)
     : QObject(parent), db_(db) {
-  version_ = db_.scalar_int("PRAGMA data_version");
+  version_ = db_.change_token();
   QString path = QString::fromStdString(db_.path().string());
   for (const QString& f : {path, path + "-wal"})
     if (QFileInfo::exists(f)) files_.addPath(f);
@@ -17,7 +17,7 @@ ChangeWatcher::ChangeWatcher(const speedcenter::Database& db, int poll_ms, QObje
 }
 
 void ChangeWatcher::check() {
-  std::int64_t v = db_.scalar_int("PRAGMA data_version");
+  std::string v = db_.change_token();
   if (v == version_) return;
   version_ = v;
   emit changed();

@@ -1,6 +1,6 @@
-// gui/change_watcher.h: notices when another process writes the results database. SQLite's data_version changes
-// whenever another connection commits; it is polled cheaply, and a file watcher on the db and its -wal file
-// triggers an immediate check.
+// gui/change_watcher.h: notices when another process writes the results database. The store's change token
+// (SQLite's data_version; PostgreSQL's newest ids) changes whenever another connection commits; it is polled
+// cheaply, and for SQLite a file watcher on the db and its -wal file triggers an immediate check.
 #pragma once
 
 #include <QFileSystemWatcher>
@@ -24,7 +24,7 @@ class ChangeWatcher : public QObject {
   const speedcenter::Database& db_;
   QFileSystemWatcher files_;
   QTimer timer_;
-  std::int64_t version_ = 0;
+  std::string version_;
 };
 
 }  // namespace gui

@@ -87,10 +87,10 @@ nlohmann::json chart_model(const View& view) {
   nlohmann::json names = nlohmann::json::array(), charts = nlohmann::json::array();
   for (const QString& name : view.series_names()) names.push_back(text(name));
   for (QChart* chart : view.charts()) charts.push_back(chart_model(chart));
-  return {{"view", text(view.name())},
-          {"has_data", view.has_data()},
-          {"series_names", names},
-          {"charts", charts}};
+  nlohmann::json model = {
+      {"view", text(view.name())}, {"has_data", view.has_data()}, {"series_names", names}, {"charts", charts}};
+  if (nlohmann::json table = view.table_model(); !table.is_null()) model["table"] = table;
+  return model;
 }
 
 }  // namespace gui

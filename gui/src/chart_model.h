@@ -10,7 +10,8 @@ class View;
 
 // {"view", "has_data", "series_names", "charts": [{"title", "series": [{"name", "type", "visible", "points" |
 // "bar_sets"}], "legend": {"visible", "entries": [{"label", "series", "visible"}], "shown_labels"}, "axes":
-// [{"orientation", "title", "visible"}]}]}. The view must have been shown and laid out.
+// [{"orientation", "title", "visible"}]}], "table": {"columns", "rows", "tooltips"} for table views}. The view must
+// have been shown and laid out.
 nlohmann::json chart_model(const View& view);
 
 }  // namespace gui

@@ -20,9 +20,10 @@ struct Parser {
   QCommandLineOption version{"version", "show the version and exit"};
   QCommandLineOption db{
       {"d", "db"},
-      "results database (default: $PYSTON_BENCH_DB or ~/.local/share/pyston-bench/results.db)",
+      "results store: a SQLite file or postgresql://user@host[:port]/dbname\n"
+      "(default: $PYSTON_BENCH_DB or ~/.local/share/pyston-bench/results.db)",
       "path"};
-  QCommandLineOption view{"view", "view to show: comparison, timeline, latency, warmup, memory, hotlines",
+  QCommandLineOption view{"view", "view to show: comparison, runs, changes, timeline, latency, warmup, memory, hotlines",
                           "name", "comparison"};
   QCommandLineOption screenshot{"screenshot", "render the view to FILE (.png or .svg) offscreen and exit",
                                 "file"};
@@ -32,6 +33,8 @@ struct Parser {
   QCommandLineOption machine{"machine", "machine (hostname) filter", "name"};
   QCommandLineOption interpreter{{"i", "interpreter"}, "interpreter filter / comparison baseline", "label"};
   QCommandLineOption benchmark{{"b", "benchmark"}, "benchmark filter", "name"};
+  QCommandLineOption runs{"run", "the comparison view's run N, or runs N,M side by side (as chosen in the run browser)",
+                          "ids"};
   QCommandLineOption metric{"metric", "metric: mean, median, p99, memory, warmup, ...", "name", "mean"};
   QCommandLineOption size{"size", "window size, WxH", "size", "1280x800"};
   QCommandLineOption quit_after{"quit-after", "close the window after MS milliseconds (for tests)", "ms"};
@@ -47,7 +50,7 @@ struct Parser {
     // Qt's own options are spelled with one dash (-platform); accept ours that way too.
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addOptions({help, version, db, view, screenshot, list_series, dump_model, machine, interpreter,
-                       benchmark, metric, size, quit_after, open_time, platform});
+                       benchmark, runs, metric, size, quit_after, open_time, platform});
   }
 };
 
@@ -69,7 +72,16 @@ QString read_options(const Parser& p, Options& options) {
   options.dump_model = parser.isSet(p.dump_model);
   options.print_open_time = parser.isSet(p.open_time);
   options.filters = {parser.value(p.machine), parser.value(p.interpreter), parser.value(p.benchmark),
-                     parser.value(p.metric)};
+                     parser.value(p.metric), {}};
+  if (parser.isSet(p.runs)) {
+    for (const QString& id : parser.value(p.runs).split(',')) {
+      bool ok = false;
+      qlonglong run = id.trimmed().toLongLong(&ok);
+      if (!ok || run <= 0) return "--run wants a run id or two (N or N,M), not '" + parser.value(p.runs) + "'";
+      options.filters.runs.push_back(run);
+    }
+    if (options.filters.runs.size() > 2) return "--run takes one or two run ids, not " + parser.value(p.runs);
+  }
   auto size = QRegularExpression("^(\\d+)x(\\d+)$").match(parser.value(p.size));
   if (!size.hasMatch())
     return "--size wants WIDTHxHEIGHT (e.g. 1280x800), not '" + parser.value(p.size) + "'";

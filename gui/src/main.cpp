@@ -19,10 +19,10 @@
 namespace {
 
 std::unique_ptr<speedcenter::Database> open_database(const std::string& path) {
-  if (!std::filesystem::exists(path))
+  if (speedcenter::backend_of(path) == speedcenter::Backend::SQLite && !std::filesystem::exists(path))
     throw speedcenter::StoreError(
         "no results database at " + path,
-        "run 'pyston-bench compare ...' first, or pass --db PATH to an existing database");
+        "run 'pyston-bench compare ...' first, or pass --db PATH (or a postgresql:// URL) of an existing store");
   try {
     return std::make_unique<speedcenter::Database>(path, speedcenter::Database::Mode::ReadOnly);
   } catch (const speedcenter::StoreError&) {
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   window->show();
   QApplication::processEvents();
   if (options.print_open_time)
-    std::printf("opened %s and drew the %s view in %lld ms\n", path.c_str(),
+    std::printf("opened %s and drew the %s view in %lld ms\n", speedcenter::printable_location(path).c_str(),
                 qPrintable(window->current_view()->name()), static_cast<long long>(clock.elapsed()));
   if (options.non_interactive()) return run_non_interactive(*window, options);
   if (options.quit_after_ms) QTimer::singleShot(*options.quit_after_ms, app.get(), &QApplication::quit);

@@ -15,10 +15,12 @@
 #include "change_watcher.h"
 #include "chart_export.h"
 #include "speedcenter/history.h"
+#include "views/changes_view.h"
 #include "views/comparison_view.h"
 #include "views/hot_lines_view.h"
 #include "views/latency_view.h"
 #include "views/memory_view.h"
+#include "views/runs_view.h"
 #include "views/timeline_view.h"
 #include "views/warmup_view.h"
 
@@ -50,7 +52,9 @@ MainWindow::MainWindow(std::unique_ptr<speedcenter::Database> db, const Filters&
   auto* layout = new QVBoxLayout(central);
   layout->addWidget(build_filter_bar());
   tabs_ = new QTabWidget(central);
-  views_ = {new ComparisonView, new TimelineView, new LatencyView, new WarmupView, new MemoryView, new HotLinesView};
+  auto* runs = new RunsView;
+  views_ = {new ComparisonView, runs, new ChangesView, new TimelineView, new LatencyView, new WarmupView,
+            new MemoryView, new HotLinesView};
   for (View* v : views_) {
     QString title = v->name();
     title[0] = title[0].toUpper();
@@ -61,6 +65,11 @@ MainWindow::MainWindow(std::unique_ptr<speedcenter::Database> db, const Filters&
   setCentralWidget(central);
   fill_filters();
   connect(tabs_, &QTabWidget::currentChanged, this, [this] { refresh_visible(); });
+  connect(runs, &RunsView::runs_chosen, this, [this](std::vector<std::int64_t> chosen) {
+    filters_.runs = std::move(chosen);
+    mark_all_stale();
+    select_view("comparison");
+  });
   watcher_ = new ChangeWatcher(*db_, 1000, this);
   connect(watcher_, &ChangeWatcher::changed, this, [this] {
     statusBar()->showMessage("database changed: reloaded", 3000);
@@ -122,7 +131,7 @@ void MainWindow::fill_filters() {
   filling_ = false;
   statusBar()->showMessage(QString("%1 runs, %2 samples in %3")
                                .arg(db_->scalar_int("SELECT count(*) FROM runs"))
-                               .arg(db_->scalar_int("SELECT max(id) FROM samples"))
+                               .arg(db_->scalar_int("SELECT coalesce(max(id), 0) FROM samples"))
                                .arg(QString::fromStdString(db_->path().string())));
 }
 

@@ -18,6 +18,7 @@ constexpr CommandRegistrar kCommands[] = {
     add_catalogue_commands,
     add_history_commands,
     add_pyperf_commands,
+    add_copy_commands,
     add_gate_commands,
     add_noise_commands,
     add_provision_commands,
@@ -40,7 +41,8 @@ int run_cli(int argc, char** argv) {
   CommonOptions common;
   for (int i = 0; i < argc; ++i) common.command_line += (i ? " " : "") + std::string(argv[i]);
   app.add_option("--db", common.db,
-                 "results database (default: $PYSTON_BENCH_DB or ~/.local/share/pyston-bench/results.db)");
+                 "results store: a SQLite file or postgresql://user@host[:port]/dbname (default: $PYSTON_BENCH_DB or"
+                 " ~/.local/share/pyston-bench/results.db)");
   app.add_flag("--json", common.json, "print JSON instead of tables");
   CommandAction action;
   for (CommandRegistrar add : kCommands) add(app, common, action);

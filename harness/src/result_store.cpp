@@ -1,4 +1,4 @@
-// harness/result_store.cpp: persisting runs through speedcenter's SQLite store.
+// harness/result_store.cpp: persisting runs through speedcenter's store (SQLite or PostgreSQL).
 #include "harness/result_store.h"
 
 #include <signal.h>
@@ -73,11 +73,16 @@ void mark_abandoned_runs(speedcenter::Database& db) {
   auto select = db.prepare("SELECT id, options_json FROM runs WHERE status = 'running'");
   std::vector<std::int64_t> dead;
   while (select.step()) {
+    std::int64_t id = select.column_int(0);
+    if (auto gone = db.owner_gone(id)) {  // PostgreSQL: the owner's run lock tells, on any machine
+      if (*gone) dead.push_back(id);
+      continue;
+    }
     nlohmann::json options = nlohmann::json::parse(select.column_text(1), nullptr, false);
     if (!options.is_object()) continue;
     pid_t pid = options.value("pid", 0);
     bool same_host = options.value("host", "") == host;
-    if (same_host && pid > 0 && kill(pid, 0) != 0 && errno == ESRCH) dead.push_back(select.column_int(0));
+    if (same_host && pid > 0 && kill(pid, 0) != 0 && errno == ESRCH) dead.push_back(id);
   }
   for (auto id : dead)
     db.prepare("UPDATE runs SET status = 'incomplete' WHERE id = ?").bind(1, id).run();
@@ -168,6 +173,7 @@ std::int64_t ResultStore::begin_run(const std::vector<Interpreter>& interpreters
       .bind(6, std::string("pyston-bench ") + PB_VERSION)
       .run();
   run_id_ = db_.last_insert_id();
+  db_.hold_run_lock(run_id_);  // before the run is visible to others: a live run always holds it
   for (size_t i = 0; i < interpreters.size(); ++i) {
     std::int64_t id = upsert_interpreter(interpreters[i]);
     interpreter_ids_.push_back(id);
@@ -197,7 +203,9 @@ void ResultStore::record_benchmark(const BenchmarkOutcome& outcome, const std::v
   auto insert_memory =
       db_.prepare("INSERT INTO memory_series (worker_id, t, rss_bytes, pss_bytes) VALUES (?, ?, ?, ?)");
   auto insert_metric = db_.prepare(
-      "INSERT OR REPLACE INTO metrics (result_id, name, value, unit, ci_low, ci_high, note) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO metrics (result_id, name, value, unit, ci_low, ci_high, note) VALUES (?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (result_id, name) DO UPDATE SET value = excluded.value, unit = excluded.unit,"
+      " ci_low = excluded.ci_low, ci_high = excluded.ci_high, note = excluded.note");
   auto insert_failure = db_.prepare(
       "INSERT INTO failures (run_id, result_id, benchmark, interpreter, reason, detail) VALUES (?, ?, ?, ?, ?, ?)");
 
@@ -277,7 +285,8 @@ void ResultStore::record_failure(const std::string& benchmark, const std::string
 }
 
 void ResultStore::record_run_metadata(const std::string& name, std::optional<double> value, const std::string& text) {
-  auto insert = db_.prepare("INSERT OR REPLACE INTO run_metadata (run_id, name, value, text) VALUES (?, ?, ?, ?)");
+  auto insert = db_.prepare("INSERT INTO run_metadata (run_id, name, value, text) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, text = excluded.text");
   insert.bind(1, run_id_).bind(2, name).bind(3, value).bind(4, text).run();
 }
 

@@ -81,7 +81,7 @@ int run(int argc, char** argv) {
   app.add_option("--top", top, "lines shown in the text report");
   app.add_option("-o,--output", output, "write the report to this file instead of stdout");
   app.add_flag("--resolve-only", resolve_only, "print the interpreter --python resolves to, then exit");
-  app.add_option("--db", db_path, "store the profile in this results database");
+  app.add_option("--db", db_path, "store the profile in this results store (a SQLite file or a postgresql:// URL)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -125,7 +125,7 @@ int run(int argc, char** argv) {
     try {
       speedcenter::Database db(db_path);
       std::cerr << "stored as hot_line_profiles id " << measure_loc::store_profile(db, profile) << " in "
-                << db_path << "\n";
+                << speedcenter::printable_location(db_path) << "\n";
     } catch (const speedcenter::StoreError& e) {
       std::cerr << "error: " << e.what() << "\n";
       if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";

@@ -1,5 +1,5 @@
-// speedcenter/dashboard_data.cpp: the dashboard's data, aggregated before it reaches the GUI: metrics and
-// memory buckets in SQL, sample distributions and warmup buckets in one streaming pass over a result's rows.
+// speedcenter/dashboard_data.cpp: the dashboard's data, aggregated before it reaches the GUI: metrics in SQL;
+// sample distributions, warmup and memory buckets in one streaming pass over a result's rows.
 #include "speedcenter/dashboard_data.h"
 
 #include <algorithm>
@@ -36,9 +36,10 @@ ComparisonData comparison_data(const Database& db, std::int64_t run_id, const st
     data.interpreters.push_back(interps.column_text(0));
   }
   auto st = db.prepare(
-      "SELECT res.id, b.name, res.interpreter_id, mt.value, mt.ci_low, mt.ci_high, coalesce(mt.unit, '')"
+      "SELECT res.id, b.name, res.interpreter_id, mt.value, mt.ci_low, mt.ci_high, coalesce(mt.unit, ''), np.value"
       " FROM results res JOIN benchmarks b ON b.id = res.benchmark_id"
       " LEFT JOIN metrics mt ON mt.result_id = res.id AND mt.name = ?"
+      " LEFT JOIN metrics np ON np.result_id = res.id AND np.name = 'processes'"
       " WHERE res.run_id = ? AND res.status = 'ok' ORDER BY res.id");
   st.bind(1, stored_metric_name(metric)).bind(2, run_id);
   std::map<std::string, size_t> row;
@@ -53,6 +54,7 @@ ComparisonData comparison_data(const Database& db, std::int64_t run_id, const st
     if (col == column.end()) continue;
     MetricCell& cell = data.cells[row[bench]][col->second];
     cell.value = st.column_optional_double(3);
+    if (!st.is_null(7)) cell.processes = st.column_int(7);
     if (cell.value) {
       cell.ci_low = st.column_optional_double(4);
       cell.ci_high = st.column_optional_double(5);
@@ -61,7 +63,38 @@ ComparisonData comparison_data(const Database& db, std::int64_t run_id, const st
       cell.value = derived_metric(db, metric, st.column_int(0));
     }
   }
+  auto revision = db.prepare(
+      "SELECT coalesce(nullif(v.label, ''), substr(v.commit_hash, 1, 10), '') FROM runs r"
+      " JOIN revisions v ON v.id = r.revision_id WHERE r.id = ?");
+  revision.bind(1, run_id);
+  if (revision.step()) data.revision = revision.column_text(0);
   return data;
+}
+
+ComparisonData comparison_of_runs(const Database& db, std::int64_t first, std::int64_t second,
+                                  const std::string& metric) {
+  ComparisonData a = comparison_data(db, first, metric), b = comparison_data(db, second, metric), out;
+  out.run_id = second;
+  out.revision = b.revision;
+  out.unit = a.unit.empty() ? b.unit : a.unit;
+  for (const auto& [side, run] : {std::pair{&a, first}, {&b, second}})
+    for (const auto& name : side->interpreters)
+      out.interpreters.push_back(name + " (run " + std::to_string(run) + ")");
+  out.benchmarks = a.benchmarks;
+  for (const auto& name : b.benchmarks)
+    if (std::find(out.benchmarks.begin(), out.benchmarks.end(), name) == out.benchmarks.end())
+      out.benchmarks.push_back(name);
+  for (const auto& name : out.benchmarks) {
+    std::vector<MetricCell> row;
+    for (const ComparisonData* side : {&a, &b}) {
+      auto at = std::find(side->benchmarks.begin(), side->benchmarks.end(), name);
+      for (size_t j = 0; j < side->interpreters.size(); ++j)
+        row.push_back(at == side->benchmarks.end() ? MetricCell{}
+                                                   : side->cells[static_cast<size_t>(at - side->benchmarks.begin())][j]);
+    }
+    out.cells.push_back(std::move(row));
+  }
+  return out;
 }
 
 RatioTable ratios_against(const ComparisonData& data, size_t baseline) {
@@ -218,12 +251,21 @@ std::vector<TimePoint> memory_curve(const Database& db, std::int64_t result_id, 
   std::int64_t id = worker.column_int(0);
   double lo = worker.column_double(1), hi = worker.column_double(2);
   double width = hi > lo ? (hi - lo) / max_points : 1.0;
-  // The peak of each bucket, so downsampling never hides a spike.
-  auto st = db.prepare(
-      "SELECT avg(t), max(rss_bytes) FROM memory_series WHERE worker_id = ?1"
-      " GROUP BY min(CAST((t - ?2) / ?3 AS INTEGER), ?4) ORDER BY 1");
-  st.bind(1, id).bind(2, lo).bind(3, width).bind(4, max_points - 1);
-  while (st.step()) out.push_back({st.column_double(0), st.column_double(1)});
+  // The peak of each bucket, so downsampling never hides a spike (bucketed here: the stores' integer casts and
+  // two-argument min() differ).
+  std::vector<double> sum_t(static_cast<size_t>(max_points), 0), peak(static_cast<size_t>(max_points), 0);
+  std::vector<int> count(static_cast<size_t>(max_points), 0);
+  auto st = db.prepare("SELECT t, rss_bytes FROM memory_series WHERE worker_id = ?");
+  st.bind(1, id);
+  while (st.step()) {
+    double t = st.column_double(0), rss = st.column_double(1);
+    auto b = static_cast<size_t>(std::clamp(static_cast<int>((t - lo) / width), 0, max_points - 1));
+    sum_t[b] += t;
+    peak[b] = count[b] ? std::max(peak[b], rss) : rss;
+    ++count[b];
+  }
+  for (size_t b = 0; b < count.size(); ++b)
+    if (count[b]) out.push_back({sum_t[b] / static_cast<double>(count[b]), peak[b]});
   return out;
 }
 

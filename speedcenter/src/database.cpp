@@ -1,19 +1,29 @@
-// speedcenter/database.cpp: SQLite connection, statements, transactions, and migration on open.
+// speedcenter/database.cpp: the store's connection on either backend, statements, transactions, and migration on
+// open. The backends' client libraries are behind connection.h; their SQL differences behind dialect.h.
 #include "speedcenter/database.h"
 
 #include <cstdlib>
-#include <system_error>
 
+#include "connection.h"
+#include "dialect.h"
 #include "migrations.h"
 
 namespace speedcenter {
-namespace {
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what, const std::string& hint = {}) {
-  throw StoreError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), hint);
+Backend backend_of(std::string_view location) {
+  for (std::string_view scheme : {"postgresql://", "postgres://"})
+    if (location.substr(0, scheme.size()) == scheme) return Backend::PostgreSQL;
+  return Backend::SQLite;
 }
 
-}  // namespace
+std::string printable_location(std::string_view location) {
+  std::string out(location);
+  if (backend_of(location) != Backend::PostgreSQL) return out;
+  size_t scheme_end = out.find("://") + 3, at = out.find('@', scheme_end);
+  size_t colon = out.find(':', scheme_end);
+  if (at != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  return out;
+}
 
 int schema_version() { return static_cast<int>(migrations().size()); }
 
@@ -25,143 +35,148 @@ std::filesystem::path default_database_path() {
   return std::filesystem::path(home && *home ? home : ".") / ".local" / "share" / "pyston-bench" / "results.db";
 }
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(nullptr) {
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-    fail(db, "cannot prepare SQL '" + std::string(sql.substr(0, 80)) + "'");
-}
-
-Statement::~Statement() { sqlite3_finalize(stmt_); }
-
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+Statement::Statement(std::unique_ptr<detail::PreparedStatement> impl) : impl_(std::move(impl)) {}
+Statement::~Statement() = default;
+Statement::Statement(Statement&& other) noexcept = default;
 
 Statement& Statement::bind(int index, std::int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
+  impl_->bind_int(index, value);
   return *this;
 }
 Statement& Statement::bind(int index, double value) {
-  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
+  impl_->bind_double(index, value);
   return *this;
 }
 Statement& Statement::bind(int index, std::string_view value) {
-  if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    fail(db_, "bind");
+  impl_->bind_text(index, value);
   return *this;
 }
 Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind");
+  impl_->bind_null(index);
   return *this;
 }
-
-bool Statement::step() {
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  fail(db_, "SQL step failed for '" + std::string(sqlite3_sql(stmt_)).substr(0, 80) + "'");
-}
-
+bool Statement::step() { return impl_->step(); }
 void Statement::run() {
   while (step()) {
   }
   reset();
 }
-
-void Statement::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
-
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
-std::string Statement::column_text(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column)) : "";
-}
+void Statement::reset() { impl_->reset(); }
+bool Statement::is_null(int column) const { return impl_->is_null(column); }
+ValueType Statement::column_type(int column) const { return impl_->column_type(column); }
+int Statement::column_count() const { return impl_->column_count(); }
+std::int64_t Statement::column_int(int column) const { return impl_->column_int(column); }
+double Statement::column_double(int column) const { return impl_->column_double(column); }
+std::string Statement::column_text(int column) const { return impl_->column_text(column); }
 std::optional<double> Statement::column_optional_double(int column) const {
   if (is_null(column)) return std::nullopt;
   return column_double(column);
 }
 
-Database::Database(const std::filesystem::path& path, Mode mode) : path_(path) {
-  int flags = SQLITE_OPEN_FULLMUTEX;
-  if (mode == Mode::ReadOnly) {
-    flags |= SQLITE_OPEN_READONLY;
-    if (!std::filesystem::exists(path))
-      throw StoreError("no results database at " + path.string(),
-                       "run 'pyston-bench compare ...' first, or pass --db PATH to an existing database");
-  } else {
-    flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    std::error_code ec;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  }
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string message = "cannot open results database " + path.string() + ": " + sqlite3_errmsg(db_);
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw StoreError(message, "check the path and its permissions, or pass --db PATH");
-  }
-  sqlite3_busy_timeout(db_, 10000);
+Database::Database(const std::string& location, Mode mode)
+    : backend_(backend_of(location)), printable_(printable_location(location)) {
+  const auto& d = detail::dialect(backend_);
+  connection_ = backend_ == Backend::SQLite ? detail::open_sqlite(location, mode == Mode::ReadWrite)
+                                            : detail::open_postgres(location);
   try {
-    exec("PRAGMA foreign_keys = ON");
-    int version = static_cast<int>(scalar_int("PRAGMA user_version"));
+    exec(d.open_session);
+    int version = stored_schema_version();
     if (version > schema_version())
-      throw StoreError("results database " + path.string() + " has schema version " + std::to_string(version) +
+      throw StoreError("results database " + printable_.string() + " has schema version " + std::to_string(version) +
                            ", newer than this pyston-bench understands (" + std::to_string(schema_version()) + ")",
-                       "use a newer pyston-bench, or pass --db with a different file");
+                       "use a newer pyston-bench, or pass --db with a different database");
     if (mode == Mode::ReadWrite) {
-      exec("PRAGMA journal_mode = WAL");
-      exec("PRAGMA synchronous = NORMAL");
-      for (int v = version; v < schema_version(); ++v) {
-        Transaction tx(*this);
-        exec(migrations()[static_cast<size_t>(v)]);
-        exec("PRAGMA user_version = " + std::to_string(v + 1));
-        tx.commit();
-      }
-    } else if (version < schema_version()) {
-      throw StoreError("results database " + path.string() + " has an old schema (version " +
-                           std::to_string(version) + ")",
-                       "open it once with a writing command (e.g. pyston-bench list-runs) to migrate it");
+      exec(d.open_read_write);
+      migrate(version);
+    } else {
+      exec(d.open_read_only);
+      if (version < schema_version())
+        throw StoreError("results database " + printable_.string() + " has an old schema (version " +
+                             std::to_string(version) + ")",
+                         "open it once with a writing command (e.g. pyston-bench list-runs) to migrate it");
     }
-  } catch (const std::exception& e) {
-    sqlite3_close(db_);
-    db_ = nullptr;
-    if (const auto* store_error = dynamic_cast<const StoreError*>(&e)) {
-      std::string msg = store_error->what();
-      if (msg.find("file is not a database") != std::string::npos)
-        throw StoreError(path.string() + " is not a SQLite database", "pass --db with a results database path");
-      throw;
-    }
-    throw StoreError(e.what());
+  } catch (const StoreError& e) {
+    connection_.reset();
+    std::string msg = e.what();
+    if (msg.find("file is not a database") != std::string::npos)
+      throw StoreError(printable_.string() + " is not a SQLite database",
+                       "pass --db with a results database path or a postgresql:// URL");
+    throw;
   }
 }
 
-Database::~Database() {
-  if (db_) sqlite3_close_v2(db_);
+Database::~Database() = default;
+
+int Database::stored_schema_version() const {
+  const auto& d = detail::dialect(backend_);
+  return scalar_int(d.schema_known) ? static_cast<int>(scalar_int(d.read_schema_version)) : 0;
+}
+
+// Each migration in its own writing transaction, one migrating process at a time; the version is read again
+// under the lock, so two processes opening a new store at once migrate it once.
+void Database::migrate(int from_version) {
+  if (from_version >= schema_version()) return;
+  const auto& d = detail::dialect(backend_);
+  exec(d.lock_migrations);
+  try {
+    for (int v = from_version; v < schema_version(); ++v) {
+      Transaction tx(*this);
+      if (stored_schema_version() > v) continue;
+      exec(d.translate_schema(migrations()[static_cast<size_t>(v)]));
+      exec(d.write_schema_version(v + 1));
+      tx.commit();
+    }
+  } catch (...) {
+    exec(d.unlock_migrations);
+    throw;
+  }
+  exec(d.unlock_migrations);
+}
+
+Statement Database::prepare(std::string_view sql) const {
+  return Statement(connection_->prepare(detail::dialect(backend_).translate(sql)));
 }
 
 void Database::exec(std::string_view sql) const {
-  std::string owned(sql);
-  char* err = nullptr;
-  if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw StoreError("SQL failed (" + message + ") in '" + owned.substr(0, 80) + "'");
-  }
+  if (!sql.empty()) connection_->exec(detail::dialect(backend_).translate(sql));
 }
 
-std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::last_insert_id() const { return scalar_int(detail::dialect(backend_).last_insert_id); }
 
 std::int64_t Database::scalar_int(std::string_view sql) const {
-  Statement st(db_, sql);
+  Statement st = prepare(sql);
   return st.step() ? st.column_int(0) : 0;
 }
 
 std::string Database::integrity_check() const {
-  Statement st(db_, "PRAGMA integrity_check");
+  Statement st = prepare(detail::dialect(backend_).integrity_check);
   return st.step() ? st.column_text(0) : "no answer";
 }
 
-Transaction::Transaction(const Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+std::string Database::change_token() const {
+  Statement st = prepare(detail::dialect(backend_).change_token);
+  return st.step() ? st.column_text(0) : "";
+}
+
+void Database::hold_run_lock(std::int64_t run_id) const {
+  const auto& d = detail::dialect(backend_);
+  if (!*d.hold_run_lock) return;
+  prepare(d.hold_run_lock).bind(1, detail::Dialect::run_lock_key(run_id)).run();
+  runs_held_.insert(run_id);
+}
+
+std::optional<bool> Database::owner_gone(std::int64_t run_id) const {
+  const auto& d = detail::dialect(backend_);
+  if (!*d.try_run_lock) return std::nullopt;
+  if (runs_held_.count(run_id)) return false;
+  std::int64_t key = detail::Dialect::run_lock_key(run_id);
+  auto attempt = prepare(d.try_run_lock);
+  bool free = attempt.bind(1, key).step() && attempt.column_int(0) == 1;
+  if (free) prepare(d.release_run_lock).bind(1, key).run();
+  return free;
+}
+
+Transaction::Transaction(const Database& db) : db_(db) { db_.exec(detail::dialect(db_.backend()).begin_write); }
 Transaction::~Transaction() {
   if (!done_) {
     try {

@@ -1,7 +1,8 @@
-// speedcenter/run_query.cpp: queries that rebuild a run (results, per-process samples, metrics) from SQLite.
+// speedcenter/run_query.cpp: queries that rebuild a run (results, per-process samples, metrics) from the store.
 #include "speedcenter/run_query.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace speedcenter {
 
@@ -106,13 +107,14 @@ RunRecord load_run(const Database& db, std::int64_t run_id, bool with_samples) {
 std::vector<RunSummary> list_runs(const Database& db, int limit) {
   auto query = db.prepare(
       "SELECT r.id, r.started_at, r.status,"
-      " (SELECT group_concat(label, ' vs ') FROM (SELECT label FROM run_interpreters WHERE run_id = r.id ORDER BY position)),"
+      " (SELECT group_concat(label, ' vs ') FROM (SELECT label FROM run_interpreters WHERE run_id = r.id ORDER BY position) AS ordered),"
       " coalesce((SELECT coalesce(nullif(label, ''), substr(commit_hash, 1, 10)) FROM revisions WHERE id = r.revision_id), ''),"
       " (SELECT count(DISTINCT benchmark_id) FROM results WHERE run_id = r.id),"
       " (SELECT count(*) FROM results WHERE run_id = r.id AND status = 'failed'),"
-      " (SELECT count(*) FROM samples s JOIN results x ON x.id = s.result_id WHERE x.run_id = r.id)"
-      " FROM runs r ORDER BY r.id DESC LIMIT ?");
-  query.bind(1, limit);
+      " (SELECT count(*) FROM samples s JOIN results x ON x.id = s.result_id WHERE x.run_id = r.id),"
+      " coalesce(r.finished_at, ''), m.hostname"
+      " FROM runs r JOIN machines m ON m.id = r.machine_id ORDER BY r.id DESC LIMIT ?");
+  query.bind(1, limit < 0 ? std::numeric_limits<std::int64_t>::max() : std::int64_t{limit});
   std::vector<RunSummary> out;
   while (query.step()) {
     RunSummary s;
@@ -124,6 +126,8 @@ std::vector<RunSummary> list_runs(const Database& db, int limit) {
     s.benchmarks = static_cast<int>(query.column_int(5));
     s.failed = static_cast<int>(query.column_int(6));
     s.samples = query.column_int(7);
+    s.finished_at = query.column_text(8);
+    s.machine = query.column_text(9);
     out.push_back(s);
   }
   return out;

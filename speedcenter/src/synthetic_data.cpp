@@ -48,7 +48,9 @@ std::int64_t run_row(const Database& db, std::int64_t machine, std::optional<std
 
 void metric(const Database& db, std::int64_t result, const char* name, double value, const char* unit,
             std::optional<double> lo = {}, std::optional<double> hi = {}) {
-  db.prepare("INSERT OR REPLACE INTO metrics (result_id, name, value, unit, ci_low, ci_high) VALUES (?, ?, ?, ?, ?, ?)")
+  db.prepare("INSERT INTO metrics (result_id, name, value, unit, ci_low, ci_high) VALUES (?, ?, ?, ?, ?, ?)"
+             " ON CONFLICT (result_id, name) DO UPDATE SET value = excluded.value, unit = excluded.unit,"
+             " ci_low = excluded.ci_low, ci_high = excluded.ci_high")
       .bind(1, result).bind(2, name).bind(3, value).bind(4, unit).bind(5, lo).bind(6, hi).run();
 }
 

@@ -1,8 +1,8 @@
 // speedcenter-synthetic-db: writes a results database with known content through the real schema: a web run
 // with N latency samples per interpreter (the dashboard's scale benchmark) and/or a revision history with an
 // optional injected step (the regression detector's demo).
-//   speedcenter-synthetic-db OUT.db [--web-samples N] [--revisions N] [--step-at K] [--step 0.05] [--seed S]
-//                            [--hot-lines N]
+//   speedcenter-synthetic-db OUT.db|URL [--web-samples N] [--revisions N] [--step-at K] [--step 0.05] [--seed S]
+//                            [--hot-lines N] [--benchmark NAME] [--base-seconds S]
 // Exit codes: 0 ok, 2 usage or database error.
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +12,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help") {
-    std::fprintf(stderr, "usage: %s OUT.db [--web-samples N] [--revisions N] [--step-at K] [--step R] [--seed S] [--hot-lines N]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUT.db|postgresql://... [--web-samples N] [--revisions N] [--step-at K] [--step R] [--seed S] [--hot-lines N] [--benchmark NAME] [--base-seconds S]\n", argv[0]);
     return 2;
   }
   speedcenter::SyntheticWebRun web;
@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
     else if (flag == "--hot-lines") hot_lines = std::atoi(value.c_str());
     else if (flag == "--step-at") history.step_at = std::atoi(value.c_str());
     else if (flag == "--step") history.step = std::atof(value.c_str());
+    else if (flag == "--benchmark") history.benchmark = value;
+    else if (flag == "--base-seconds") history.base_seconds = std::atof(value.c_str());
     else if (flag == "--seed") history.seed = web.seed = static_cast<unsigned>(std::atoi(value.c_str()));
     else {
       std::fprintf(stderr, "error: unknown option %s\n", flag.c_str());

@@ -1,10 +1,15 @@
-// Tests the store writer (harness/src/result_store.cpp) and read-back (speedcenter/src/run_query.cpp) on real
-// SQLite files: every sample lands, failures are recorded, schema versions are enforced.
+// Tests the store writer (harness/src/result_store.cpp) and read-back (speedcenter/src/run_query.cpp) on a real
+// SQLite file or PostgreSQL database (test_store.h): every sample lands, failures are recorded, schema versions are
+// enforced, the run of a killed process becomes incomplete.
 #include "harness/result_store.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "speedcenter/run_query.h"
+#include "test_store.h"
 #include "test_support.h"
 
 namespace harness {
@@ -39,8 +44,8 @@ InterpreterOutcome outcome_with(int processes, int iterations, double value) {
 }
 
 TEST(ResultStore, EverySampleIsStoredAndReadBack) {
-  auto dir = testing::temp_dir("store");
-  speedcenter::Database db(dir / "results.db");
+  test_store::TestStore where;
+  speedcenter::Database db(where.location());
   ResultStore store(db);
   std::int64_t run = store.begin_run({fake_interpreter("python3.8"), fake_interpreter("python3.11")}, "test", {},
                                      RevisionInfo{"", "", "v1", "", "", ""});
@@ -71,8 +76,8 @@ TEST(ResultStore, EverySampleIsStoredAndReadBack) {
 }
 
 TEST(ResultStore, FailuresAreRecordedWithTheirReason) {
-  auto dir = testing::temp_dir("store-fail");
-  speedcenter::Database db(dir / "results.db");
+  test_store::TestStore where;
+  speedcenter::Database db(where.location());
   ResultStore store(db);
   std::int64_t run = store.begin_run({fake_interpreter("python3.8")}, "test", {}, std::nullopt);
   Benchmark b;
@@ -94,13 +99,14 @@ TEST(ResultStore, FailuresAreRecordedWithTheirReason) {
 }
 
 TEST(Database, RefusesANewerSchema) {
-  auto dir = testing::temp_dir("schema");
+  test_store::TestStore where;
   {
-    speedcenter::Database db(dir / "results.db");
-    db.exec("PRAGMA user_version = 999");
+    speedcenter::Database db(where.location());
+    db.exec(db.backend() == speedcenter::Backend::SQLite ? "PRAGMA user_version = 999"
+                                                         : "UPDATE pyston_bench_schema SET version = 999");
   }
   try {
-    speedcenter::Database db(dir / "results.db");
+    speedcenter::Database db(where.location());
     FAIL();
   } catch (const speedcenter::StoreError& e) {
     EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos) << e.what();
@@ -108,30 +114,103 @@ TEST(Database, RefusesANewerSchema) {
 }
 
 TEST(Database, NotADatabaseIsAClearError) {
-  auto dir = testing::temp_dir("notdb");
-  std::FILE* f = std::fopen((dir / "x.db").c_str(), "w");
+  test_store::TestStore where;
+  if (where.postgres()) {  // the PostgreSQL counterpart: no server behind the URL
+    try {
+      speedcenter::Database db("postgresql://nobody@localhost/none?host=" + where.scratch().string() + "&port=1");
+      FAIL();
+    } catch (const speedcenter::StoreError& e) {
+      EXPECT_NE(std::string(e.what()).find("cannot connect to the PostgreSQL results store"), std::string::npos);
+      EXPECT_NE(e.hint().find("postgresql://user@host"), std::string::npos);
+    }
+    return;
+  }
+  auto file = where.scratch() / "x.db";
+  std::FILE* f = std::fopen(file.c_str(), "w");
   std::fputs("hello, this is a text file and certainly not sqlite, padded to be long enough for the header", f);
   std::fclose(f);
-  EXPECT_THROW(speedcenter::Database db(dir / "x.db"), speedcenter::StoreError);
+  EXPECT_THROW(speedcenter::Database db(file.string()), speedcenter::StoreError);
 }
 
-TEST(Database, MigratesAFreshFileToTheCurrentSchema) {
-  auto dir = testing::temp_dir("fresh");
-  speedcenter::Database db(dir / "results.db");
-  EXPECT_EQ(db.scalar_int("PRAGMA user_version"), speedcenter::schema_version());
-  EXPECT_EQ(db.scalar_int("SELECT count(*) FROM sqlite_master WHERE name = 'samples'"), 1);
+TEST(Database, MigratesAFreshStoreToTheCurrentSchema) {
+  test_store::TestStore where;
+  speedcenter::Database db(where.location());
+  bool sqlite = db.backend() == speedcenter::Backend::SQLite;
+  EXPECT_EQ(db.scalar_int(sqlite ? "PRAGMA user_version" : "SELECT version FROM pyston_bench_schema"),
+            speedcenter::schema_version());
+  EXPECT_EQ(db.scalar_int(sqlite ? "SELECT count(*) FROM sqlite_master WHERE name = 'samples'"
+                                 : "SELECT count(*) FROM information_schema.tables WHERE table_name = 'samples'"),
+            1);
+  // 64-bit values survive (peak RSS of a big process, in bytes).
+  db.exec("INSERT INTO machines (fingerprint, hostname, memory_bytes) VALUES ('m', 'h', 1099511627776)");
+  EXPECT_EQ(db.scalar_int("SELECT memory_bytes FROM machines"), 1099511627776);
 }
 
-TEST(ResultStore, RunsOfDeadProcessesBecomeIncomplete) {
-  auto dir = testing::temp_dir("abandoned");
-  speedcenter::Database db(dir / "results.db");
-  ResultStore store(db);
-  std::int64_t run = store.begin_run({fake_interpreter("python3.8")}, "test", {}, std::nullopt);
-  // Pretend the run belonged to a process that was killed with SIGKILL.
-  db.prepare("UPDATE runs SET options_json = json_set(options_json, '$.pid', 999999999) WHERE id = ?").bind(1, run).run();
+// Several processes opening a new store at once migrate it once.
+TEST(Database, ConcurrentOpeningMigratesOnce) {
+  test_store::TestStore where;
+  std::vector<pid_t> children;
+  for (int i = 0; i < 4; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      try {
+        speedcenter::Database db(where.location());
+        _exit(db.scalar_int("SELECT count(*) FROM runs") == 0 ? 0 : 1);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "child: %s\n", e.what());
+        _exit(2);
+      }
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+}
+
+// A child process begins a run and is killed with SIGKILL (no handler, no clean-up): the next writer marks the run
+// incomplete, and never while its owner lives. On PostgreSQL the owner's run lock tells, whatever machine the run
+// came from; on SQLite only runs of this host can be judged (by their process id).
+void check_killed_owner(bool other_host) {
+  test_store::TestStore where;
+  speedcenter::Database db(where.location());
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    speedcenter::Database own(where.location());
+    ResultStore store(own);
+    std::int64_t run = store.begin_run({fake_interpreter("python3.8")}, "test", {}, std::nullopt);
+    if (write(pipe_fds[1], &run, sizeof run) != sizeof run) _exit(1);
+    pause();
+    _exit(0);
+  }
+  std::int64_t run = 0;
+  ASSERT_EQ(read(pipe_fds[0], &run, sizeof run), static_cast<ssize_t>(sizeof run));
+  if (other_host)
+    db.prepare("UPDATE runs SET options_json = replace(options_json, '\"host\":', '\"host\":\"elsewhere\",\"was\":')"
+               " WHERE id = ?").bind(1, run).run();
   mark_abandoned_runs(db);
-  EXPECT_EQ(speedcenter::load_run(db, run).status, "incomplete");
+  EXPECT_EQ(speedcenter::load_run(db, run).status, "running");  // its owner lives
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  bool judged = where.postgres() || !other_host;
+  std::string status;
+  for (int attempt = 0; attempt < 50; ++attempt) {  // the server notices a dead client within milliseconds
+    mark_abandoned_runs(db);
+    status = speedcenter::load_run(db, run).status;
+    if (status != "running") break;
+    usleep(20000);
+  }
+  EXPECT_EQ(status, judged ? "incomplete" : "running");
 }
+
+TEST(ResultStore, RunsOfKilledProcessesBecomeIncomplete) { check_killed_owner(false); }
+TEST(ResultStore, RunsOfKilledProcessesOnOtherMachines) { check_killed_owner(true); }
 
 }  // namespace
 }  // namespace harness

@@ -1,18 +1,19 @@
-// store_test.cpp: saving a profile into a real SQLite results database (src/store.cpp).
+// store_test.cpp: saving a profile into a real results store, SQLite or PostgreSQL (src/store.cpp; the store per
+// test comes from tests/speedcenter/test_store.h).
 #include "measure_loc/store.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "test_store.h"
+
 namespace measure_loc {
 namespace {
 
 TEST(Store, WritesTheProfileAndEveryLine) {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("measure_loc_store_test_" + std::to_string(getpid()) + ".db");
-  std::filesystem::remove(path);
+  test_store::TestStore where;
   {
-    speedcenter::Database db(path);
+    speedcenter::Database db(where.location());
     Profile p;
     p.target = "fannkuch.py";
     p.lines = {{"a.py", 3, 70}, {"a.py", 4, 29}, {"b.py", -1, 1}};
@@ -32,7 +33,6 @@ TEST(Store, WritesTheProfileAndEveryLine) {
     EXPECT_EQ(db.scalar_int("SELECT count(*) FROM hot_line_entries"), 3);
     EXPECT_EQ(db.scalar_int("SELECT line FROM hot_line_entries WHERE rank = 3"), -1);
   }
-  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -19,9 +19,9 @@ TEST(Ratios, AgainstTheBaselineWithPropagatedCIsAndGeomean) {
   speedcenter::ComparisonData d;
   d.interpreters = {"base", "fast"};
   d.benchmarks = {"a", "b", "missing"};
-  d.cells = {{MetricCell{2.0, 1.9, 2.1}, MetricCell{1.0, 0.95, 1.05}},
-             {MetricCell{4.0, 4.0, 4.0}, MetricCell{1.0, 1.0, 1.0}},
-             {MetricCell{}, MetricCell{1.0, {}, {}}}};
+  d.cells = {{MetricCell{2.0, 1.9, 2.1, {}}, MetricCell{1.0, 0.95, 1.05, {}}},
+             {MetricCell{4.0, 4.0, 4.0, {}}, MetricCell{1.0, 1.0, 1.0, {}}},
+             {MetricCell{}, MetricCell{1.0, {}, {}, {}}}};
   auto t = speedcenter::ratios_against(d, 0);
   ASSERT_EQ(t.interpreters, std::vector<std::string>{"fast"});
   ASSERT_EQ(t.categories.back(), "geomean");

@@ -58,7 +58,7 @@ TEST(PyperfJson, RoundTripsThroughTheStoreUnchanged) {
 
 TEST(PyperfJson, RoundTripsThroughFiles) {
   TempDatabase t;
-  auto in = t.path().string() + ".in.json", out = t.path().string() + ".out.json";
+  auto in = (t.scratch() / "in.json").string(), out = (t.scratch() / "out.json").string();
   std::ofstream(in) << pyperf_document().dump(4);
   std::int64_t run = speedcenter::import_pyperf_file(t.db(), in, {});
   speedcenter::export_pyperf_file(t.db(), run, out);
@@ -109,7 +109,8 @@ TEST(PyperfJson, ImportedIntervalsAreTheProcessLevelBootstrapOverPyperfRuns) {
   TempDatabase t;
   json doc = pyperf_document();
   std::int64_t run = speedcenter::import_pyperf(t.db(), doc, {});
-  const auto* sort = speedcenter::load_run(t.db(), run).result("sort_sorted", 0);
+  auto record = speedcenter::load_run(t.db(), run);  // kept: result() points into it
+  const auto* sort = record.result("sort_sorted", 0);
   ASSERT_NE(sort, nullptr);
   speedcenter::stats::Groups processes;
   for (const auto& r : doc["benchmarks"][0]["runs"])

@@ -1,35 +1,22 @@
-// tests/speedcenter/test_db.h: a fresh results database file per test, removed afterwards.
+// tests/speedcenter/test_db.h: a fresh results store per test (SQLite or PostgreSQL, see test_store.h), open.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <filesystem>
 #include <memory>
-#include <string>
 
-#include "speedcenter/database.h"
+#include "test_store.h"
 
 class TempDatabase {
  public:
-  TempDatabase() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("speedcenter_test_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-             std::to_string(::getpid()) + ".db");
-    remove();
-    db_ = std::make_unique<speedcenter::Database>(path_);
-  }
-  ~TempDatabase() {
-    db_.reset();
-    remove();
-  }
+  TempDatabase() : db_(std::make_unique<speedcenter::Database>(store_.location())) {}
+  ~TempDatabase() { db_.reset(); }
   const speedcenter::Database& db() const { return *db_; }
-  const std::filesystem::path& path() const { return path_; }
+  // The store's location: a file path or a postgresql:// URL.
+  const std::string& location() const { return store_.location(); }
+  // A private folder for the test's other files.
+  const std::filesystem::path& scratch() const { return store_.scratch(); }
+  bool postgres() const { return store_.postgres(); }
 
  private:
-  void remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-  }
-  std::filesystem::path path_;
+  test_store::TestStore store_;
   std::unique_ptr<speedcenter::Database> db_;
 };

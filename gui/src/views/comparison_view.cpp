@@ -1,16 +1,20 @@
 // gui/views/comparison_view.cpp: ratio bars (interpreter / baseline) with error bars drawn as small line series
-// placed over each bar (Qt Charts has no error bars of its own).
+// placed over each bar (Qt Charts has no error bars of its own), for the newest run, the run chosen in the run
+// browser, or two chosen runs side by side; a bar's tooltip gives both values, their intervals and processes.
 #include "views/comparison_view.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QCursor>
+#include <QToolTip>
 #include <QLineSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
 
 #include "speedcenter/dashboard_data.h"
+#include "speedcenter/run_query.h"
 
 namespace gui {
 
@@ -20,19 +24,49 @@ ComparisonView::ComparisonView(QWidget* parent) : View(parent) {
   layout->addWidget(view_);
 }
 
+namespace {
+
+QString cell_text(const QString& interpreter, const speedcenter::MetricCell& c, const std::string& unit) {
+  if (!c.value) return interpreter + ": no value";
+  auto number = [&](double v) { return format_value(v, unit, *c.value); };
+  QString s = interpreter + ": " + number(*c.value);
+  if (c.ci_low && c.ci_high) s += QString(" (95% interval %1 .. %2)").arg(number(*c.ci_low), number(*c.ci_high));
+  if (c.processes) s += QString(", %1 processes").arg(*c.processes);
+  return s;
+}
+
+}  // namespace
+
 void ComparisonView::refresh(const speedcenter::Database& db, const Filters& f) {
-  std::int64_t run = speedcenter::latest_comparison_run(db, f.machine.toStdString());
-  auto data = speedcenter::comparison_data(db, run, f.metric.toStdString());
+  const std::string metric = f.metric.toStdString();
+  // The runs chosen in the run browser; else the newest run comparing interpreters; else the two newest runs.
+  std::vector<std::int64_t> runs = f.runs;
+  if (runs.empty()) {
+    if (std::int64_t newest = speedcenter::latest_comparison_run(db, f.machine.toStdString())) runs = {newest};
+    else
+      for (const auto& r : speedcenter::list_runs(db, -1))
+        if (runs.size() < 2 && (f.machine.isEmpty() || QString::fromStdString(r.machine) == f.machine))
+          runs.insert(runs.begin(), r.id);
+  }
+  bool two_runs = runs.size() == 2;
+  std::int64_t run = runs.empty() ? 0 : runs.back();
+  auto data = two_runs ? speedcenter::comparison_of_runs(db, runs[0], runs[1], metric)
+                       : speedcenter::comparison_data(db, run, metric);
+  // The baseline: the filter's interpreter (in the older run when two are compared), else the first.
   size_t baseline = 0;
-  for (size_t i = 0; i < data.interpreters.size(); ++i)
-    if (QString::fromStdString(data.interpreters[i]) == f.interpreter) baseline = i;
+  for (size_t i = data.interpreters.size(); i-- > 0;) {
+    QString name = QString::fromStdString(data.interpreters[i]);
+    if (name == f.interpreter || (two_runs && name.startsWith(f.interpreter + " (run "))) baseline = i;
+  }
   QString baseline_name = data.interpreters.empty() ? "" : QString::fromStdString(data.interpreters[baseline]);
-  QChart* chart = reset_chart(view_, QString("%1 relative to %2 (run %3; lower is better)")
-                                         .arg(f.metric, baseline_name)
-                                         .arg(run));
+  QString which = two_runs ? QString("runs %1 and %2").arg(runs[0]).arg(runs[1]) : QString("run %1").arg(run);
+  if (!two_runs && !data.revision.empty()) which += ", revision " + QString::fromStdString(data.revision);
+  QChart* chart = reset_chart(view_, QString("%1 relative to %2 (%3; lower is better)")
+                                         .arg(f.metric, baseline_name, which));
   auto table = speedcenter::ratios_against(data, baseline);
   if (run == 0 || table.interpreters.empty()) {
-    show_empty(chart, run == 0 ? "no runs in the database" : "the run has a single interpreter");
+    show_empty(chart, run == 0 ? "no runs in the database"
+                               : "the run has a single interpreter: choose two runs in the run browser");
     return;
   }
   auto* bars = new QBarSeries;
@@ -51,6 +85,25 @@ void ComparisonView::refresh(const speedcenter::Database& db, const Filters& f) 
     bars->append(set);
   }
   chart->addSeries(bars);
+  QObject::connect(bars, &QBarSeries::hovered, bars,
+                   [bars, table, data, baseline, baseline_name](bool on, int index, QBarSet* set) {
+                     if (!on) return QToolTip::hideText();
+                     auto j = static_cast<size_t>(bars->barSets().indexOf(set));
+                     auto i = static_cast<size_t>(index);
+                     if (j >= table.interpreters.size() || i >= table.categories.size()) return;
+                     const auto& r = table.ratios[j][i];
+                     QString tip = QString("%1: %2\n").arg(QString::fromStdString(table.categories[i]), set->label());
+                     tip += r ? QString("ratio %1 (95% interval %2 .. %3)").arg(r->value, 0, 'f', 3)
+                                    .arg(r->low, 0, 'f', 3).arg(r->high, 0, 'f', 3)
+                              : QString("no ratio");
+                     if (i < data.benchmarks.size()) {
+                       size_t column = j < baseline ? j : j + 1;
+                       tip += "\n" + cell_text(QString::fromStdString(data.interpreters[column]), data.cells[i][column], data.unit);
+                       tip += "\n" + cell_text(baseline_name, data.cells[i][baseline], data.unit);
+                     }
+                     if (!data.revision.empty()) tip += "\nrevision " + QString::fromStdString(data.revision);
+                     QToolTip::showText(QCursor::pos(), tip);
+                   });
   auto* x = new QBarCategoryAxis;
   for (const auto& c : table.categories) x->append(QString::fromStdString(c));
   x->setTitleText("benchmark");

@@ -1,5 +1,6 @@
 // gui/views/comparison_view.h: per-benchmark ratio bars of each interpreter against a baseline interpreter, with
-// CI error bars and a geometric-mean bar, for one metric of the newest run.
+// CI error bars and a geometric-mean bar, for one metric of the newest run or of the run(s) chosen in the run
+// browser.
 #pragma once
 
 #include "views/view.h"

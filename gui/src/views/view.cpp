@@ -90,6 +90,16 @@ void set_padded_range(QValueAxis* axis, double low, double high, double pad) {
   axis->setRange(low - span * pad, high + span * pad);
 }
 
+QString format_value(double value, const std::string& unit, std::optional<double> typical) {
+  if (unit == "s") {
+    QString suffix;
+    double scale = time_scale(typical.value_or(value), suffix);
+    return QString("%1 %2").arg(value * scale, 0, 'g', 4).arg(suffix);
+  }
+  if (unit == "bytes") return QString("%1 MiB").arg(value / (1024.0 * 1024.0), 0, 'f', 1);
+  return QString("%1 %2").arg(value, 0, 'g', 4).arg(QString::fromStdString(unit)).trimmed();
+}
+
 double time_scale(double typical_seconds, QString& unit) {
   double a = std::abs(typical_seconds);
   if (a >= 1) {

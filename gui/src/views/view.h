@@ -8,6 +8,11 @@
 #include <QStringList>
 #include <QValueAxis>
 #include <QWidget>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "speedcenter/database.h"
 
@@ -15,6 +20,7 @@ namespace gui {
 
 struct Filters {
   QString machine, interpreter, benchmark, metric = "mean";
+  std::vector<std::int64_t> runs;  // chosen in the run browser: the comparison view's run, or its two runs
 };
 
 class View : public QWidget {
@@ -26,7 +32,9 @@ class View : public QWidget {
   // Names of the data series drawn (not decorations), for tests and --list-series.
   QStringList series_names() const;
   // Whether the last refresh found anything to draw.
-  bool has_data() const { return !series_names().isEmpty(); }
+  virtual bool has_data() const { return !series_names().isEmpty(); }
+  // A view that shows a table: its columns and rows as shown (for --dump-model); null otherwise.
+  virtual nlohmann::json table_model() const { return nullptr; }
   // The charts as last drawn, for --dump-model.
   QList<QChart*> charts() const;
   // Puts each chart's legend under the chart when its labels fit in one row there, else to its right (one entry
@@ -52,6 +60,9 @@ void hide_from_legend(QAbstractSeries* series, QChart* chart);
 void set_padded_range(QValueAxis* axis, double low, double high, double pad = 0.05);
 // "1.2 ms" style labels choose a unit from the data's magnitude; returns the factor and fills the suffix.
 double time_scale(double typical_seconds, QString& unit);
+// A value for people: seconds in s/ms/µs chosen by `typical` (the value itself by default), bytes in MiB, other
+// units as they are; 4 significant digits.
+QString format_value(double value, const std::string& unit, std::optional<double> typical = {});
 
 }  // namespace gui
 

@@ -37,5 +37,6 @@ void add_system_commands(CLI::App& app, const CommonOptions& common, CommandActi
 
 void add_history_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);   // history, regressions, export-csv
 void add_pyperf_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);    // import-pyperf, export-pyperf
+void add_copy_commands(CLI::App& app, const CommonOptions& common, CommandAction& action);      // copy
 
 }  // namespace harness

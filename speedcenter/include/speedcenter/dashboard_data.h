@@ -14,15 +14,20 @@ namespace speedcenter {
 // --- Comparison: one run, every benchmark under every interpreter, one metric.
 struct MetricCell {
   std::optional<double> value, ci_low, ci_high;
+  std::optional<std::int64_t> processes;  // worker processes behind the value
 };
 struct ComparisonData {
   std::int64_t run_id = 0;
+  std::string revision;  // the run's revision name ("" without one)
   std::vector<std::string> interpreters, benchmarks;
   std::vector<std::vector<MetricCell>> cells;  // [benchmark][interpreter]
   std::string unit;
 };
 // metric: a stored metric name or "memory" (peak_rss) / "warmup" (warmup_seconds, else derived from samples).
 ComparisonData comparison_data(const Database& db, std::int64_t run_id, const std::string& metric);
+// Two runs side by side: every interpreter of each, named "label (run N)", benchmarks of both (the run browser's
+// "compare these two runs").
+ComparisonData comparison_of_runs(const Database& db, std::int64_t first, std::int64_t second, const std::string& metric);
 
 struct Ratio {
   double value = 0, low = 0, high = 0;

@@ -60,10 +60,11 @@ std::int64_t latest_run_id(const Database& db);
 
 struct RunSummary {
   std::int64_t id = 0;
-  std::string started_at, status, interpreters, revision;
+  std::string started_at, finished_at, status, interpreters, revision, machine;
   int benchmarks = 0, failed = 0;
   std::int64_t samples = 0;
 };
+// Newest first; limit < 0: every run.
 std::vector<RunSummary> list_runs(const Database& db, int limit);
 
 }  // namespace speedcenter
