@@ -24,6 +24,9 @@ if [ "$threshold" != "default" ]; then
     PYSTON_JIT_THRESHOLD=$threshold
     export PYSTON_JIT_THRESHOLD
 fi
+# Settings of the caller's environment that some tests check against the defaults (test_cmd_line's stdio
+# buffering, test_compileall's byte code): unset, so a run here compares with a stock run anywhere.
+unset PYTHONUNBUFFERED PYTHONDONTWRITEBYTECODE
 cd "${TMPDIR:-/tmp}" || exit 2
 # A background job of a non-interactive shell starts with SIGINT ignored, which several tests (test_pdb,
 # test_generators, test_unittest's break tests) notice; the shell cannot undo that, so reset it before exec.
