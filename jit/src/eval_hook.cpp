@@ -360,8 +360,6 @@ Settings Settings::from_environment() {
 // f_executing, deopt), and the frame released as function_code_fastcall does (a frame something still holds,
 // e.g. a traceback, becomes GC-tracked).
 PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
-  // Without a cheap frame (3.9+), CPython's own call path makes the frame faster than we can.
-  if (!version::kCheapFunctionFrames) return _PyFunction_Vectorcall(func, args, nargsf, kwnames);
   Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
   auto* co = (PyCodeObject*)PyFunction_GET_CODE(func);
   PyThreadState* ts = _PyThreadState_GET();
@@ -371,7 +369,7 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
   if (!st || (!exact && !plan_arguments(func, co, nargs, kwnames, &plan)))
     return _PyFunction_Vectorcall(func, args, nargsf, kwnames);
   PyFrameObject* f = version::new_function_frame(ts, func, co);
-  if (!f) return nullptr;
+  if (!f) return PyErr_Occurred() ? nullptr : _PyFunction_Vectorcall(func, args, nargsf, kwnames);
   if (exact) {
     for (Py_ssize_t i = 0; i < nargs; i++) {
       Py_INCREF(args[i]);

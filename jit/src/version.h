@@ -347,21 +347,65 @@ inline PyObject* send(PyObject* receiver, PyObject* value, bool* returned) {
 }
 #endif
 
-// A new frame for a call of the Python function `func` (code `co`), not GC-tracked.
-// From 3.9 _PyFrame_New_NoTrack is not exported: PyFrame_New makes a tracked frame (3.10: builtins from the
-// globals, as the function's own were), untracked again. That costs more than the direct call saves
-// (pyston3.10, exact instructions per iteration with direct calls on / off: richards 271M / 250M, chaos
-// 476M / 463M, go 364M / 359M), so from 3.9 calls of Python functions take CPython's own path
-// (kCheapFunctionFrames); the direct paths for bound methods and classes still apply.
-constexpr bool kCheapFunctionFrames = PY_VERSION_HEX < 0x03090000;
+// A new frame for a call of the Python function `func` (code `co`), not GC-tracked, for the direct-call path.
+// nullptr with an error set: the call fails; nullptr without one: no cheap frame, take CPython's own path.
+// Up to 3.8 libpython exports _PyFrame_New_NoTrack. From 3.9 it is hidden, and PyFrame_New (tracked, then
+// untracked; on 3.10 with a lookup of __builtins__) cost more than the direct call saves (pyston3.10, exact
+// instructions per iteration with direct calls on / off: richards 271M / 250M, chaos 476M / 463M). So from
+// 3.9 the frame is the one CPython parks on the code object when a call of it returns (co_zombieframe: its
+// locals already cleared, its size the code's), set up as CPython's frame constructor does; with none parked
+// (the first call, or a recursive one while the parked frame is in use) CPython's path makes one.
 #if PY_VERSION_HEX < 0x03090000
 inline PyFrameObject* new_function_frame(PyThreadState* ts, PyObject* func, PyCodeObject* co) {
   return _PyFrame_New_NoTrack(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
 }
 #else
 inline PyFrameObject* new_function_frame(PyThreadState* ts, PyObject* func, PyCodeObject* co) {
-  PyFrameObject* f = PyFrame_New(ts, co, PyFunction_GET_GLOBALS(func), nullptr);
-  if (f) PyObject_GC_UnTrack(f);
+  auto* f = static_cast<PyFrameObject*>(co->co_zombieframe);
+  if (!f) return nullptr;
+  PyObject* globals = PyFunction_GET_GLOBALS(func);
+  PyFrameObject* back = ts->frame;
+#if PY_VERSION_HEX < 0x030A0000
+  PyObject* builtins;
+  if (back && back->f_globals == globals) {
+    builtins = back->f_builtins;
+  } else {
+    _Py_IDENTIFIER(__builtins__);
+    builtins = _PyDict_GetItemIdWithError(globals, &PyId___builtins__);
+    if (builtins && PyModule_Check(builtins)) builtins = PyModule_GetDict(builtins);
+    if (!builtins) {  // unusual globals: CPython's path deals with them (and reports the error again)
+      PyErr_Clear();
+      return nullptr;
+    }
+  }
+#else
+  PyObject* builtins = ((PyFunctionObject*)func)->func_builtins;
+#endif
+  co->co_zombieframe = nullptr;
+  _Py_NewReference((PyObject*)f);
+  Py_XINCREF(back);
+  f->f_back = back;
+  Py_INCREF(co);  // f_code is already co
+  Py_INCREF(builtins);
+  f->f_builtins = builtins;
+  Py_INCREF(globals);
+  f->f_globals = globals;
+  f->f_locals = nullptr;
+  f->f_trace = nullptr;
+  f->f_trace_lines = 1;
+  f->f_trace_opcodes = 0;
+  f->f_gen = nullptr;
+  f->f_lasti = -1;
+  f->f_iblock = 0;
+#if PY_VERSION_HEX < 0x030A0000
+  f->f_stacktop = f->f_valuestack;
+  f->f_lineno = co->co_firstlineno;
+  f->f_executing = 0;
+#else
+  f->f_stackdepth = 0;
+  f->f_lineno = 0;
+  f->f_state = FRAME_CREATED;
+#endif
   return f;
 }
 #endif

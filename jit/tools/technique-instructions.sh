@@ -3,11 +3,12 @@
 # build/bin/pyston as is ("on") and with each PYSTON_JIT_<switch>=0 alone ("no_<switch>"), over the CI gate's
 # benchmarks and sizes. The report gives instructions per steady-state iteration and, per switch, how many
 # more the code runs without it. About 15 minutes on 2 cores.
-# usage: jit/tools/technique-instructions.sh [SWITCH...]   (default: all of them)
+# usage: [PYSTON=launcher] jit/tools/technique-instructions.sh [SWITCH...]   (default: all of them)
+#   PYSTON: the launcher to measure (default build/bin/pyston; e.g. build/bin/pyston3.10)
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
-pyston=$here/build/bin/pyston
-[ -x "$pyston" ] && [ -x "$here/build/bin/pyston-bench" ] || { echo "build first (cmake --build build)" >&2; exit 2; }
+pyston=${PYSTON:-$here/build/bin/pyston}
+[ -x "$pyston" ] && [ -x "$here/build/bin/pyston-bench" ] || { echo "$pyston or pyston-bench missing: build first (cmake --build build)" >&2; exit 2; }
 switches=${*:-CACHE_GLOBALS CACHE_ATTRS FAST_ARITH INLINE_COMPARE DIRECT_CALLS FAST_BUILTINS INPLACE_FLOAT HANDLE_EXCEPTIONS FUSE_SLICES DEFER_STACK}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
