@@ -5,7 +5,7 @@
 # usage: jit/tools/run-cpython-suite.sh [threshold] [version | launcher binary]
 #   threshold: "default" = the built-in one (default 0: every function compiled)
 #   version:   3.8 (default), 3.9 or 3.10: build/bin's launcher for it; or the path of a launcher
-# Prints regrtest's summary; the exit code is regrtest's. Run the stock interpreter the same way for the
+# Prints regrtest's summary (failed tests are run again verbosely, -w); the exit code is regrtest's. Run the stock interpreter the same way for the
 # comparison: jit/tools/run-cpython-suite.sh default /root/.pyenv/versions/3.10.13/bin/python3.10
 set -u
 threshold=${1:-0}
@@ -31,5 +31,5 @@ cd "${TMPDIR:-/tmp}" || exit 2
 # A background job of a non-interactive shell starts with SIGINT ignored, which several tests (test_pdb,
 # test_generators, test_unittest's break tests) notice; the shell cannot undo that, so reset it before exec.
 exec "$pyston" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-    "$pyston" -m test -j2 -x test_tkinter test_ttk_guionly test_idle test_tix \
+    "$pyston" -m test -j2 -w -x test_tkinter test_ttk_guionly test_idle test_tix \
     --ignore '*ThreadedVSOCKSocketStreamTest*'

@@ -32,6 +32,13 @@ run --instructions -w 1 --size 30000 --revision base1 >"$work/instructions.txt" 
 # The report shows the counts (timings under valgrind mean nothing).
 grep -q "Instructions per iteration, exact" "$work/instructions.txt" && ! grep -q " ms +- " "$work/instructions.txt" \
   && pass "the report of an --instructions run shows instructions" || { cat "$work/instructions.txt"; fail "report of --instructions"; }
+# Counts do not depend on the machine's load: a loaded machine (its stored load made high) gives no noisy-run
+# warning for an --instructions run.
+run_id=$(q "select max(id) from runs")
+sqlite3 "$db" "update run_metadata set value = 64 where name = 'load1_before' and run_id = $run_id"
+pb show >"$work/instructions-loaded.txt" 2>&1
+grep -q "Machine during the run: load 64.00" "$work/instructions-loaded.txt" && ! grep -q "WARNING: this run was noisy" "$work/instructions-loaded.txt" \
+  && pass "an --instructions run on a loaded machine is not called noisy" || { cat "$work/instructions-loaded.txt"; fail "noisy warning on an --instructions run"; }
 run --instructions -w 1 --size 30000 --revision base2 >/dev/null 2>&1 || fail "--instructions run 2"
 run --instructions -w 1 --size 31500 --revision more >/dev/null 2>&1 || fail "--instructions run with 5% more work"
 counts=$(q "select group_concat(value, ' ') from metrics where name = 'instructions'")
