@@ -290,6 +290,11 @@ class FunctionCompiler {
   bool emit_identity_compare();
   void emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next);
   std::vector<bool> is_jump_target_;
+  // PYSTON_JIT_EXACT_LINES: by instruction index, whether to store f_lasti before it although the instruction
+  // would not (kOwnLasti, fused): the first of a line, or a jump target reached from another line. A sampling
+  // profiler reading f_lasti then sees the line that runs, as it does under the interpreter.
+  std::vector<bool> line_store_;
+  void find_line_starts();
 
   // The deferred value stack (PYSTON_JIT_DEFER_STACK): a LOAD_FAST of a surely bound local or a LOAD_CONST
   // whose consumer is the next instruction (or the next two, for a compare and its jump) pushes nothing;
@@ -1068,6 +1073,24 @@ const std::array<FunctionCompiler::Emitter, 256>& FunctionCompiler::emitters() {
 #include PYSTON_JIT_OPCODES
 #undef OPCODE
 
+void FunctionCompiler::find_line_starts() {
+  std::vector<int> lines = version::unit_lines(co_);
+  auto line_of = [&](int unit) { return unit >= 0 && size_t(unit) < lines.size() ? lines[unit] : -1; };
+  line_store_.assign(instructions_.size(), false);
+  std::vector<bool> from_other_line(lines.size() + 1, false);
+  for (const Instruction& ins : instructions_) {
+    if (!is_jump(ins.opcode)) continue;
+    int target = jump_target_unit(ins);
+    if (target >= 0 && size_t(target) < from_other_line.size() && line_of(target) != line_of(ins.unit))
+      from_other_line[target] = true;
+  }
+  for (size_t i = 0; i < instructions_.size(); i++) {
+    const Instruction& ins = instructions_[i];
+    line_store_[i] = i == 0 || line_of(ins.start) != line_of(instructions_[i - 1].unit) ||
+                     from_other_line[ins.start] || from_other_line[ins.unit];
+  }
+}
+
 void FunctionCompiler::emit_instruction(const Instruction& ins) {
   ins_ = &ins;
   const bool own_lasti = kOpcodes[ins.opcode].has(kOwnLasti);
@@ -1098,10 +1121,14 @@ bool FunctionCompiler::emit(std::string* failure) {
     }
     if (ins.opcode == YIELD_VALUE && ins.unit + 1 <= units) is_jump_target_[ins.unit + 1] = true;
   }
+  if (options_.exact_lines) find_line_starts();
   for (size_t i = 0; i < instructions_.size(); i++) {
     const Instruction& ins = instructions_[i];
     bind_units(i);
     if (holder_.logger()) a_.commentf("%d %s %d", ins.lasti(), kOpcodes[ins.opcode].name, ins.oparg);
+    if (options_.exact_lines && line_store_[i] &&
+        (kOpcodes[ins.opcode].has(kOwnLasti) || can_fuse_compare(i) || can_fuse_slice(i)))
+      store_lasti(ins.lasti());
     if (options_.defer_stack) {
       if (size_t n = emit_with_deferred(i)) {
         i += n - 1;

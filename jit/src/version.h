@@ -4,14 +4,17 @@
 // compiled against the headers of the version being built. Each part is checked against that version's row of
 // the version table (versions/this_version.h, measured by versions/version_probe.c): porting to another
 // version means giving the parts whose static_assert fails a body for it; the rest of the JIT is written
-// against this. Line numbers: the JIT never reads a line table (tracebacks and tracers get them from f_lasti
-// through CPython's own PyCode_Addr2Line / PyFrame_GetLineNumber), so only f_lasti's unit matters.
+// against this. Line numbers: tracebacks and tracers get them from f_lasti through CPython's own
+// PyCode_Addr2Line / PyFrame_GetLineNumber, so only f_lasti's unit matters; the compiler reads the line table
+// (unit_lines) only to store f_lasti where each line starts, for sampling profilers (exact_lines).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "jit/python.h"
+#include "measure_loc/line_table.h"
 #include "versions/this_version.h"
 
 namespace pyston_jit::version {
@@ -29,6 +32,20 @@ inline const _Py_CODEUNIT* code_units(PyCodeObject* co) {
 }
 inline int code_unit_count(PyCodeObject* co) {
   return int(PyBytes_GET_SIZE(co->co_code) / Py_ssize_t(sizeof(_Py_CODEUNIT)));
+}
+// The line of each code unit, decoded by measure_loc's line-table reader (the one decoder of CPython's tables):
+// 3.8 and 3.9 keep co_lnotab, 3.10 co_linetable.
+inline std::vector<int> unit_lines(PyCodeObject* co) {
+#if PY_VERSION_HEX < 0x030A0000
+  PyObject* table = co->co_lnotab;
+  constexpr auto format = measure_loc::LineTableFormat::Lnotab;
+#else
+  PyObject* table = co->co_linetable;
+  constexpr auto format = measure_loc::LineTableFormat::Ranges;
+#endif
+  auto* bytes = reinterpret_cast<const std::uint8_t*>(PyBytes_AS_STRING(table));
+  return measure_loc::unit_lines(format, {bytes, size_t(PyBytes_GET_SIZE(table))}, co->co_firstlineno,
+                                 int(PyBytes_GET_SIZE(co->co_code)));
 }
 // What f_lasti holds while the instruction at code unit `unit` runs (also a block's handler for that target).
 constexpr int lasti_of_instruction(int unit) {

@@ -2,6 +2,7 @@
 // including its quirks (zero-length ranges in 3.10 still move the line; "no line" entries report -1).
 #include "measure_loc/line_table.h"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace measure_loc {
@@ -98,6 +99,22 @@ bool next_location_range(std::span<const std::uint8_t> table, Range& r) {
 }
 
 template <typename Next>
+void fill_range_lines(std::span<const std::uint8_t> table, int firstlineno, std::vector<int>& lines, Next next) {
+  Range r;
+  r.computed_line = firstlineno;
+  for (std::size_t unit = 0; unit < lines.size(); ++unit) {
+    int offset = static_cast<int>(2 * unit);
+    while (r.end <= offset) {
+      if (!next(table, r)) {
+        std::fill(lines.begin() + static_cast<std::ptrdiff_t>(unit), lines.end(), kNoLine);
+        return;
+      }
+    }
+    lines[unit] = r.line;
+  }
+}
+
+template <typename Next>
 int range_line(std::span<const std::uint8_t> table, int firstlineno, int offset, Next next) {
   if (offset < 0) return firstlineno;
   Range r;
@@ -109,6 +126,34 @@ int range_line(std::span<const std::uint8_t> table, int firstlineno, int offset,
 }
 
 }  // namespace
+
+std::vector<int> unit_lines(LineTableFormat format, std::span<const std::uint8_t> table, int firstlineno,
+                            int code_bytes) {
+  std::vector<int> lines(static_cast<std::size_t>(code_bytes > 0 ? code_bytes / 2 : 0), kNoLine);
+  switch (format) {
+    case LineTableFormat::Lnotab: {  // as lnotab_line: a pair applies once its address is reached
+      int line = firstlineno, address = 0;
+      std::size_t i = 0;
+      for (std::size_t unit = 0; unit < lines.size(); ++unit) {
+        int offset = static_cast<int>(2 * unit);
+        while (i + 1 < table.size() && address + table[i] <= offset) {
+          address += table[i];
+          line += static_cast<std::int8_t>(table[i + 1]);
+          i += 2;
+        }
+        lines[unit] = line;
+      }
+      break;
+    }
+    case LineTableFormat::Ranges:
+      fill_range_lines(table, firstlineno, lines, next_nonempty_pair_range);
+      break;
+    case LineTableFormat::Locations:
+      fill_range_lines(table, firstlineno, lines, next_location_range);
+      break;
+  }
+  return lines;
+}
 
 int line_for_offset(LineTableFormat format, std::span<const std::uint8_t> table, int firstlineno,
                     int offset) {

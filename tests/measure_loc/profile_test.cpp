@@ -92,17 +92,50 @@ TEST_P(ProfileTest, KeepsShortCallsOnTheirBody) {
 
 INSTANTIATE_TEST_SUITE_P(Versions, ProfileTest, ::testing::ValuesIn(layout_versions()), version_test_name);
 
-TEST(Profile, MeasuresKnownLineSharesUnderPyston) {
+// The pyston launcher under test: $MEASURE_LOC_PYSTON, else the build's; empty when neither exists.
+std::string pyston_launcher() {
   const char* from_env = std::getenv("MEASURE_LOC_PYSTON");
 #ifdef ML_PYSTON
-  std::string pyston = from_env ? from_env : ML_PYSTON;
+  return from_env ? from_env : ML_PYSTON;
 #else
-  if (!from_env) GTEST_SKIP() << "built with -DPB_JIT=OFF and MEASURE_LOC_PYSTON not set";
-  std::string pyston = from_env;
+  return from_env ? from_env : "";
 #endif
+}
+
+TEST(Profile, MeasuresKnownLineSharesUnderPyston) {
+  std::string pyston = pyston_launcher();
+  if (pyston.empty()) GTEST_SKIP() << "built with -DPB_JIT=OFF and MEASURE_LOC_PYSTON not set";
   ASSERT_EQ(access(pyston.c_str(), X_OK), 0) << pyston << " is not an executable";
   expect_known_shares(pyston);
   expect_short_calls_on_their_body(pyston);
+}
+
+// Lines the JIT runs without calling out (local loads and stores only) are seen in compiled code, in their
+// shares: the JIT stores f_lasti where each line starts (PYSTON_JIT_EXACT_LINES, on by default). Switched
+// off, the profiler puts their time on the `for` line, which shows the test sees the store. Every pyston
+// launcher of the build (3.8, and 3.9/3.10 beside it when built), at threshold 0.
+TEST(Profile, SeesEveryLineOfCompiledCode) {
+  std::string pyston = pyston_launcher();
+  if (pyston.empty()) GTEST_SKIP() << "built with -DPB_JIT=OFF and MEASURE_LOC_PYSTON not set";
+  std::string script = kPrograms + "straight_lines.py";
+  auto lines = marked_lines(script);
+  setenv("PYSTON_JIT_THRESHOLD", "0", 1);
+  for (std::string launcher : {pyston, pyston + "3.9", pyston + "3.10"}) {
+    if (access(launcher.c_str(), X_OK) != 0) continue;
+    SCOPED_TRACE(launcher);
+    setenv("PYSTON_JIT_EXACT_LINES", "1", 1);
+    Profile p = profile_command({launcher, script, "3000000"}, script_options("straight_lines.py"));
+    double a = percent_of(p, "straight_lines.py", lines["LINE_A"]);
+    double b = percent_of(p, "straight_lines.py", lines["LINE_B"]);
+    EXPECT_GT(a, 25);
+    EXPECT_GT(b, 10);
+    EXPECT_NEAR(100 * a / (a + b), 70, 6) << "line A " << a << "%, line B " << b << "%, " << p.samples << " samples";
+    setenv("PYSTON_JIT_EXACT_LINES", "0", 1);
+    Profile off = profile_command({launcher, script, "3000000"}, script_options("straight_lines.py"));
+    EXPECT_LT(percent_of(off, "straight_lines.py", lines["LINE_A"]) + percent_of(off, "straight_lines.py", lines["LINE_B"]), 5);
+  }
+  unsetenv("PYSTON_JIT_EXACT_LINES");
+  unsetenv("PYSTON_JIT_THRESHOLD");
 }
 
 std::string newest_python() {

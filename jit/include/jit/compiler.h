@@ -39,7 +39,7 @@ struct CompiledFunction {
 };
 
 // What the compiler is asked for: a listing, and every speed switch (settings.def; the compiler reads
-// cache_globals, cache_attrs, inline_compare, fuse_slices, handle_exceptions and defer_stack).
+// cache_globals, cache_attrs, inline_compare, fuse_slices, handle_exceptions, defer_stack and exact_lines).
 struct CompileOptions {
   bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
 #define JIT_SETTING(type, member, variable, fallback, parser, stats_key)

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace measure_loc {
 
@@ -19,5 +20,10 @@ inline constexpr int kNoLine = -1;
 // The line of the instruction at byte `offset` (negative: the frame has not started, giving firstlineno), or
 // kNoLine where CPython reports none. Malformed tables never read outside `table`.
 int line_for_offset(LineTableFormat format, std::span<const std::uint8_t> table, int firstlineno, int offset);
+
+// The line of every 2-byte code unit of a code object of `code_bytes` bytes, in one walk of the table: element
+// i is line_for_offset(..., 2 * i). The JIT uses it to find where lines start in the code it compiles.
+std::vector<int> unit_lines(LineTableFormat format, std::span<const std::uint8_t> table, int firstlineno,
+                            int code_bytes);
 
 }  // namespace measure_loc
