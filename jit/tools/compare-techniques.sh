@@ -9,8 +9,9 @@ pyston=${2:-$here/build/bin/pyston}
 exec "$pyston" - "$rounds" "$pyston" "$here"/jit/bench/scripts/*.py <<'PY'
 import math, os, subprocess, sys, time
 rounds, pyston, scripts = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-switches = ["PYSTON_JIT_CACHE_GLOBALS", "PYSTON_JIT_CACHE_ATTRS", "PYSTON_JIT_FAST_ARITH", "PYSTON_JIT_INLINE_COMPARE",
-            "PYSTON_JIT_DIRECT_CALLS", "PYSTON_JIT_FAST_BUILTINS", "PYSTON_JIT_INPLACE_FLOAT", "PYSTON_JIT_HANDLE_EXCEPTIONS", "PYSTON_JIT_FUSE_SLICES", "PYSTON_JIT_DEFER_STACK"]
+import re
+settings = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(scripts[0]))), "..", "include", "jit", "settings.def")
+switches = re.findall(r'^JIT_SWITCH\(\w+, "(PYSTON_JIT_\w+)"\)', open(settings).read(), re.M)  # the settings table's switches
 configs = [("all on", {})] + [(s[11:].lower() + " off", {s: "0"}) for s in switches] + [("all off", {s: "0" for s in switches})]
 def once(env, script):
     t = time.perf_counter()

@@ -9,7 +9,9 @@ set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 pyston=${PYSTON:-$here/build/bin/pyston}
 [ -x "$pyston" ] && [ -x "$here/build/bin/pyston-bench" ] || { echo "$pyston or pyston-bench missing: build first (cmake --build build)" >&2; exit 2; }
-switches=${*:-CACHE_GLOBALS CACHE_ATTRS FAST_ARITH INLINE_COMPARE DIRECT_CALLS FAST_BUILTINS INPLACE_FLOAT HANDLE_EXCEPTIONS FUSE_SLICES DEFER_STACK}
+# Every switch of the settings table (jit/include/jit/settings.def) unless named.
+all=$(sed -n 's/^JIT_SWITCH([a-z_]*, "PYSTON_JIT_\([A-Z_]*\)").*/\1/p' "$here/jit/include/jit/settings.def" | tr '\n' ' ')
+switches=${*:-$all}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 set -- "on=$pyston"
