@@ -41,6 +41,11 @@ nlohmann::json series_model(QAbstractSeries* series) {
   nlohmann::json s = {
       {"name", text(series->name())}, {"type", type_name(series->type())}, {"visible", series->isVisible()}};
   if (auto* xy = qobject_cast<QXYSeries*>(series)) s["points"] = xy->count();
+  if (QStringList tips = series->property("tips").toStringList(); !tips.isEmpty()) {
+    s["tip_count"] = tips.size();  // one per point
+    s["tips"] = nlohmann::json::array();
+    for (const QString& tip : tips.mid(0, 3)) s["tips"].push_back(text(tip));
+  }
   if (auto* bars = qobject_cast<QAbstractBarSeries*>(series)) {
     s["bar_sets"] = nlohmann::json::array();
     for (QBarSet* set : bars->barSets()) s["bar_sets"].push_back(text(set->label()));

@@ -125,6 +125,7 @@ std::vector<std::int64_t> write_synthetic_history(const Database& db, const Synt
         metric(db, result, "mean", s.mean, "s", s.mean_ci.low, s.mean_ci.high);
         metric(db, result, "p99", s.p99, "s", s.p99_ci.low, s.p99_ci.high);
         metric(db, result, "median", s.median, "s", s.p50_ci.low, s.p50_ci.high);
+        metric(db, result, "processes", static_cast<double>(s.processes), "count");
       }
   }
   tx.commit();
@@ -167,6 +168,7 @@ std::int64_t write_synthetic_web_run(const Database& db, const SyntheticWebRun& 
     metric(db, result, "mean", mean, "s", mean * 0.99, mean * 1.01);
     metric(db, result, "warmup_seconds", warm_until, "s");
     metric(db, result, "peak_rss", (65 + 15 * static_cast<double>(k)) * 1024 * 1024, "bytes");
+    metric(db, result, "processes", 1, "count");
   }
   tx.commit();
   return run;

@@ -77,10 +77,13 @@ void point_at_hand(QAbstractSeries* series, bool on) {
 }  // namespace
 
 void show_tips_on_hover(QXYSeries* series, std::vector<QString> tips) {
-  QObject::connect(series, &QXYSeries::hovered, series, [series, tips](const QPointF& point, bool state) {
+  // Kept on the series, where --dump-model reads them for the tests.
+  series->setProperty("tips", QStringList(tips.begin(), tips.end()));
+  QObject::connect(series, &QXYSeries::hovered, series, [series](const QPointF& point, bool state) {
     if (!state) return QToolTip::hideText();
+    QStringList tips = series->property("tips").toStringList();
     int i = nearest_point(series, point);
-    if (i >= 0 && static_cast<size_t>(i) < tips.size()) QToolTip::showText(QCursor::pos(), tips[static_cast<size_t>(i)]);
+    if (i >= 0 && i < tips.size()) QToolTip::showText(QCursor::pos(), tips[i]);
   });
 }
 
