@@ -4,7 +4,9 @@
 
 #include <QAbstractAxis>
 #include <QAbstractBarSeries>
+#include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QGraphicsTextItem>
 #include <QLegend>
@@ -76,10 +78,15 @@ nlohmann::json legend_model(QLegend* legend) {
 nlohmann::json chart_model(QChart* chart) {
   nlohmann::json series = nlohmann::json::array(), axes = nlohmann::json::array();
   for (QAbstractSeries* s : chart->series()) series.push_back(series_model(s));
-  for (QAbstractAxis* axis : chart->axes())
-    axes.push_back({{"orientation", axis->orientation() == Qt::Horizontal ? "x" : "y"},
-                    {"title", text(axis->titleText())},
-                    {"visible", axis->isVisible()}});
+  for (QAbstractAxis* axis : chart->axes()) {
+    nlohmann::json a = {{"orientation", axis->orientation() == Qt::Horizontal ? "x" : "y"},
+                        {"title", text(axis->titleText())},
+                        {"visible", axis->isVisible()},
+                        {"labels_angle", axis->labelsAngle()}};
+    if (auto* bars = qobject_cast<QBarCategoryAxis*>(axis)) a["labels"] = bars->count();
+    if (auto* categories = qobject_cast<QCategoryAxis*>(axis)) a["labels"] = categories->count();
+    axes.push_back(a);
+  }
   return {{"title", text(chart->title())},
           {"series", series},
           {"legend", legend_model(chart->legend())},

@@ -69,7 +69,8 @@ void RunsView::refresh(const speedcenter::Database& db, const Filters& f) {
     set_cell(i, 3, QString::fromStdString(r.revision));
     set_cell(i, 4, QString::fromStdString(r.interpreters));
     set_cell(i, 5, benchmark_list(r.benchmark_names, r.benchmarks), r.benchmarks,
-             benchmark_tip(r.benchmark_names, r.failed));
+             benchmark_tip(r.benchmark_names, r.failed))
+        ->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);  // names, though it sorts by the count
     set_cell(i, 6, QString::number(r.samples), static_cast<double>(r.samples));
     set_cell(i, 7, QString::fromStdString(r.status));
     if (r.status == "incomplete" || r.status == "running") colour_row(i, kIncomplete);
