@@ -17,7 +17,7 @@ problems = []
 def x_axis(view):
     return next(a for a in views[view]["charts"][0]["axes"] if a["orientation"] == "x")
 comparison = x_axis("comparison")
-if comparison.get("labels") != 51 or comparison["labels_angle"] != -90:
+if comparison.get("labels") != 51 or comparison.get("labels_angle") != -90:
     problems.append(f"comparison: {comparison.get('labels')} benchmark labels at {comparison['labels_angle']} degrees; "
                     "51 upright (-90) expected")
 timeline = x_axis("timeline")
@@ -40,6 +40,6 @@ for view in ("latency", "warmup"):
 for p in problems:
     print("FAIL:", p, file=sys.stderr)
 print("ok: comparison %s labels at %s degrees, timeline %s labels, %d runs" %
-      (comparison.get("labels"), comparison["labels_angle"], timeline.get("labels"), len(runs)))
+      (comparison.get("labels"), comparison.get("labels_angle"), timeline.get("labels"), len(runs)))
 sys.exit(1 if problems else 0)
 PY
