@@ -18,7 +18,7 @@ def x_axis(view):
     return next(a for a in views[view]["charts"][0]["axes"] if a["orientation"] == "x")
 comparison = x_axis("comparison")
 if comparison.get("labels") != 51 or comparison.get("labels_angle") != -90:
-    problems.append(f"comparison: {comparison.get('labels')} benchmark labels at {comparison['labels_angle']} degrees; "
+    problems.append(f"comparison: {comparison.get('labels')} benchmark labels at {comparison.get('labels_angle')} degrees; "
                     "51 upright (-90) expected")
 timeline = x_axis("timeline")
 if not 8 <= timeline.get("labels", 0) <= 40:
