@@ -4,7 +4,9 @@
 
 #include <QAbstractAxis>
 #include <QAbstractBarSeries>
+#include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QGraphicsTextItem>
 #include <QLegend>
@@ -41,6 +43,11 @@ nlohmann::json series_model(QAbstractSeries* series) {
   nlohmann::json s = {
       {"name", text(series->name())}, {"type", type_name(series->type())}, {"visible", series->isVisible()}};
   if (auto* xy = qobject_cast<QXYSeries*>(series)) s["points"] = xy->count();
+  if (QStringList tips = series->property("tips").toStringList(); !tips.isEmpty()) {
+    s["tip_count"] = tips.size();  // one per point
+    s["tips"] = nlohmann::json::array();
+    for (const QString& tip : tips.mid(0, 3)) s["tips"].push_back(text(tip));
+  }
   if (auto* bars = qobject_cast<QAbstractBarSeries*>(series)) {
     s["bar_sets"] = nlohmann::json::array();
     for (QBarSet* set : bars->barSets()) s["bar_sets"].push_back(text(set->label()));
@@ -71,10 +78,15 @@ nlohmann::json legend_model(QLegend* legend) {
 nlohmann::json chart_model(QChart* chart) {
   nlohmann::json series = nlohmann::json::array(), axes = nlohmann::json::array();
   for (QAbstractSeries* s : chart->series()) series.push_back(series_model(s));
-  for (QAbstractAxis* axis : chart->axes())
-    axes.push_back({{"orientation", axis->orientation() == Qt::Horizontal ? "x" : "y"},
-                    {"title", text(axis->titleText())},
-                    {"visible", axis->isVisible()}});
+  for (QAbstractAxis* axis : chart->axes()) {
+    nlohmann::json a = {{"orientation", axis->orientation() == Qt::Horizontal ? "x" : "y"},
+                        {"title", text(axis->titleText())},
+                        {"visible", axis->isVisible()},
+                        {"labels_angle", axis->labelsAngle()}};
+    if (auto* bars = qobject_cast<QBarCategoryAxis*>(axis)) a["labels"] = bars->count();
+    if (auto* categories = qobject_cast<QCategoryAxis*>(axis)) a["labels"] = categories->count();
+    axes.push_back(a);
+  }
   return {{"title", text(chart->title())},
           {"series", series},
           {"legend", legend_model(chart->legend())},

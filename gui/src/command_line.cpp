@@ -35,6 +35,10 @@ struct Parser {
   QCommandLineOption benchmark{{"b", "benchmark"}, "benchmark filter", "name"};
   QCommandLineOption runs{"run", "the comparison view's run N, or runs N,M side by side (as chosen in the run browser)",
                           "ids"};
+  QCommandLineOption click{"click-benchmark",
+                           "click NAME's bar, line or row in the view, as a user would (opens its Latency view; "
+                           "for tests and screenshots)",
+                           "name"};
   QCommandLineOption metric{"metric", "metric: mean, median, p99, memory, warmup, ...", "name", "mean"};
   QCommandLineOption size{"size", "window size, WxH", "size", "1280x800"};
   QCommandLineOption quit_after{"quit-after", "close the window after MS milliseconds (for tests)", "ms"};
@@ -50,7 +54,7 @@ struct Parser {
     // Qt's own options are spelled with one dash (-platform); accept ours that way too.
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addOptions({help, version, db, view, screenshot, list_series, dump_model, machine, interpreter,
-                       benchmark, runs, metric, size, quit_after, open_time, platform});
+                       benchmark, runs, click, metric, size, quit_after, open_time, platform});
   }
 };
 
@@ -68,6 +72,7 @@ QString read_options(const Parser& p, Options& options) {
   options.view = parser.value(p.view);
   options.screenshot = parser.value(p.screenshot);
   options.platform = parser.value(p.platform);
+  options.click_benchmark = parser.value(p.click);
   options.list_series = parser.isSet(p.list_series);
   options.dump_model = parser.isSet(p.dump_model);
   options.print_open_time = parser.isSet(p.open_time);

@@ -13,7 +13,8 @@ struct Options {
   QString db;  // empty: speedcenter::default_database_path()
   QString view = "comparison";
   QString screenshot;
-  QString platform;  // Qt platform plugin chosen with --platform (else $QT_QPA_PLATFORM)
+  QString platform;
+  QString click_benchmark;  // for tests: click this benchmark in the view, then show what the click opened  // Qt platform plugin chosen with --platform (else $QT_QPA_PLATFORM)
   bool list_series = false, dump_model = false, print_open_time = false;
   std::optional<int> quit_after_ms;
   int width = 1280, height = 800;

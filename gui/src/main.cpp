@@ -1,5 +1,6 @@
 // gui/main.cpp: speedcenter-gui's entry: options (parsed before any display is needed), opening the database,
-// and the non-interactive modes (--screenshot, --list-series, --dump-model, --quit-after, --print-open-time)
+// and the non-interactive modes (--screenshot, --list-series, --dump-model, --quit-after, --print-open-time,
+// --click-benchmark)
 // used by tests, docs and benchmarks. Exit codes: 0 ok, 1 the requested view has nothing to draw, 2 usage,
 // display or database error.
 #include <QApplication>
@@ -96,6 +97,13 @@ int main(int argc, char** argv) {
   window->resize(options.width, options.height);
   window->show();
   QApplication::processEvents();
+  if (!options.click_benchmark.isEmpty()) {
+    QString from = window->current_view()->name();
+    if (!window->current_view()->click_benchmark(options.click_benchmark))
+      return fail(qPrintable("the " + from + " view shows no benchmark '" + options.click_benchmark + "' to click"),
+                  "click one the view shows (--list-series lists them), in the comparison, changes or timeline view");
+    QApplication::processEvents();
+  }
   if (options.print_open_time)
     std::printf("opened %s and drew the %s view in %lld ms\n", speedcenter::printable_location(path).c_str(),
                 qPrintable(window->current_view()->name()), static_cast<long long>(clock.elapsed()));

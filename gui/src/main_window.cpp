@@ -56,6 +56,7 @@ MainWindow::MainWindow(std::unique_ptr<speedcenter::Database> db, const Filters&
   views_ = {new ComparisonView, runs, new ChangesView, new TimelineView, new LatencyView, new WarmupView,
             new MemoryView, new HotLinesView};
   for (View* v : views_) {
+    connect(v, &View::benchmark_chosen, this, &MainWindow::open_benchmark);
     QString title = v->name();
     title[0] = title[0].toUpper();
     tabs_->addTab(v, title == "Hotlines" ? "Hot lines" : title);
@@ -140,6 +141,23 @@ void MainWindow::read_filters() {
   filters_.interpreter = chosen(interpreter_);
   filters_.benchmark = chosen(benchmark_);
   filters_.metric = metric_->currentText();
+}
+
+void MainWindow::open_benchmark(const QString& benchmark) {
+  filling_ = true;
+  int at = benchmark_->findText(benchmark);
+  if (at < 0) {
+    benchmark_->addItem(benchmark);
+    at = benchmark_->count() - 1;
+  }
+  benchmark_->setCurrentIndex(at);
+  filling_ = false;
+  read_filters();
+  mark_all_stale();
+  select_view("latency");
+  statusBar()->showMessage(benchmark + ": its distribution and percentiles; the Warmup and Memory tabs show it too "
+                                       "(Benchmark \u2192 (all) shows the whole suite again)",
+                           10000);
 }
 
 void MainWindow::mark_all_stale() { stale_.assign(views_.size(), true); }

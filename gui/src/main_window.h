@@ -36,6 +36,9 @@ class MainWindow : public QMainWindow {
   void refresh_visible();
   void mark_all_stale();
   void save_dialog();
+  // A benchmark clicked in a view: it becomes the benchmark filter and its Latency view opens (its Warmup and
+  // Memory views follow the same filter).
+  void open_benchmark(const QString& benchmark);
 
   std::unique_ptr<speedcenter::Database> db_;
   Filters filters_;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <sstream>
 
 namespace speedcenter {
 
@@ -112,7 +113,9 @@ std::vector<RunSummary> list_runs(const Database& db, int limit) {
       " (SELECT count(DISTINCT benchmark_id) FROM results WHERE run_id = r.id),"
       " (SELECT count(*) FROM results WHERE run_id = r.id AND status = 'failed'),"
       " (SELECT count(*) FROM samples s JOIN results x ON x.id = s.result_id WHERE x.run_id = r.id),"
-      " coalesce(r.finished_at, ''), m.hostname"
+      " coalesce(r.finished_at, ''), m.hostname,"
+      " coalesce((SELECT group_concat(name, '\n') FROM (SELECT b.name FROM results x JOIN benchmarks b ON b.id = x.benchmark_id"
+      "   WHERE x.run_id = r.id GROUP BY b.name ORDER BY min(x.id)) AS ran), '')"
       " FROM runs r JOIN machines m ON m.id = r.machine_id ORDER BY r.id DESC LIMIT ?");
   query.bind(1, limit < 0 ? std::numeric_limits<std::int64_t>::max() : std::int64_t{limit});
   std::vector<RunSummary> out;
@@ -128,6 +131,8 @@ std::vector<RunSummary> list_runs(const Database& db, int limit) {
     s.samples = query.column_int(7);
     s.finished_at = query.column_text(8);
     s.machine = query.column_text(9);
+    std::stringstream names(query.column_text(10));  // one a line (a name may hold a comma, never a newline)
+    for (std::string name; std::getline(names, name);) s.benchmark_names.push_back(name);
     out.push_back(s);
   }
   return out;

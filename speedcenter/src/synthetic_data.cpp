@@ -54,48 +54,79 @@ void metric(const Database& db, std::int64_t result, const char* name, double va
       .bind(1, result).bind(2, name).bind(3, value).bind(4, unit).bind(5, lo).bind(6, hi).run();
 }
 
+// 2026-01-01 plus `days`, as an ISO date at noon UTC.
+std::string synthetic_date(int days) {
+  static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int year = 2026, month = 0;
+  while (days >= month_days[month] + (month == 1 && year % 4 == 0 ? 1 : 0)) {
+    days -= month_days[month] + (month == 1 && year % 4 == 0 ? 1 : 0);
+    if (++month == 12) {
+      month = 0;
+      ++year;
+    }
+  }
+  char date[64];
+  std::snprintf(date, sizeof date, "%04d-%02d-%02dT12:00:00Z", year, month + 1, days + 1);
+  return date;
+}
+
 }  // namespace
 
 std::vector<std::int64_t> write_synthetic_history(const Database& db, const SyntheticHistory& spec) {
   std::mt19937_64 rng(spec.seed);
   std::normal_distribution<double> normal(0, 1);
+  const auto benchmarks = spec.benchmarks.empty() ? std::vector<std::string>{spec.benchmark} : spec.benchmarks;
+  const auto interpreters =
+      spec.interpreters.empty() ? std::vector<std::string>{spec.interpreter} : spec.interpreters;
   Transaction tx(db);
-  Ids ids = common_rows(db, spec.machine, spec.benchmark, "batch");
-  std::int64_t interp = interpreter_row(db, spec.interpreter);
+  std::int64_t machine = 0;
+  std::vector<std::int64_t> benchmark_ids, interpreter_ids;
+  for (const auto& b : benchmarks) {
+    Ids ids = common_rows(db, spec.machine, b, "batch");
+    machine = ids.machine;
+    benchmark_ids.push_back(ids.benchmark);
+  }
+  for (const auto& i : interpreters) interpreter_ids.push_back(interpreter_row(db, i));
   auto sample = db.prepare("INSERT INTO samples (result_id, worker_id, kind, seq, warmup, t, value) VALUES (?, ?, 'iteration', ?, 0, ?, ?)");
   std::vector<std::int64_t> runs;
   for (int r = 0; r < spec.revisions; ++r) {
-    char date[32];
-    std::snprintf(date, sizeof date, "2026-01-%02dT12:00:00Z", 1 + r % 28);
+    std::string date = synthetic_date(r);
     std::string label = "r" + std::to_string(r + 1);
     db.prepare("INSERT OR IGNORE INTO revisions (repo, commit_hash, label, committed_at, message) VALUES ('synthetic', ?, ?, ?, ?)")
         .bind(1, "c0ffee" + std::to_string(1000 + r)).bind(2, label).bind(3, date).bind(4, "synthetic revision " + label).run();
     std::int64_t revision = id_of(db, "SELECT id FROM revisions WHERE label = ? AND repo = 'synthetic'", label);
-    std::int64_t run = run_row(db, ids.machine, revision, date);
+    std::int64_t run = run_row(db, machine, revision, date);
     runs.push_back(run);
-    db.prepare("INSERT INTO run_interpreters (run_id, interpreter_id, label, position) VALUES (?, ?, ?, 0)")
-        .bind(1, run).bind(2, interp).bind(3, spec.interpreter).run();
-    db.prepare("INSERT INTO results (run_id, benchmark_id, interpreter_id, status) VALUES (?, ?, ?, 'ok')")
-        .bind(1, run).bind(2, ids.benchmark).bind(3, interp).run();
-    std::int64_t result = db.last_insert_id();
-    double level = spec.base_seconds * (spec.step_at && r >= *spec.step_at ? 1 + spec.step : 1.0);
-    double run_mean = level * (1 + spec.run_noise * normal(rng));
-    stats::Groups processes;
-    for (int p = 0; p < spec.processes; ++p) {
-      db.prepare("INSERT INTO workers (result_id, process_index, status) VALUES (?, ?, 'ok')").bind(1, result).bind(2, p).run();
-      std::int64_t worker = db.last_insert_id();
-      processes.emplace_back();
-      for (int i = 0; i < spec.iterations; ++i) {
-        double v = run_mean * (1 + spec.within_run_noise * normal(rng));
-        sample.bind(1, result).bind(2, worker).bind(3, i).bind(4, run_mean * (i + 1)).bind(5, v).run();
-        processes.back().push_back(v);
+    for (size_t k = 0; k < interpreters.size(); ++k)
+      db.prepare("INSERT INTO run_interpreters (run_id, interpreter_id, label, position) VALUES (?, ?, ?, ?)")
+          .bind(1, run).bind(2, interpreter_ids[k]).bind(3, interpreters[k]).bind(4, static_cast<std::int64_t>(k)).run();
+    for (size_t b = 0; b < benchmarks.size(); ++b)
+      for (size_t k = 0; k < interpreters.size(); ++k) {
+        db.prepare("INSERT INTO results (run_id, benchmark_id, interpreter_id, status) VALUES (?, ?, ?, 'ok')")
+            .bind(1, run).bind(2, benchmark_ids[b]).bind(3, interpreter_ids[k]).run();
+        std::int64_t result = db.last_insert_id();
+        double level = spec.base_seconds * (1 + 0.25 * static_cast<double>(b % 7)) /
+                       (1 + 0.3 * static_cast<double>(k)) *
+                       (b == 0 && spec.step_at && r >= *spec.step_at ? 1 + spec.step : 1.0);
+        double run_mean = level * (1 + spec.run_noise * normal(rng));
+        stats::Groups processes;
+        for (int p = 0; p < spec.processes; ++p) {
+          db.prepare("INSERT INTO workers (result_id, process_index, status) VALUES (?, ?, 'ok')").bind(1, result).bind(2, p).run();
+          std::int64_t worker = db.last_insert_id();
+          processes.emplace_back();
+          for (int i = 0; i < spec.iterations; ++i) {
+            double v = run_mean * (1 + spec.within_run_noise * normal(rng));
+            sample.bind(1, result).bind(2, worker).bind(3, i).bind(4, run_mean * (i + 1)).bind(5, v).run();
+            processes.back().push_back(v);
+          }
+        }
+        // The metrics a real run of these samples would get.
+        stats::Summary s = stats::summarize(processes, {.resamples = spec.resamples});
+        metric(db, result, "mean", s.mean, "s", s.mean_ci.low, s.mean_ci.high);
+        metric(db, result, "p99", s.p99, "s", s.p99_ci.low, s.p99_ci.high);
+        metric(db, result, "median", s.median, "s", s.p50_ci.low, s.p50_ci.high);
+        metric(db, result, "processes", static_cast<double>(s.processes), "count");
       }
-    }
-    // The metrics a real run of these samples would get.
-    stats::Summary s = stats::summarize(processes);
-    metric(db, result, "mean", s.mean, "s", s.mean_ci.low, s.mean_ci.high);
-    metric(db, result, "p99", s.p99, "s", s.p99_ci.low, s.p99_ci.high);
-    metric(db, result, "median", s.median, "s", s.p50_ci.low, s.p50_ci.high);
   }
   tx.commit();
   return runs;
@@ -137,6 +168,7 @@ std::int64_t write_synthetic_web_run(const Database& db, const SyntheticWebRun& 
     metric(db, result, "mean", mean, "s", mean * 0.99, mean * 1.01);
     metric(db, result, "warmup_seconds", warm_until, "s");
     metric(db, result, "peak_rss", (65 + 15 * static_cast<double>(k)) * 1024 * 1024, "bytes");
+    metric(db, result, "processes", 1, "count");
   }
   tx.commit();
   return run;

@@ -3,16 +3,32 @@
 // optional injected step (the regression detector's demo).
 //   speedcenter-synthetic-db OUT.db|URL [--web-samples N] [--revisions N] [--step-at K] [--step 0.05] [--seed S]
 //                            [--hot-lines N] [--benchmark NAME] [--base-seconds S]
+//                            [--benchmarks A,B,... --interpreters X,Y,...]   (a suite: each run holds all of them)
+//                            [--resamples N]   (bootstrap resamples of the metrics' CIs, default 2000)
 // Exit codes: 0 ok, 2 usage or database error.
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "speedcenter/synthetic_data.h"
 
+namespace {
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help") {
-    std::fprintf(stderr, "usage: %s OUT.db|postgresql://... [--web-samples N] [--revisions N] [--step-at K] [--step R] [--seed S] [--hot-lines N] [--benchmark NAME] [--base-seconds S]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUT.db|postgresql://... [--web-samples N] [--revisions N] [--step-at K] [--step R] [--seed S] [--hot-lines N] [--benchmark NAME] [--base-seconds S] [--benchmarks A,B,...] [--interpreters X,Y,...] [--resamples N]\n", argv[0]);
     return 2;
   }
   speedcenter::SyntheticWebRun web;
@@ -28,6 +44,9 @@ int main(int argc, char** argv) {
     else if (flag == "--step-at") history.step_at = std::atoi(value.c_str());
     else if (flag == "--step") history.step = std::atof(value.c_str());
     else if (flag == "--benchmark") history.benchmark = value;
+    else if (flag == "--benchmarks") history.benchmarks = comma_list(value);
+    else if (flag == "--resamples") history.resamples = std::atoi(value.c_str());
+    else if (flag == "--interpreters") history.interpreters = comma_list(value);
     else if (flag == "--base-seconds") history.base_seconds = std::atof(value.c_str());
     else if (flag == "--seed") history.seed = web.seed = static_cast<unsigned>(std::atoi(value.c_str()));
     else {
@@ -44,7 +63,9 @@ int main(int argc, char** argv) {
     }
     if (history.revisions > 0) {
       auto runs = speedcenter::write_synthetic_history(db, history);
-      std::printf("%zu revisions of %s\n", runs.size(), history.benchmark.c_str());
+      std::printf("%zu revisions of %s\n", runs.size(),
+                  history.benchmarks.empty() ? history.benchmark.c_str()
+                                             : (std::to_string(history.benchmarks.size()) + " benchmarks").c_str());
     }
     if (hot_lines > 0) speedcenter::write_synthetic_hot_lines(db, "synthetic_hot.py", hot_lines);
   } catch (const speedcenter::StoreError& e) {

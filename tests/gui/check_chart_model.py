@@ -2,7 +2,8 @@
 """tests/gui/check_chart_model.py MODEL.json [VIEW...]: checks the output of speedcenter-gui --dump-model.
 In every chart: each visible legend entry has a label naming a drawn series (or bar set), the legend shows
 that label in full (Qt elides labels that do not fit, down to bare squares), there are no more visible entries
-than named series, and every axis has a title. Each VIEW named must have drawn data and a legend for it."""
+than named series, every axis has a title, and in the Latency, Warmup and Memory views every point of every
+line has a tooltip. Each VIEW named must have drawn data and a legend for it."""
 import json
 import sys
 
@@ -28,6 +29,10 @@ def chart_problems(view, chart):
     for axis in chart["axes"]:
         if axis["visible"] and not axis["title"]:
             yield f"{where}: the {axis['orientation']} axis has no title"
+    if view in ("latency", "warmup", "memory"):
+        for s in chart["series"]:
+            if s["type"] == "line" and s.get("tip_count", 0) != s["points"]:
+                yield f"{where}: series '{s['name']}' has {s.get('tip_count', 0)} tooltips for {s['points']} points"
 
 
 def main():

@@ -20,7 +20,7 @@ if runs["columns"] != ["Run", "Started (UTC)", "Machine", "Revision", "Interpret
 if len(runs["rows"]) != 60:
     problems.append(f"run browser: {len(runs['rows'])} rows, 60 runs expected")
 first = runs["rows"][0]
-if first[0] != "60" or first[2] != "synthetic-host" or first[3] != "r12" or first[4] != "cpython" or first[7] != "complete":
+if first[0] != "60" or first[2] != "synthetic-host" or first[3] != "r12" or first[4] != "cpython" or first[5] != "1: go" or first[7] != "complete":
     problems.append(f"run browser, newest run: {first}")
 changes = views["changes"]["table"]
 rows = {r[0]: dict(zip(changes["columns"], r)) for r in changes["rows"]}

@@ -4,6 +4,7 @@
 #include <QFont>
 
 #include "speedcenter/changes.h"
+#include "views/chart_tips.h"
 
 namespace gui {
 namespace {
@@ -12,17 +13,22 @@ const QColor kSlower(0xf8, 0xd0, 0xcc), kFaster(0xd4, 0xef, 0xd0);
 
 QString percent(double r) { return QString("%1%2%").arg(r >= 0 ? "+" : "").arg(100 * r, 0, 'f', 1); }
 
-QString point_tip(const speedcenter::HistoryPoint& p) {
-  QString s = QString("revision %1, run %2").arg(QString::fromStdString(p.revision_name())).arg(p.run_id);
-  if (!p.revision_date.empty()) s += "\n" + QString::fromStdString(p.revision_date);
-  if (p.ci_low && p.ci_high)
-    s += QString("\n95% interval %1 .. %2").arg(format_value(*p.ci_low, p.unit), format_value(*p.ci_high, p.unit));
-  return s;
-}
-
 }  // namespace
 
-ChangesView::ChangesView(QWidget* parent) : TableView(parent) {}
+ChangesView::ChangesView(QWidget* parent) : TableView(parent) {
+  connect(table_, &QTableWidget::cellClicked, this, [this](int row, int column) {
+    if (column == 0) emit benchmark_chosen(table_->item(row, 0)->text());
+  });
+}
+
+bool ChangesView::click_benchmark(const QString& benchmark) {
+  for (int row = 0; row < table_->rowCount(); ++row)
+    if (table_->item(row, 0)->text() == benchmark) {
+      emit table_->cellClicked(row, 0);
+      return true;
+    }
+  return false;
+}
 
 void ChangesView::refresh(const speedcenter::Database& db, const Filters& f) {
   auto changes = speedcenter::changes_since_previous_revision(
@@ -34,11 +40,16 @@ void ChangesView::refresh(const speedcenter::Database& db, const Filters& f) {
   for (int i = 0; i < static_cast<int>(changes.rows.size()); ++i) {
     const auto& c = changes.rows[static_cast<size_t>(i)];
     QString verdict = !c.significant ? "no" : c.change > 0 ? "slower" : "faster";
-    set_cell(i, 0, QString::fromStdString(c.benchmark));
-    set_cell(i, 1, QString::fromStdString(c.previous.revision_name()), {}, point_tip(c.previous));
-    set_cell(i, 2, QString::fromStdString(c.current.revision_name()), {}, point_tip(c.current));
-    set_cell(i, 3, format_value(c.previous.value, c.unit), c.previous.value, point_tip(c.previous));
-    set_cell(i, 4, format_value(c.current.value, c.unit), c.current.value, point_tip(c.current));
+    QTableWidgetItem* name = set_cell(i, 0, QString::fromStdString(c.benchmark), {},
+                                      "click: its distribution, latency, warmup and memory");
+    QFont link = name->font();
+    link.setUnderline(true);
+    name->setFont(link);
+    name->setForeground(QColor(0x1a, 0x5f, 0xb4));
+    set_cell(i, 1, QString::fromStdString(c.previous.revision_name()), {}, history_point_text(c.previous));
+    set_cell(i, 2, QString::fromStdString(c.current.revision_name()), {}, history_point_text(c.current));
+    set_cell(i, 3, format_value(c.previous.value, c.unit), c.previous.value, history_point_text(c.previous));
+    set_cell(i, 4, format_value(c.current.value, c.unit), c.current.value, history_point_text(c.current));
     set_cell(i, 5, percent(c.change), c.change,
              QString("%1 / %2 - 1").arg(format_value(c.current.value, c.unit), format_value(c.previous.value, c.unit)));
     set_cell(i, 6, percent(c.change_low) + " .. " + percent(c.change_high), c.change_low);

@@ -7,6 +7,7 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QCursor>
+#include <QFontMetrics>
 #include <QToolTip>
 #include <QLineSeries>
 #include <QVBoxLayout>
@@ -15,6 +16,7 @@
 
 #include "speedcenter/dashboard_data.h"
 #include "speedcenter/run_query.h"
+#include "views/chart_tips.h"
 
 namespace gui {
 
@@ -26,13 +28,19 @@ ComparisonView::ComparisonView(QWidget* parent) : View(parent) {
 
 namespace {
 
-QString cell_text(const QString& interpreter, const speedcenter::MetricCell& c, const std::string& unit) {
-  if (!c.value) return interpreter + ": no value";
-  auto number = [&](double v) { return format_value(v, unit, *c.value); };
-  QString s = interpreter + ": " + number(*c.value);
-  if (c.ci_low && c.ci_high) s += QString(" (95% interval %1 .. %2)").arg(number(*c.ci_low), number(*c.ci_high));
-  if (c.processes) s += QString(", %1 processes").arg(*c.processes);
-  return s;
+// Benchmark names under the bars: turned upright when a suite's names would not fit side by side (Qt would
+// elide each to "..."), in a smaller font when even an upright name is wider than its bar's slot.
+void fit_category_labels(QBarCategoryAxis* axis, const QChartView* view) {
+  QFont font = axis->labelsFont();
+  int widest = 0;
+  for (const QString& label : axis->categories())
+    widest = std::max(widest, QFontMetrics(font).horizontalAdvance(label));
+  int room = std::max(view->width(), 1000) - 150;
+  if (axis->count() * (widest + 12) <= room) return;
+  axis->setLabelsAngle(-90);
+  while (axis->count() * (QFontMetrics(font).height() + 12) > room && font.pointSizeF() > 6)
+    font.setPointSizeF(font.pointSizeF() - 0.5);
+  axis->setLabelsFont(font);
 }
 
 }  // namespace
@@ -85,6 +93,7 @@ void ComparisonView::refresh(const speedcenter::Database& db, const Filters& f) 
     bars->append(set);
   }
   chart->addSeries(bars);
+  open_benchmark_on_click(bars, data.benchmarks, this);
   QObject::connect(bars, &QBarSeries::hovered, bars,
                    [bars, table, data, baseline, baseline_name](bool on, int index, QBarSet* set) {
                      if (!on) return QToolTip::hideText();
@@ -98,15 +107,16 @@ void ComparisonView::refresh(const speedcenter::Database& db, const Filters& f) 
                               : QString("no ratio");
                      if (i < data.benchmarks.size()) {
                        size_t column = j < baseline ? j : j + 1;
-                       tip += "\n" + cell_text(QString::fromStdString(data.interpreters[column]), data.cells[i][column], data.unit);
-                       tip += "\n" + cell_text(baseline_name, data.cells[i][baseline], data.unit);
+                       tip += "\n" + metric_text(QString::fromStdString(data.interpreters[column]), data.cells[i][column], data.unit);
+                       tip += "\n" + metric_text(baseline_name, data.cells[i][baseline], data.unit);
                      }
                      if (!data.revision.empty()) tip += "\nrevision " + QString::fromStdString(data.revision);
                      QToolTip::showText(QCursor::pos(), tip);
                    });
   auto* x = new QBarCategoryAxis;
   for (const auto& c : table.categories) x->append(QString::fromStdString(c));
-  x->setTitleText("benchmark");
+  x->setTitleText("benchmark (click a bar: its distribution, latency, warmup and memory)");
+  fit_category_labels(x, view_);
   auto* y = new QValueAxis;
   y->setTitleText(f.metric + " ratio to " + baseline_name);
   y->setRange(std::min(0.0, low), high * 1.08);

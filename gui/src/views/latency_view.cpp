@@ -1,5 +1,6 @@
 // gui/views/latency_view.cpp: two charts from speedcenter::sample_distribution (histogram and sampled percentile
-// curve, both computed in SQL).
+// curve, both computed in SQL); a bin's or percentile's tooltip adds the interpreter's mean with its interval,
+// processes, run and revision.
 #include "views/latency_view.h"
 
 #include <QHBoxLayout>
@@ -8,6 +9,7 @@
 #include <algorithm>
 
 #include "speedcenter/dashboard_data.h"
+#include "views/chart_tips.h"
 
 namespace gui {
 
@@ -42,6 +44,8 @@ void LatencyView::refresh(const speedcenter::Database& db, const Filters& f) {
   }
   QString unit;
   double scale = time_scale(typical, unit);
+  auto context = result_texts(speedcenter::comparison_data(db, run, "mean"), bench.toStdString());
+  auto value_text = [&](double seconds) { return format_value(seconds, "s", typical); };
   auto* hx = new QValueAxis;
   hx->setTitleText(what + " (" + unit + ")");
   auto* hy = new QValueAxis;
@@ -58,14 +62,24 @@ void LatencyView::refresh(const speedcenter::Database& db, const Filters& f) {
   double xlo = 1e300, xhi = -1e300, share_hi = 0, ylo = 1e300, yhi = -1e300;
   for (const auto& [interp, d] : dists) {
     auto* h = new QLineSeries;
-    h->setName(QString::fromStdString(interp) + " distribution");
+    QString name = QString::fromStdString(interp);
+    h->setName(name + " distribution");
+    std::vector<QString> bin_tips, curve_tips;
     for (size_t i = 0; i < d.counts.size(); ++i) {
       double share = 100.0 * static_cast<double>(d.counts[i]) / static_cast<double>(d.samples);
       // Steps: flat across each bin.
       h->append(d.bin_low[i] * scale, share);
       h->append(d.bin_high[i] * scale, share);
       share_hi = std::max(share_hi, share);
+      QString tip = QString("%1: %2 .. %3: %4 of %5 samples (%6%)\nmean %7")
+                        .arg(name, value_text(d.bin_low[i]), value_text(d.bin_high[i]))
+                        .arg(d.counts[i])
+                        .arg(d.samples)
+                        .arg(share, 0, 'f', 1)
+                        .arg(context[interp]);
+      bin_tips.insert(bin_tips.end(), {tip, tip});
     }
+    show_tips_on_hover(h, std::move(bin_tips));
     xlo = std::min(xlo, d.bin_low.front() * scale);
     xhi = std::max(xhi, d.bin_high.back() * scale);
     hist->addSeries(h);
@@ -77,9 +91,11 @@ void LatencyView::refresh(const speedcenter::Database& db, const Filters& f) {
       // The top 1% would squash the body of the curve; it is drawn up to p99.5.
       if (pct > 99.5 && d.percentiles.size() > 20) break;
       c->append(pct, value * scale);
+      curve_tips.push_back(QString("%1: p%2 = %3\nmean %4").arg(name).arg(pct, 0, 'g', 4).arg(value_text(value), context[interp]));
       ylo = std::min(ylo, value * scale);
       yhi = std::max(yhi, value * scale);
     }
+    show_tips_on_hover(c, std::move(curve_tips));
     curve->addSeries(c);
     c->attachAxis(cx);
     c->attachAxis(cy);

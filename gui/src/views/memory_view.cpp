@@ -1,4 +1,5 @@
-// gui/views/memory_view.cpp: RSS over time per interpreter (speedcenter::memory_curve keeps each bucket's peak).
+// gui/views/memory_view.cpp: RSS over time per interpreter (speedcenter::memory_curve keeps each bucket's peak); a point's
+// tooltip adds the interpreter's peak RSS with its interval, processes, run and revision.
 #include "views/memory_view.h"
 
 #include <QLineSeries>
@@ -7,6 +8,7 @@
 #include <algorithm>
 
 #include "speedcenter/dashboard_data.h"
+#include "views/chart_tips.h"
 
 namespace gui {
 
@@ -30,17 +32,23 @@ void MemoryView::refresh(const speedcenter::Database& db, const Filters& f) {
   y->setTitleText("RSS (MiB)");
   double xhi = 0, yhi = 0;
   std::vector<QLineSeries*> lines;
+  auto context = result_texts(speedcenter::comparison_data(db, run, "memory"), bench.toStdString());
   for (const auto& r : results) {
     auto curve = speedcenter::memory_curve(db, r.result_id, 1000);
     if (curve.empty()) continue;
     auto* line = new QLineSeries;
-    line->setName(QString::fromStdString(r.interpreter));
+    QString name = QString::fromStdString(r.interpreter);
+    line->setName(name);
+    std::vector<QString> tips;
     for (const auto& p : curve) {
       double mib = p.value / (1024.0 * 1024.0);
       line->append(p.t, mib);
+      tips.push_back(QString("%1 at %2 s: RSS %3\npeak %4").arg(name).arg(p.t, 0, 'g', 4)
+                         .arg(format_value(p.value, "bytes"), context[r.interpreter]));
       xhi = std::max(xhi, p.t);
       yhi = std::max(yhi, mib);
     }
+    show_tips_on_hover(line, std::move(tips));
     lines.push_back(line);
   }
   if (lines.empty()) {

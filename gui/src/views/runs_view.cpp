@@ -14,6 +14,23 @@ namespace {
 
 const QColor kIncomplete(0xfd, 0xed, 0xc8), kFailed(0xf8, 0xd0, 0xcc);
 
+// "50: 2to3, async_tree, chameleon, ..." (a suite's names would make the column as wide as the window).
+QString benchmark_list(const std::vector<std::string>& names, int count) {
+  QString shown = QString::number(count) + ":";
+  size_t i = 0;
+  for (; i < names.size() && shown.size() < 48; ++i) shown += (i ? ", " : " ") + QString::fromStdString(names[i]);
+  return i < names.size() ? shown + ", \u2026" : shown;
+}
+
+// The full list, eight names a line.
+QString benchmark_tip(const std::vector<std::string>& names, int failed) {
+  QString tip;
+  for (size_t i = 0; i < names.size(); ++i)
+    tip += (i == 0 ? "" : i % 8 == 0 ? ",\n" : ", ") + QString::fromStdString(names[i]);
+  if (failed) tip += QString("\n%1 failed").arg(failed);
+  return tip;
+}
+
 }  // namespace
 
 RunsView::RunsView(QWidget* parent) : TableView(parent) {
@@ -51,8 +68,9 @@ void RunsView::refresh(const speedcenter::Database& db, const Filters& f) {
     set_cell(i, 2, QString::fromStdString(r.machine));
     set_cell(i, 3, QString::fromStdString(r.revision));
     set_cell(i, 4, QString::fromStdString(r.interpreters));
-    set_cell(i, 5, QString::number(r.benchmarks), r.benchmarks,
-             r.failed ? QString("%1 failed").arg(r.failed) : QString());
+    set_cell(i, 5, benchmark_list(r.benchmark_names, r.benchmarks), r.benchmarks,
+             benchmark_tip(r.benchmark_names, r.failed))
+        ->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);  // names, though it sorts by the count
     set_cell(i, 6, QString::number(r.samples), static_cast<double>(r.samples));
     set_cell(i, 7, QString::fromStdString(r.status));
     if (r.status == "incomplete" || r.status == "running") colour_row(i, kIncomplete);

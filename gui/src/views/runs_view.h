@@ -1,4 +1,5 @@
-// gui/views/runs_view.h: the run browser: every run with its machine, revision, interpreters, benchmarks, samples,
+// gui/views/runs_view.h: the run browser: every run with its machine, revision, interpreters, benchmarks (the
+// first names, all of them on hover), samples,
 // status and date. Choosing one run (double-click, or select and "Compare") or two runs shows them in the
 // comparison view, against the baseline interpreter chosen in the filter bar.
 #pragma once

@@ -7,10 +7,9 @@
 #include "views/timeline_view.h"
 
 #include <QCategoryAxis>
-#include <QCursor>
+#include <QFontMetrics>
 #include <QLineSeries>
 #include <QScatterSeries>
-#include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include <set>
 
 #include "speedcenter/regression.h"
+#include "views/chart_tips.h"
 
 namespace gui {
 
@@ -46,28 +46,8 @@ QColor palette_colour(size_t i) {
 
 using TrackKey = std::pair<std::string, std::string>;  // benchmark, interpreter
 
-QString describe(const speedcenter::HistoryPoint& p) {
-  QString s = QString("revision %1").arg(QString::fromStdString(p.revision_name()));
-  if (!p.revision_commit.empty())
-    s += QString(" (%1)").arg(QString::fromStdString(p.revision_commit.substr(0, 12)));
-  if (!p.revision_date.empty()) s += "\n" + QString::fromStdString(p.revision_date);
-  if (!p.revision_message.empty()) s += "\n" + QString::fromStdString(p.revision_message);
-  s += QString("\nrun %1, %2, %3")
-           .arg(p.run_id)
-           .arg(QString::fromStdString(p.interpreter), QString::fromStdString(p.benchmark));
-  return s;
-}
-
-// Shows tips[i] while the pointer is over the series' i-th point.
-void add_tooltips(QScatterSeries* series, std::vector<QString> tips) {
-  QObject::connect(series, &QScatterSeries::hovered, series,
-                   [series, tips](const QPointF& point, bool state) {
-                     if (!state) return QToolTip::hideText();
-                     for (int i = 0; i < series->count(); ++i)
-                       if (series->at(i) == point)
-                         return QToolTip::showText(QCursor::pos(), tips[static_cast<size_t>(i)]);
-                   });
-}
+// Beyond this many revisions a suite's per-benchmark dots would bury the lines: the lines carry the tooltips.
+constexpr size_t kRevisionsWithDots = 60;
 
 // The history arranged for drawing: x positions of revisions, and one track per (benchmark, interpreter).
 struct Layout {
@@ -129,8 +109,9 @@ struct Plot {
   }
 };
 
-// The track's line (in the legend unless summarised) and its dots (hover: the point's revision and run).
-void add_track(Plot& plot, const Layout& layout, size_t index, bool summarised) {
+// The track's line (in the legend unless summarised) and its dots (hover: the point's revision and run; click:
+// the benchmark's own views).
+void add_track(Plot& plot, const Layout& layout, size_t index, bool summarised, View* view) {
   const TrackKey& key = layout.order[index];
   auto* line = new QLineSeries;
   line->setName(QString::fromStdString(key.first + " [" + key.second + "]"));
@@ -140,10 +121,11 @@ void add_track(Plot& plot, const Layout& layout, size_t index, bool summarised) 
   for (const auto* p : layout.tracks.at(key)) {
     line->append(layout.x(*p), layout.value(*p));
     dots->append(layout.x(*p), layout.value(*p));
-    tips.push_back(describe(*p) + QString("\nvalue %1").arg(p->value, 0, 'g', 5));
+    tips.push_back(history_point_text(*p));
   }
   plot.attach(line);
-  plot.attach(dots);
+  QString benchmark = QString::fromStdString(key.first);
+  open_benchmark_on_click(line, benchmark, view);
   if (summarised) {
     QColor colour = layout.colour_of(key.second);
     colour.setAlpha(110);
@@ -152,10 +134,17 @@ void add_track(Plot& plot, const Layout& layout, size_t index, bool summarised) 
   } else {
     line->setColor(palette_colour(index));
   }
+  if (summarised && layout.revisions.size() > kRevisionsWithDots) {
+    delete dots;
+    show_tips_on_hover(line, std::move(tips));
+    return;
+  }
+  plot.attach(dots);
+  open_benchmark_on_click(dots, benchmark, view);
   dots->setColor(line->color());
   dots->setBorderColor(line->color());
   mark_decoration(dots, plot.chart);
-  add_tooltips(dots, std::move(tips));
+  show_tips_on_hover(dots, std::move(tips));
 }
 
 // Per revision, the geometric mean of the interpreter's relative values over the benchmarks measured there.
@@ -179,7 +168,7 @@ void add_geometric_mean(Plot& plot, const Layout& layout, const std::string& int
                     .arg(QString::fromStdString(interpreter)));
   for (const auto& [x, sum_n] : log_sum) line->append(x, std::exp(sum_n.first / sum_n.second));
   line->setPen(QPen(layout.colour_of(interpreter), 3));
-  line->setPointsVisible(true);  // a single revision is a point, not a line
+  line->setPointsVisible(layout.revisions.size() <= kRevisionsWithDots);  // a single revision is a point, not a line
   plot.attach(line);
 }
 
@@ -202,14 +191,14 @@ void add_steps(Plot& plot, const Layout& layout, const std::vector<speedcenter::
                         .arg(QString::fromStdString(r.before.revision_name()),
                              QString::fromStdString(r.after.revision_name()));
       series->append(layout.x(r.after), layout.value(r.after));
-      tips.push_back(tip + "\n" + describe(r.after));
+      tips.push_back(tip + "\n" + history_point_text(r.after));
     }
     if (series->count() == 0) {
       delete series;
       continue;
     }
     plot.attach(series);
-    add_tooltips(series, std::move(tips));
+    show_tips_on_hover(series, std::move(tips));
   }
 }
 
@@ -230,7 +219,13 @@ void TimelineView::refresh(const speedcenter::Database& db, const Filters& f) {
   if (layout.revisions.size() == 1) show_empty(chart, "one revision so far: a timeline needs two");
   auto* x = new QCategoryAxis;
   x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-  for (size_t i = 0; i < layout.revisions.size(); ++i)
+  // Every k-th revision is labelled, so that the labels fit side by side (200 revisions would elide each to "...").
+  size_t room = static_cast<size_t>(std::max(view_->width(), 1000) - 150), every = 1;
+  size_t widest = 0;
+  for (const auto& r : layout.revisions)
+    widest = std::max<size_t>(widest, static_cast<size_t>(QFontMetrics(x->labelsFont()).horizontalAdvance(QString::fromStdString(r))));
+  while (layout.revisions.size() / every * (widest + 16) > room) ++every;
+  for (size_t i = 0; i < layout.revisions.size(); i += every)
     x->append(QString::fromStdString(layout.revisions[i]), static_cast<double>(i));
   x->setRange(-0.5, static_cast<double>(layout.revisions.size()) - 0.5);
   x->setTitleText("revision (oldest first)");
@@ -241,7 +236,7 @@ void TimelineView::refresh(const speedcenter::Database& db, const Filters& f) {
   chart->addAxis(y, Qt::AlignLeft);
   Plot plot{chart, x, y};
   bool summarise = layout.relative && layout.order.size() > kLinesWithOwnEntry;
-  for (size_t i = 0; i < layout.order.size(); ++i) add_track(plot, layout, i, summarise);
+  for (size_t i = 0; i < layout.order.size(); ++i) add_track(plot, layout, i, summarise, this);
   if (summarise)
     for (const auto& interpreter : layout.interpreters) add_geometric_mean(plot, layout, interpreter);
   add_steps(plot, layout, speedcenter::find_regressions(db, q));

@@ -7,6 +7,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QValueAxis>
+#include <QXYSeries>
 #include <cmath>
 
 namespace gui {
@@ -27,6 +28,23 @@ QList<QChart*> View::charts() const {
   QList<QChart*> charts;
   for (QChartView* view : chart_views_) charts << view->chart();
   return charts;
+}
+
+bool View::click_benchmark(const QString& benchmark) {
+  for (QChartView* view : chart_views_)
+    for (QAbstractSeries* s : view->chart()->series()) {
+      auto* bars = qobject_cast<QAbstractBarSeries*>(s);
+      if (int at = s->property("benchmarks").toStringList().indexOf(benchmark); bars && at >= 0 && bars->count() > 0) {
+        emit bars->clicked(at, bars->barSets().first());
+        return true;
+      }
+      auto* xy = qobject_cast<QXYSeries*>(s);
+      if (xy && xy->count() > 0 && s->property("benchmark").toString() == benchmark) {
+        emit xy->clicked(xy->at(0));
+        return true;
+      }
+    }
+  return false;
 }
 
 void View::fit_legends() {

@@ -37,9 +37,16 @@ class View : public QWidget {
   virtual nlohmann::json table_model() const { return nullptr; }
   // The charts as last drawn, for --dump-model.
   QList<QChart*> charts() const;
+  // For tests (--click-benchmark): does what a user's click on the benchmark's bar, line or row does, through
+  // the same signal; false when the view shows nothing of that benchmark that opens on click.
+  virtual bool click_benchmark(const QString& benchmark);
   // Puts each chart's legend under the chart when its labels fit in one row there, else to its right (one entry
   // per row): Qt would elide them, down to bare squares. Called after a refresh and on every resize.
   void fit_legends();
+
+ signals:
+  // The user clicked a benchmark: the window opens its distribution, latency, warmup and memory views.
+  void benchmark_chosen(const QString& benchmark);
 
  protected:
   void resizeEvent(QResizeEvent* event) override;

@@ -1,5 +1,6 @@
 // gui/views/warmup_view.cpp: bucketed sample values against time (speedcenter::warmup_curve) with a dashed line
-// where each interpreter's warmup ends.
+// where each interpreter's warmup ends; tooltips give the point and the interpreter's measured mean with its interval,
+// processes, run and revision.
 #include "views/warmup_view.h"
 
 #include <QLineSeries>
@@ -8,6 +9,7 @@
 #include <algorithm>
 
 #include "speedcenter/dashboard_data.h"
+#include "views/chart_tips.h"
 
 namespace gui {
 
@@ -54,10 +56,18 @@ void WarmupView::refresh(const speedcenter::Database& db, const Filters& f) {
     }
   set_padded_range(x, xlo, xhi, 0.02);
   set_padded_range(y, ylo, yhi, 0.05);
+  auto context = result_texts(speedcenter::comparison_data(db, run, "mean"), bench.toStdString());
   for (const auto& [interp, c] : curves) {
     auto* line = new QLineSeries;
-    line->setName(QString::fromStdString(interp));
-    for (const auto& p : c.points) line->append(p.t, p.value * scale);
+    QString name = QString::fromStdString(interp);
+    line->setName(name);
+    std::vector<QString> tips;
+    for (const auto& p : c.points) {
+      line->append(p.t, p.value * scale);
+      tips.push_back(QString("%1 at %2 s: %3\nmeasured mean %4").arg(name).arg(p.t, 0, 'g', 4)
+                         .arg(format_value(p.value, "s", typical), context[interp]));
+    }
+    show_tips_on_hover(line, std::move(tips));
     chart->addSeries(line);
     line->attachAxis(x);
     line->attachAxis(y);
@@ -68,6 +78,9 @@ void WarmupView::refresh(const speedcenter::Database& db, const Filters& f) {
     mark->append(*c.warmup_end, y->max());
     QPen pen(line->color(), 2, Qt::DashLine);
     mark->setPen(pen);
+    QString end_tip = QString("%1: warmup ends at %2 s (mean over processes)\nmeasured mean %3")
+                          .arg(name).arg(*c.warmup_end, 0, 'g', 4).arg(context[interp]);
+    show_tips_on_hover(mark, {end_tip, end_tip});
     chart->addSeries(mark);
     mark->attachAxis(x);
     mark->attachAxis(y);

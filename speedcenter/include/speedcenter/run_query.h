@@ -61,6 +61,7 @@ std::int64_t latest_run_id(const Database& db);
 struct RunSummary {
   std::int64_t id = 0;
   std::string started_at, finished_at, status, interpreters, revision, machine;
+  std::vector<std::string> benchmark_names;  // in the order they ran
   int benchmarks = 0, failed = 0;
   std::int64_t samples = 0;
 };

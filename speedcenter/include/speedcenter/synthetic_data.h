@@ -14,6 +14,9 @@ namespace speedcenter {
 
 struct SyntheticHistory {
   std::string benchmark = "synthetic", interpreter = "cpython", machine = "synthetic-host";
+  // A suite instead: every run holds each of these benchmarks under each of these interpreters (the step applies
+  // to the first benchmark only; the others run at base_seconds times 1..2.5, later interpreters faster).
+  std::vector<std::string> benchmarks, interpreters;
   int revisions = 12;
   double base_seconds = 0.1;
   double run_noise = 0.01;          // relative sd of a revision's mean from run to run
@@ -22,8 +25,9 @@ struct SyntheticHistory {
   std::optional<int> step_at;  // first revision (0-based) after the step
   double step = 0.05;          // relative change at step_at
   unsigned seed = 1;
+  int resamples = 2000;  // of the metrics' bootstrap CIs (a suite of thousands of results may take fewer)
 };
-// One run per revision (labels r1..rN, commit dates one day apart); mean, median and p99 metrics with the
+// One run per revision (labels r1..rN, commit dates one day apart from 2026-01-01); mean, median and p99 metrics with the
 // process-level bootstrap CIs a real run of the written samples gets. Returns the run ids in revision order.
 std::vector<std::int64_t> write_synthetic_history(const Database& db, const SyntheticHistory& spec);
 
