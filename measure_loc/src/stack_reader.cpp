@@ -164,6 +164,13 @@ int StackReader::intern(const std::string& filename) {
   return it->second;
 }
 
+int StackReader::intern_function(int filename_id, const std::string& name) {
+  auto [it, inserted] =
+      function_ids_.emplace(std::to_string(filename_id) + ":" + name, static_cast<int>(functions_.size()));
+  if (inserted) functions_.push_back({filename_id, name});
+  return it->second;
+}
+
 bool StackReader::read_string(std::uint64_t unicode, std::string& out) {
   std::vector<std::uint8_t> header(static_cast<std::size_t>(layout_.unicode_compact_size));
   if (!memory_.read(unicode, header.data(), header.size())) return false;
@@ -223,6 +230,7 @@ bool StackReader::load_code(std::uint64_t, const std::vector<std::uint8_t>& head
     if (!memory_.read_value(co_code + layout_.var_object_size, info.code_bytes)) return false;
   }
   info.filename_id = intern(filename);
+  info.function_id = intern_function(info.filename_id, info.name);
   return true;
 }
 
@@ -246,8 +254,13 @@ const CodeInfo* StackReader::code_info(std::uint64_t code_address) {
   return &it->second;
 }
 
-bool StackReader::frame_line(std::uint64_t frame, SampledLine& out) {
-  for (int depth = 0; frame != 0 && depth < kMaxStackDepth; ++depth) {
+// Walks the stack from `frame` outwards. Only the leaf is checked against the pointers that named it (outer
+// frames stand still while their callee runs); every frame's code object and offset are validated.
+bool StackReader::read_stack(std::uint64_t frame, int stack_depth, SampledStack& out) {
+  out.frames.clear();
+  out.truncated = false;
+  for (int depth = 0; frame != 0; ++depth) {
+    if (depth >= kMaxStackDepth) return fail(FailureReason::Frame);  // a cycle: the stack moved under us
     std::uint64_t code = 0, back = 0;
     std::int64_t instruction = 0;
     bool is_shim = false, moved = false;
@@ -258,20 +271,23 @@ bool StackReader::frame_line(std::uint64_t frame, SampledLine& out) {
       frame = back;
       continue;
     }
+    if (static_cast<int>(out.frames.size()) == stack_depth) {
+      out.truncated = true;
+      break;
+    }
     const CodeInfo* info = code_info(code);
     if (!info) return fail(FailureReason::CodeObject);
     if (instruction < -2 || instruction >= info->code_bytes) return fail(FailureReason::Offset);
-    position_ = {frame, instruction};
-    out.filename_id = info->filename_id;
-    out.line = line_for_offset(layout_.line_table, info->linetable, info->firstlineno,
-                               static_cast<int>(instruction));
-    return true;
+    if (out.frames.empty()) position_ = {frame, instruction};
+    out.frames.push_back({info->function_id, line_for_offset(layout_.line_table, info->linetable,
+                                                             info->firstlineno, static_cast<int>(instruction))});
+    frame = back;
   }
-  return fail(FailureReason::Frame);
+  return !out.frames.empty() || fail(FailureReason::Frame);
 }
 
-SampleStatus StackReader::sample(bool all_threads, std::vector<SampledLine>& lines) {
-  lines.clear();
+SampleStatus StackReader::sample(bool all_threads, int stack_depth, std::vector<SampledStack>& stacks) {
+  stacks.clear();
   std::vector<std::uint64_t> tstates;
   if (all_threads) {
     if (!thread_list(tstates)) return fail(FailureReason::ThreadState), SampleStatus::Failed;
@@ -285,11 +301,11 @@ SampleStatus StackReader::sample(bool all_threads, std::vector<SampledLine>& lin
     std::uint64_t frame = 0;
     if (!leaf_frame(tstate, frame)) return fail(FailureReason::ThreadState), SampleStatus::Failed;
     if (frame == 0) continue;
-    SampledLine line;
-    if (!frame_line(frame, line)) return SampleStatus::Failed;
-    lines.push_back(line);
+    SampledStack stack;
+    if (!read_stack(frame, std::max(1, stack_depth), stack)) return SampleStatus::Failed;
+    stacks.push_back(std::move(stack));
   }
-  return lines.empty() ? SampleStatus::Idle : SampleStatus::Ok;
+  return stacks.empty() ? SampleStatus::Idle : SampleStatus::Ok;
 }
 
 bool StackReader::file_on_stack(bool all_threads, const std::vector<std::string>& places) {
