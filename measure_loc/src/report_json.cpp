@@ -26,8 +26,15 @@ void write_json(const Profile& profile, std::ostream& out) {
   }
   nlohmann::json processes = nlohmann::json::array();
   for (const Profile& p : profile.processes) {
+    nlohmann::json top = nlohmann::json::array();
+    for (std::size_t i = 0; i < p.lines.size() && i < 20; ++i) {
+      const LineCount& l = p.lines[i];
+      top.push_back({{"filename", l.filename},
+                     {"line", l.line >= 0 ? nlohmann::json(l.line) : nlohmann::json(nullptr)},
+                     {"count", l.count}});
+    }
     processes.push_back({{"pid", p.pid}, {"command", p.command}, {"samples", p.samples},
-                         {"failed_samples", p.failed}, {"coverage", coverage_json(p)}});
+                         {"failed_samples", p.failed}, {"coverage", coverage_json(p)}, {"top_lines", top}});
   }
   nlohmann::json lines = nlohmann::json::array();
   std::int64_t cumulative = 0;

@@ -15,14 +15,15 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAM = os.path.join(HERE, "programs", "call_tree.py")
+FORKS = os.path.join(HERE, "programs", "forks.py")
 COLLAPSED_LINE = re.compile(r"^(.+) (\d+)$")
 FRAME = re.compile(r"^(.+) \((.*):(\d+|<no line>)\)$")
 UNITS = {"none", "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes"}
 
 
-def marked_lines():
+def marked_lines(program=PROGRAM):
     lines = {}
-    with open(PROGRAM) as f:
+    with open(program) as f:
         for n, text in enumerate(f, 1):
             if "# LINE_" in text:
                 lines[text.split("# ")[-1].strip()] = n
@@ -120,6 +121,37 @@ def speedscope_stacks(doc):
             for s, w in zip(p["samples"], p["weights"])]
 
 
+def check_subprocesses(measure_loc, python, tmp):
+    """--subprocesses samples the forked and the exec'd child too, reports each and their sum."""
+    lines = marked_lines(FORKS)
+    report, speedscope = os.path.join(tmp, "p.json"), os.path.join(tmp, "p-s.json")
+
+    def share_of(doc, marker):
+        hits = [l["count"] for l in doc["lines"] if l["filename"].endswith("forks.py") and l["line"] == lines[marker]]
+        return 100.0 * sum(hits) / max(1, doc["samples"])
+
+    subprocess.run([measure_loc, "--python", python, "--json", "-o", report, FORKS, "1"], check=True)
+    alone = json.load(open(report))
+    assert share_of(alone, "LINE_FORKED") == 0 and share_of(alone, "LINE_EXEC") == 0, \
+        f"{python}: without --subprocesses only the root process may be sampled"
+    subprocess.run([measure_loc, "--python", python, "--subprocesses", "--json", "-o", report, "--speedscope",
+                    speedscope, FORKS, "1"], check=True)
+    doc = json.load(open(report))
+    pids = {p["pid"] for p in doc["processes"]}
+    assert len(doc["processes"]) == 3 and len(pids) == 3, f"{python}: processes {doc['processes']}"
+    assert sum(p["samples"] for p in doc["processes"]) == doc["samples"], f"{python}: processes do not add up"
+    for marker in ("LINE_PARENT", "LINE_FORKED", "LINE_EXEC"):
+        # Three processes spinning for the same time on one shared CPU: about a third each.
+        assert share_of(doc, marker) > 12, f"{python}: {marker} has {share_of(doc, marker):.1f}% of the samples"
+        owners = [p for p in doc["processes"]
+                  if any(l["line"] == lines[marker] and l["count"] > 10 for l in p["top_lines"])]
+        assert len(owners) == 1, f"{python}: {marker} should be hot in exactly one process, got {len(owners)}"
+    s = json.load(open(speedscope))
+    check_speedscope(s)
+    assert len(s["profiles"]) == 4, f"{python}: speedscope should hold the sum and one profile per process"
+    print(f"{python}: --subprocesses sampled {len(pids)} processes, {doc['samples']} samples")
+
+
 def main():
     measure_loc, pythons = sys.argv[1], sys.argv[2:]
     lines = marked_lines()
@@ -137,6 +169,8 @@ def main():
             assert sum(doc["profiles"][0]["weights"]) == samples, f"{python}: speedscope weights != samples"
             check_call_structure(speedscope_stacks(doc), lines, python, "speedscope")
             print(f"{python}: {samples} samples, stacks as expected")
+        for python in pythons[:2]:
+            check_subprocesses(measure_loc, python, tmp)
     # The validator itself must reject what the format does not allow.
     for broken in ({}, {"$schema": "https://www.speedscope.app/file-format-schema.json", "shared": {"frames": []},
                         "profiles": []}):
