@@ -46,13 +46,16 @@ void sleep_until(Clock::time_point when) {
 // Counting phases: before the start condition, during warmup, then counted.
 class Phase {
  public:
-  explicit Phase(const Options& options) : options_(options), started_(options.start_files.empty()) {
+  explicit Phase(const Options& options)
+      : options_(options), started_(options.start_files.empty() && !options.start) {
     if (started_) started_at_ = Clock::now();
   }
   bool started() const { return started_; }
   // `root_started`: a child process counts once the root process's start condition was met.
   bool counting(StackReader& reader, Clock::time_point now, bool root_started = false) {
-    if (!started_ && (root_started || reader.file_on_stack(options_.all_threads, options_.start_files))) {
+    if (!started_ && options_.start && !options_.start->load()) return false;
+    if (!started_ && (root_started || options_.start_files.empty() ||
+                      reader.file_on_stack(options_.all_threads, options_.start_files))) {
       started_ = true;
       started_at_ = now;
     }

@@ -68,6 +68,9 @@ struct Options {
   // Ends the profile when set (besides the target's exit and request_stop()); for callers that profile a
   // phase of a longer-running process, such as a server's measured requests.
   const std::atomic<bool>* stop = nullptr;
+  // When given, counting starts once it is set (and the start files, if any, were seen): a server's warmup
+  // requests are sampled but not counted.
+  const std::atomic<bool>* start = nullptr;
 };
 
 // One sampled source line. line is -1 for samples on instructions that carry no line number.
