@@ -59,12 +59,6 @@ std::string command_line(pid_t pid) {
   return text;
 }
 
-std::string executable_of(pid_t pid) {
-  char buffer[4096];
-  ssize_t n = ::readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), buffer, sizeof buffer);
-  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-}
-
 bool process_gone(pid_t pid) {
   char state = 0;
   pid_t parent = 0;

@@ -14,9 +14,6 @@ std::vector<pid_t> descendants(pid_t root);
 // /proc/PID/cmdline with spaces between the arguments; empty when the process is gone.
 std::string command_line(pid_t pid);
 
-// The target of /proc/PID/exe (changes when the process execs); empty when unreadable.
-std::string executable_of(pid_t pid);
-
 // True once the process has exited (gone, or a zombie waiting for its parent).
 bool process_gone(pid_t pid);
 

@@ -17,6 +17,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "elf_symbols.h"
 #include "process_tree.h"
 #include "shared_cpu.h"
 #include "stack_profile.h"
@@ -34,6 +35,9 @@ using Clock = std::chrono::steady_clock;
 // Immediate re-reads of a sample whose reads did not agree. A running target in short calls can move its leaf
 // frame during two reads in a row now and then.
 constexpr int kRetries = 3;
+
+// The sampler sleeps at least this many times as long as its last sample took: at most a quarter of the CPU.
+constexpr int kMinIdleRatio = 3;
 
 void sleep_until(Clock::time_point when) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
@@ -135,6 +139,14 @@ double own_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// Where `library` is mapped in `pid` ("" when it is not): an exec gives a fresh address space, and with address
+// space randomisation a new address, even when the process execs the same interpreter.
+std::string runtime_image(pid_t pid, const std::string& library) {
+  for (const MappedFile& file : mapped_files(pid))
+    if (file.path.string() == library) return library + "@" + std::to_string(file.start);
+  return {};
+}
+
 // One sampled Python process: its memory, reader, off-CPU filter, counting phase and tally.
 class ProcessSampler {
  public:
@@ -146,14 +158,16 @@ class ProcessSampler {
         // With --all-threads every thread with a frame is sampled, running or not: wall-clock by definition.
         filter_(pid, !options.wall_clock && !options.all_threads),
         phase_(options),
-        executable_(executable_of(pid)) {
+        image_(runtime_image(pid, runtime.library)) {
     profile_.pid = pid;
     profile_.command = command_line(pid);
     profile_.python_version = runtime.layout.version();
     profile_.requested_rate_hz = options.rate_hz;
   }
   pid_t pid() const { return memory_.pid(); }
-  const std::string& executable() const { return executable_; }
+  // Where the runtime's library is mapped; another place (or none) means the process exec'd since.
+  const std::string& image() const { return image_; }
+  const std::string& library() const { return runtime_.library; }
   bool started() const { return phase_.started(); }
   std::int64_t failures_in_a_row() const { return failures_in_a_row_; }
 
@@ -224,7 +238,7 @@ class ProcessSampler {
   StackReader reader_;
   OnCpuFilter filter_;
   Phase phase_;
-  std::string executable_;
+  std::string image_;
   Profile profile_;
   StackTally tally_;
   std::vector<SampledStack> stacks_;
@@ -233,8 +247,9 @@ class ProcessSampler {
 };
 
 // The descendants of the root that run Python, found by periodic /proc scans (--subprocesses). A forked child
-// shares its parent's runtime address until it execs; after an exec (a new /proc/PID/exe) or a long run of
-// failed samples, the process is looked at afresh.
+// shares its parent's runtime address until it execs; after an exec (its runtime's library mapped elsewhere,
+// or a long run of failed samples when address randomisation is off) the process is looked at afresh, and
+// its part before the exec is dropped when it had no samples (a fork about to exec).
 class Descendants {
  public:
   Descendants(pid_t root, const Options& options) : root_(root), options_(options) {}
@@ -246,9 +261,11 @@ class Descendants {
     for (auto it = children.begin(); it != children.end();) {
       pid_t pid = (*it)->pid();
       bool gone = std::find(live.begin(), live.end(), pid) == live.end();
-      bool changed = !gone && ((*it)->executable() != executable_of(pid) || (*it)->failures_in_a_row() > 1000);
+      bool changed = !gone && ((*it)->image() != runtime_image(pid, (*it)->library()) ||
+                               (*it)->failures_in_a_row() > 1000);
       if (gone || changed) {
-        finished.push_back((*it)->finish(profiled_seconds));
+        Profile part = (*it)->finish(profiled_seconds);
+        if (!changed || part.samples > 0) finished.push_back(std::move(part));
         it = children.erase(it);
         if (changed) not_python_files_.erase(pid);
       } else {
@@ -305,6 +322,7 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
   auto next = Clock::now();
   auto started = next;
   auto next_scan = started;
+  Clock::duration last_cost{};
   auto scan_every = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.subprocess_scan_seconds));
   double cpu_at_start = own_cpu_seconds();
@@ -320,6 +338,9 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     // Behind schedule (a short draw, or we were descheduled): draw afresh from now. Catching up would take
     // several samples at the same instant, which count one moment of the target many times.
     if (next < now) next = now + draw();
+    // Deep stacks cost one read per frame: never let sampling take more than a fraction of the CPU it shares
+    // with the target (the real-time sampler would otherwise starve it); the rate then falls, and says so.
+    next = std::max(next, now + kMinIdleRatio * last_cost);
     sleep_until(next);
     now = Clock::now();
     SampleStatus status = root.sample(now, n, false);
@@ -330,6 +351,7 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
       descendants_of_root->scan(children, finished_children, elapsed());
       next_scan = now + scan_every;
     }
+    last_cost = Clock::now() - now;
   }
   if (realtime) restore_normal_scheduling();
   std::string cpu_sharing = !shared_cpu              ? "off"

@@ -82,6 +82,8 @@ class StackReader {
   bool read_frame(std::uint64_t frame, std::uint64_t& code, std::int64_t& instruction, std::uint64_t& back,
                   bool& is_shim, bool* leaf_moved = nullptr);
   const CodeInfo* code_info(std::uint64_t code_address);
+  const CodeInfo* code_info(std::uint64_t code_address, const std::vector<std::uint8_t>& header);
+  bool parse_frame(std::uint64_t& code, std::int64_t& instruction, std::uint64_t& back, bool& is_shim);
   bool load_code(std::uint64_t code_address, const std::vector<std::uint8_t>& header, CodeInfo& info);
   bool read_string(std::uint64_t unicode, std::string& out);
   bool read_bytes(std::uint64_t bytes_object, std::vector<std::uint8_t>& out);
@@ -106,7 +108,8 @@ class StackReader {
     std::uint64_t cframe = 0;
   } leaf_slot_;
   std::unordered_map<std::uint64_t, CodeInfo> codes_;
-  std::vector<std::uint8_t> scratch_;
+  std::vector<std::uint8_t> scratch_;  // the frame being read
+  std::vector<std::uint8_t> header_;   // its code object's header
   std::vector<std::string> filenames_;
   FailureReason last_failure_ = FailureReason::ThreadState;
   StackPosition position_;
