@@ -141,8 +141,9 @@ def check_subprocesses(measure_loc, python, tmp):
     assert len(doc["processes"]) == 3 and len(pids) == 3, f"{python}: processes {doc['processes']}"
     assert sum(p["samples"] for p in doc["processes"]) == doc["samples"], f"{python}: processes do not add up"
     for marker in ("LINE_PARENT", "LINE_FORKED", "LINE_EXEC"):
-        # Three processes spinning for the same time on one shared CPU: about a third each.
-        assert share_of(doc, marker) > 12, f"{python}: {marker} has {share_of(doc, marker):.1f}% of the samples"
+        # Three processes spinning for the same time on one shared CPU: about a third each, less the exec'd
+        # child's start-up (counted: the root had started counting).
+        assert share_of(doc, marker) > 5, f"{python}: {marker} has {share_of(doc, marker):.1f}% of the samples"
         owners = [p for p in doc["processes"]
                   if any(l["line"] == lines[marker] and l["count"] > 10 for l in p["top_lines"])]
         assert len(owners) == 1, f"{python}: {marker} should be hot in exactly one process, got {len(owners)}"
