@@ -28,50 +28,6 @@ std::optional<std::int64_t> lookup(const speedcenter::Database& db, const std::s
   return q.column_int(0);
 }
 
-// Profiles a web server through the real worker run: attaches when the server is ready (every Python process
-// of it: gunicorn's master and workers), counts from the first request after the warmup ones, stops after the
-// last response.
-class ServerProfiler : public LoadObserver {
- public:
-  ServerProfiler(measure_loc::Options options, long count_from) : options_(std::move(options)), from_(count_from) {
-    options_.subprocesses = true;
-    options_.start = &start_;
-    options_.stop = &stop_;
-  }
-  ~ServerProfiler() override { load_finished(); }
-  void server_ready(pid_t server) override {
-    thread_ = std::thread([this, server] {
-      try {
-        profile_ = measure_loc::profile_pid(server, options_);
-      } catch (const std::exception& e) {
-        error_ = e.what();
-      }
-    });
-  }
-  void request_starting(long seq) override {
-    if (seq >= from_) start_ = true;
-  }
-  void load_finished() override {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  // The profile of the measured requests; throws when there is none.
-  measure_loc::Profile take() {
-    load_finished();
-    if (!error_.empty()) throw HarnessError("profiling the server failed: " + error_);
-    if (!profile_) throw HarnessError("the server never became ready, so it was not profiled");
-    return std::move(*profile_);
-  }
-
- private:
-  measure_loc::Options options_;
-  long from_;
-  std::atomic<bool> start_{false}, stop_{false};
-  std::thread thread_;
-  std::optional<measure_loc::Profile> profile_;
-  std::string error_;
-};
-
 measure_loc::Profile profile_batch(const Benchmark& benchmark, const Interpreter& interpreter,
                                    const HotLinesOptions& options, measure_loc::Options profile_options, int devnull) {
   std::vector<std::string> argv = interpreter.argv;
@@ -104,6 +60,41 @@ measure_loc::Profile profile_web(const Benchmark& benchmark, const Interpreter& 
 }
 
 }  // namespace
+
+ServerProfiler::ServerProfiler(measure_loc::Options options, long count_from)
+    : options_(std::move(options)), from_(count_from) {
+  options_.subprocesses = true;
+  options_.start = &start_;
+  options_.stop = &stop_;
+}
+
+ServerProfiler::~ServerProfiler() { load_finished(); }
+
+void ServerProfiler::server_ready(pid_t server) {
+  thread_ = std::thread([this, server] {
+    try {
+      profile_ = measure_loc::profile_pid(server, options_);
+    } catch (const std::exception& e) {
+      error_ = e.what();
+    }
+  });
+}
+
+void ServerProfiler::request_starting(long seq) {
+  if (seq >= from_) start_ = true;
+}
+
+void ServerProfiler::load_finished() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+measure_loc::Profile ServerProfiler::take() {
+  load_finished();
+  if (!error_.empty()) throw HarnessError("profiling the server failed: " + error_);
+  if (!profile_) throw HarnessError("the server never became ready, so it was not profiled");
+  return std::move(*profile_);
+}
 
 bool measure_hot_lines(const speedcenter::Database& db, std::int64_t run_id, const std::vector<Benchmark>& benchmarks,
                        const std::vector<Interpreter>& interpreters, const HotLinesOptions& options,
