@@ -93,6 +93,7 @@ void connection_loop(SharedLoad& load) {
       if (load.failed || (load.options.should_stop && load.options.should_stop())) break;
       seq = load.next_seq.fetch_add(1);
       if (seq >= load.options.requests) break;
+      if (load.options.before_request) load.options.before_request(seq);
       int page = static_cast<int>(seq % static_cast<long>(load.pages.size()));
       Clock::time_point start = Clock::now();
       if (load.options.rate > 0) {

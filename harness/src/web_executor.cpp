@@ -283,11 +283,14 @@ class WebExecutor : public Executor {
     };
     if (!wait_ready(child, watch, events, workload.ready_timeout, result)) return finish();
     double ready_at = child.wall_seconds();
+    if (options.load_observer) options.load_observer->server_ready(child.pid());
 
     LoadOptions load_options;
     load_options.requests = options.requests > 0 ? options.requests : workload.requests;
     load_options.concurrency = std::max(1, options.concurrency);
     load_options.rate = options.rate;
+    if (options.load_observer)
+      load_options.before_request = [observer = options.load_observer](long seq) { observer->request_starting(seq); };
     double timeout = std::max(options.timeout_seconds, workload.timeout);
     auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
     std::atomic<bool> timed_out{false};
@@ -314,6 +317,7 @@ class WebExecutor : public Executor {
     }
     driver.join();
     counters.stop();
+    if (options.load_observer) options.load_observer->load_finished();
     double cpu_after = child.running() ? tree_cpu_seconds(child.pid()) : NAN;
     bool worker_alive = !child.running() || events.worker_pid == 0 || alive_in_tree(child.pid(), events.worker_pid);
     // A killed worker closes its sockets before it turns into a zombie: after a failed load, give it a moment.

@@ -135,9 +135,9 @@ void with_target(benchmark::State& state, const std::string& version, Body body)
 // sample) and the line of its instruction.
 void BM_SampleLeafLine(benchmark::State& state, const std::string& version) {
   with_target(state, version, [&](StackReader& reader) {
-    std::vector<SampledLine> lines;
+    std::vector<SampledStack> stacks;
     std::int64_t ok = 0;
-    for (auto _ : state) ok += reader.sample(false, lines) == SampleStatus::Ok;
+    for (auto _ : state) ok += reader.sample(false, 1, stacks) == SampleStatus::Ok;
     // The leaf never returns, so (almost) every read must validate; many failures mean the reader is broken.
     if (ok < state.iterations() * 9 / 10)
       return fail(state, std::to_string(state.iterations() - ok) + " of " + std::to_string(state.iterations()) +

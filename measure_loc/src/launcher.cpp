@@ -18,6 +18,7 @@
 
 #include "measure_loc/profile.h"
 #include "process_memory.h"
+#include "process_tree.h"
 #include "python_runtime.h"
 #include "sampler.h"
 #include "speedcenter/installation.h"
@@ -142,16 +143,6 @@ StartedRuntime wait_for_runtime(pid_t pid, const ProcessMemory& memory, const st
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
-}
-
-bool process_gone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string content;
-  if (!std::getline(stat, content)) return true;
-  auto paren = content.rfind(')');
-  if (paren == std::string::npos || paren + 2 >= content.size()) return true;
-  char state = content[paren + 2];
-  return state == 'Z' || state == 'X';
 }
 
 }  // namespace

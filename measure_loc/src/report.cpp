@@ -16,6 +16,12 @@ void write_report(ReportFormat format, const Profile& profile, std::ostream& out
     case ReportFormat::Csv:
       write_csv(profile, out);
       break;
+    case ReportFormat::Collapsed:
+      write_collapsed(profile, out);
+      break;
+    case ReportFormat::Speedscope:
+      write_speedscope(profile, out);
+      break;
   }
 }
 

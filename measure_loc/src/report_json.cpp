@@ -5,11 +5,36 @@
 
 namespace measure_loc {
 
-void write_json(const Profile& profile, std::ostream& out) {
+namespace {
+
+nlohmann::json coverage_json(const Profile& profile) {
   nlohmann::json coverage = nlohmann::json::array();
   for (const Coverage& c : profile.coverage()) {
     coverage.push_back(
         {{"target_percent", c.target_percent}, {"lines", c.lines}, {"reached_percent", c.reached_percent}});
+  }
+  return coverage;
+}
+
+}  // namespace
+
+void write_json(const Profile& profile, std::ostream& out) {
+  nlohmann::json coverage = coverage_json(profile);
+  nlohmann::json functions = nlohmann::json::array();
+  for (const FunctionCount& f : profile.functions()) {
+    functions.push_back({{"filename", f.filename}, {"function", f.function}, {"self", f.self}, {"total", f.total}});
+  }
+  nlohmann::json processes = nlohmann::json::array();
+  for (const Profile& p : profile.processes) {
+    nlohmann::json top = nlohmann::json::array();
+    for (std::size_t i = 0; i < p.lines.size() && i < 20; ++i) {
+      const LineCount& l = p.lines[i];
+      top.push_back({{"filename", l.filename},
+                     {"line", l.line >= 0 ? nlohmann::json(l.line) : nlohmann::json(nullptr)},
+                     {"count", l.count}});
+    }
+    processes.push_back({{"pid", p.pid}, {"command", p.command}, {"samples", p.samples},
+                         {"failed_samples", p.failed}, {"coverage", coverage_json(p)}, {"top_lines", top}});
   }
   nlohmann::json lines = nlohmann::json::array();
   std::int64_t cumulative = 0;
@@ -42,6 +67,9 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"realtime_sampler", profile.realtime},
                         {"exit_code", profile.exit_code},
                         {"coverage", coverage},
+                        {"pid", profile.pid},
+                        {"functions", functions},
+                        {"processes", processes},
                         {"lines", lines}};
   out << doc.dump(2) << "\n";
 }

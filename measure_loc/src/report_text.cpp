@@ -11,6 +11,39 @@ std::string line_label(const LineCount& line) {
   return line.line >= 0 ? fmt::format("{}:{}", line.filename, line.line) : line.filename + ":<no line>";
 }
 
+std::string process_label(const Profile& process) {
+  std::string command = process.command.size() > 80 ? process.command.substr(0, 77) + "..." : process.command;
+  return fmt::format("pid {}: {}", process.pid, command.empty() ? process.target : command);
+}
+
+namespace {
+
+void write_functions(const Profile& profile, std::ostream& out, int top) {
+  double total = static_cast<double>(profile.samples);
+  if (profile.stacks.empty() || total <= 0) return;
+  fmt::print(out, "\n{:>7} {:>7}  {}\n", "self %", "total %", "function");
+  int rank = 0;
+  for (const FunctionCount& f : profile.functions()) {
+    if (++rank > top) break;
+    fmt::print(out, "{:>6.2f}% {:>6.2f}%  {} ({})\n", 100.0 * f.self / total, 100.0 * f.total / total,
+               f.function, f.filename.empty() ? "-" : f.filename);
+  }
+  fmt::print(out, "\n");
+}
+
+void write_processes(const Profile& profile, std::ostream& out) {
+  if (profile.processes.empty()) return;
+  fmt::print(out, "Processes sampled: {} (lines for 50% / 90% / 99% each; the tables above are their sum)\n",
+             profile.processes.size());
+  for (const Profile& p : profile.processes) {
+    auto c = p.coverage({50, 90, 99});
+    fmt::print(out, "  {:>9} samples  {:>5} / {:>5} / {:>5}  {}\n", p.samples, c[0].lines, c[1].lines, c[2].lines,
+               process_label(p));
+  }
+}
+
+}  // namespace
+
 void write_text(const Profile& profile, std::ostream& out, int top) {
   double total = static_cast<double>(profile.samples);
   fmt::print(out, "{:>6} {:>9} {:>7} {:>7}  {}\n", "rank", "count", "%", "cum %", "line");
@@ -22,6 +55,7 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
     fmt::print(out, "{:>6} {:>9} {:>6.2f}% {:>6.2f}%  {}\n", rank, line.count, 100.0 * line.count / total,
                100.0 * cumulative / total, line_label(line));
   }
+  write_functions(profile, out, top);
   for (const Coverage& c : profile.coverage()) {
     fmt::print(out, "Picked {} lines out of {} to reach {:.2f}% (target {:g}%)\n", c.lines,
                profile.lines.size(), c.reached_percent, c.target_percent);
@@ -42,6 +76,7 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
         100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds,
         profile.realtime ? "real-time" : "normal", profile.off_cpu_filter, profile.cpu_sharing);
   }
+  write_processes(profile, out);
   if (!profile.failure_reasons.empty()) {
     std::string reasons;
     for (const auto& [reason, count] : profile.failure_reasons) {

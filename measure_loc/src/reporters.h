@@ -11,6 +11,11 @@ namespace measure_loc {
 void write_text(const Profile& profile, std::ostream& out, int top);
 void write_json(const Profile& profile, std::ostream& out);
 void write_csv(const Profile& profile, std::ostream& out);
+void write_collapsed(const Profile& profile, std::ostream& out);
+void write_speedscope(const Profile& profile, std::ostream& out);
+
+// "pid 123: python3 app.py", naming one process of a profile.
+std::string process_label(const Profile& process);
 
 // "file:line", or "file:<no line>" for instructions without one.
 std::string line_label(const LineCount& line);

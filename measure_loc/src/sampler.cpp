@@ -12,10 +12,15 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
+#include <set>
 #include <random>
 #include <unordered_map>
 
+#include "elf_symbols.h"
+#include "process_tree.h"
 #include "shared_cpu.h"
+#include "stack_profile.h"
 #include "stack_reader.h"
 #include "target_cpu_time.h"
 
@@ -31,6 +36,9 @@ using Clock = std::chrono::steady_clock;
 // frame during two reads in a row now and then.
 constexpr int kRetries = 3;
 
+// The sampler sleeps at least this many times as long as its last sample took: at most a quarter of the CPU.
+constexpr int kMinIdleRatio = 3;
+
 void sleep_until(Clock::time_point when) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
   timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
@@ -39,33 +47,19 @@ void sleep_until(Clock::time_point when) {
   }
 }
 
-std::uint64_t line_key(const SampledLine& line) {
-  return (static_cast<std::uint64_t>(line.filename_id) << 32) | static_cast<std::uint32_t>(line.line);
-}
-
-std::vector<LineCount> sorted_lines(const std::unordered_map<std::uint64_t, std::int64_t>& counts,
-                                    const std::vector<std::string>& filenames) {
-  std::vector<LineCount> lines;
-  lines.reserve(counts.size());
-  for (const auto& [key, count] : counts) {
-    lines.push_back({filenames[key >> 32], static_cast<int>(static_cast<std::uint32_t>(key)), count});
-  }
-  std::sort(lines.begin(), lines.end(), [](const LineCount& a, const LineCount& b) {
-    if (a.count != b.count) return a.count > b.count;
-    if (a.filename != b.filename) return a.filename < b.filename;
-    return a.line < b.line;
-  });
-  return lines;
-}
-
 // Counting phases: before the start condition, during warmup, then counted.
 class Phase {
  public:
-  explicit Phase(const Options& options) : options_(options), started_(options.start_files.empty()) {
+  explicit Phase(const Options& options)
+      : options_(options), started_(options.start_files.empty() && !options.start) {
     if (started_) started_at_ = Clock::now();
   }
-  bool counting(StackReader& reader, Clock::time_point now) {
-    if (!started_ && reader.file_on_stack(options_.all_threads, options_.start_files)) {
+  bool started() const { return started_; }
+  // `root_started`: a child process counts once the root process's start condition was met.
+  bool counting(StackReader& reader, Clock::time_point now, bool root_started = false) {
+    if (!started_ && options_.start && !options_.start->load()) return false;
+    if (!started_ && (root_started || options_.start_files.empty() ||
+                      reader.file_on_stack(options_.all_threads, options_.start_files))) {
       started_ = true;
       started_at_ = now;
     }
@@ -145,6 +139,165 @@ double own_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// Where `library` is mapped in `pid` ("" when it is not): an exec gives a fresh address space, and with address
+// space randomisation a new address, even when the process execs the same interpreter.
+std::string runtime_image(pid_t pid, const std::string& library) {
+  for (const MappedFile& file : mapped_files(pid))
+    if (file.path.string() == library) return library + "@" + std::to_string(file.start);
+  return {};
+}
+
+// One sampled Python process: its memory, reader, off-CPU filter, counting phase and tally.
+class ProcessSampler {
+ public:
+  ProcessSampler(pid_t pid, const PythonRuntime& runtime, const Options& options)
+      : memory_(pid),
+        runtime_(runtime),
+        options_(options),
+        reader_(memory_, runtime_),
+        // With --all-threads every thread with a frame is sampled, running or not: wall-clock by definition.
+        filter_(pid, !options.wall_clock && !options.all_threads),
+        phase_(options),
+        image_(runtime_image(pid, runtime.library)) {
+    profile_.pid = pid;
+    profile_.command = command_line(pid);
+    profile_.python_version = runtime.layout.version();
+    profile_.requested_rate_hz = options.rate_hz;
+  }
+  pid_t pid() const { return memory_.pid(); }
+  // Where the runtime's library is mapped; another place (or none) means the process exec'd since.
+  const std::string& image() const { return image_; }
+  const std::string& library() const { return runtime_.library; }
+  bool started() const { return phase_.started(); }
+  std::int64_t failures_in_a_row() const { return failures_in_a_row_; }
+
+  // Takes one sample; returns its status. `root_started`: see Phase::counting.
+  SampleStatus sample(Clock::time_point now, std::uint64_t n, bool root_started) {
+    SampleStatus status = reader_.sample(options_.all_threads, options_.stack_depth, stacks_);
+    // Most failures are torn reads (the stack moved between two reads, such as a leaf frame that returned
+    // while it was read); an immediate retry, a few microseconds later, almost always succeeds.
+    for (int retry = 0; status == SampleStatus::Failed && retry < kRetries; ++retry) {
+      ++retries_;
+      status = reader_.sample(options_.all_threads, options_.stack_depth, stacks_);
+    }
+    failures_in_a_row_ = status == SampleStatus::Failed ? failures_in_a_row_ + 1 : 0;
+    if (n % 64 == 0) filter_.track_new_threads();
+    bool on_cpu = status != SampleStatus::Ok || filter_.on_cpu(reader_.position());
+    if (!phase_.counting(reader_, now, root_started)) {
+      ++profile_.skipped;
+      retries_before_counting_ = retries_;
+      return status;
+    }
+    tally(status, on_cpu);
+    profile_.seconds = phase_.counted_seconds(now);
+    return status;
+  }
+
+  Profile finish(double profiled_seconds) {
+    profile_.retried = retries_ - retries_before_counting_;
+    profile_.profiled_seconds = profiled_seconds;
+    profile_.off_cpu_filter = filter_.enabled() ? "on"
+                              : options_.wall_clock || options_.all_threads
+                                  ? "off"
+                                  : "unavailable: " + filter_.unavailable_reason();
+    tally_.fill(profile_, reader_.functions(), reader_.filenames());
+    return std::move(profile_);
+  }
+
+ private:
+  void tally(SampleStatus status, bool on_cpu) {
+    switch (status) {
+      case SampleStatus::Ok:
+        if (!on_cpu) {
+          ++profile_.off_cpu;
+          break;
+        }
+        for (const SampledStack& stack : stacks_) tally_.add(stack);
+        profile_.samples += static_cast<std::int64_t>(stacks_.size());
+        break;
+      case SampleStatus::Idle:
+        ++profile_.idle;
+        break;
+      case SampleStatus::Failed:
+        // Held back until a later sample succeeds: failures in the target's last moments are its exit.
+        ++pending_failures_[failure_reason_name(reader_.last_failure())];
+        break;
+    }
+    if (status != SampleStatus::Failed) {
+      for (auto& [reason, count] : pending_failures_) {
+        profile_.failed += count;
+        profile_.failure_reasons[reason] += count;
+      }
+      pending_failures_.clear();
+    }
+  }
+
+  ProcessMemory memory_;
+  PythonRuntime runtime_;
+  const Options& options_;
+  StackReader reader_;
+  OnCpuFilter filter_;
+  Phase phase_;
+  std::string image_;
+  Profile profile_;
+  StackTally tally_;
+  std::vector<SampledStack> stacks_;
+  std::int64_t retries_ = 0, retries_before_counting_ = 0, failures_in_a_row_ = 0;
+  std::map<std::string, std::int64_t> pending_failures_;
+};
+
+// The descendants of the root that run Python, found by periodic /proc scans (--subprocesses). A forked child
+// shares its parent's runtime address until it execs; after an exec (its runtime's library mapped elsewhere,
+// or a long run of failed samples when address randomisation is off) the process is looked at afresh, and
+// its part before the exec is dropped when it had no samples (a fork about to exec).
+class Descendants {
+ public:
+  Descendants(pid_t root, const Options& options) : root_(root), options_(options) {}
+
+  // Adds samplers for new Python descendants and moves those that ended (or exec'd) to `finished`.
+  void scan(std::vector<std::unique_ptr<ProcessSampler>>& children, std::vector<Profile>& finished,
+            double profiled_seconds) {
+    std::vector<pid_t> live = descendants(root_);
+    for (auto it = children.begin(); it != children.end();) {
+      pid_t pid = (*it)->pid();
+      bool gone = std::find(live.begin(), live.end(), pid) == live.end();
+      bool changed = !gone && ((*it)->image() != runtime_image(pid, (*it)->library()) ||
+                               (*it)->failures_in_a_row() > 1000);
+      if (gone || changed) {
+        Profile part = (*it)->finish(profiled_seconds);
+        if (!changed || part.samples > 0) finished.push_back(std::move(part));
+        it = children.erase(it);
+        if (changed) not_python_files_.erase(pid);
+      } else {
+        ++it;
+      }
+    }
+    for (pid_t pid : live) {
+      bool tracked = std::any_of(children.begin(), children.end(), [&](const auto& c) { return c->pid() == pid; });
+      if (tracked) continue;
+      ProcessMemory memory(pid);
+      std::optional<PythonRuntime> runtime;
+      try {
+        runtime = find_python_runtime(memory, &not_python_files_[pid]);
+      } catch (const Error&) {  // a Python without a layout here: not sampled, the others are
+        continue;
+      }
+      if (!runtime || !runtime_initialized(memory, *runtime)) continue;
+      if (options_.share_cpu && !options_.all_threads && pinned_.size() < 64) pinned_.push_back(std::make_unique<SharedCpu>(pid));
+      children.push_back(std::make_unique<ProcessSampler>(pid, *runtime, options_));
+    }
+  }
+  ~Descendants() {
+    while (!pinned_.empty()) pinned_.pop_back();  // restore in reverse order of pinning
+  }
+
+ private:
+  pid_t root_;
+  const Options& options_;
+  std::map<pid_t, std::set<std::string>> not_python_files_;
+  std::vector<std::unique_ptr<SharedCpu>> pinned_;
+};
+
 }  // namespace
 
 void request_stop() {
@@ -161,22 +314,22 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
                           ? options.random_seed
                           : static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()));
   std::exponential_distribution<double> interval(options.rate_hz);
-  StackReader reader(memory, runtime);
-  // With --all-threads every thread with a frame is sampled, running or not: wall-clock by definition.
-  OnCpuFilter filter(memory.pid(), !options.wall_clock && !options.all_threads);
-  Phase phase(options);
-  Profile profile;
-  profile.python_version = runtime.layout.version();
-  profile.requested_rate_hz = options.rate_hz;
-  std::unordered_map<std::uint64_t, std::int64_t> counts;
-  std::vector<SampledLine> lines;
+  ProcessSampler root(memory.pid(), runtime, options);
+  std::vector<std::unique_ptr<ProcessSampler>> children;
+  std::vector<Profile> finished_children;
+  std::optional<Descendants> descendants_of_root;
+  if (options.subprocesses) descendants_of_root.emplace(memory.pid(), options);
   auto next = Clock::now();
   auto started = next;
+  auto next_scan = started;
+  Clock::duration last_cost{};
+  auto scan_every = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(options.subprocess_scan_seconds));
   double cpu_at_start = own_cpu_seconds();
   std::optional<int> exit_code;
-  std::int64_t retries = 0, retries_before_counting = 0;
-  std::map<std::string, std::int64_t> pending_failures;
-  for (std::uint64_t n = 0; !g_stop; ++n) {
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+  auto stop = [&] { return g_stop || (options.stop && options.stop->load()); };
+  for (std::uint64_t n = 0; !stop(); ++n) {
     auto draw = [&] {
       return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval(rng)));
     };
@@ -185,67 +338,43 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     // Behind schedule (a short draw, or we were descheduled): draw afresh from now. Catching up would take
     // several samples at the same instant, which count one moment of the target many times.
     if (next < now) next = now + draw();
+    // Deep stacks cost one read per frame: never let sampling take more than a fraction of the CPU it shares
+    // with the target (the real-time sampler would otherwise starve it); the rate then falls, and says so.
+    next = std::max(next, now + kMinIdleRatio * last_cost);
     sleep_until(next);
     now = Clock::now();
-    SampleStatus status = reader.sample(options.all_threads, lines);
-    // Most failures are torn reads (the stack moved between two reads, such as a leaf frame that returned
-    // while it was read); an immediate retry, a few microseconds later, almost always succeeds.
-    for (int retry = 0; status == SampleStatus::Failed && retry < kRetries; ++retry) {
-      ++retries;
-      status = reader.sample(options.all_threads, lines);
-    }
+    SampleStatus status = root.sample(now, n, false);
     // A failed read at exit is the process going away, not a bad sample.
     if ((status == SampleStatus::Failed || n % 64 == 0) && (exit_code = exited())) break;
-    if (n % 64 == 0) filter.track_new_threads();
-    bool on_cpu = status != SampleStatus::Ok || filter.on_cpu(reader.position());
-    if (!phase.counting(reader, now)) {
-      ++profile.skipped;
-      retries_before_counting = retries;
-      continue;
+    for (auto& child : children) child->sample(now, n, root.started());
+    if (descendants_of_root && now >= next_scan) {
+      descendants_of_root->scan(children, finished_children, elapsed());
+      next_scan = now + scan_every;
     }
-    switch (status) {
-      case SampleStatus::Ok:
-        if (!on_cpu) {
-          ++profile.off_cpu;
-          break;
-        }
-        for (const SampledLine& line : lines) ++counts[line_key(line)];
-        profile.samples += static_cast<std::int64_t>(lines.size());
-        break;
-      case SampleStatus::Idle:
-        ++profile.idle;
-        break;
-      case SampleStatus::Failed:
-        // Held back until a later sample succeeds: failures in the target's last moments are its exit.
-        ++pending_failures[failure_reason_name(reader.last_failure())];
-        break;
-    }
-    if (status != SampleStatus::Failed) {
-      for (auto& [reason, count] : pending_failures) {
-        profile.failed += count;
-        profile.failure_reasons[reason] += count;
-      }
-      pending_failures.clear();
-    }
-    profile.seconds = phase.counted_seconds(now);
+    last_cost = Clock::now() - now;
   }
   if (realtime) restore_normal_scheduling();
-  profile.realtime = realtime;
-  profile.off_cpu_filter = filter.enabled() ? "on"
-                           : options.wall_clock || options.all_threads
-                               ? "off"
-                               : "unavailable: " + filter.unavailable_reason();
-  profile.cpu_sharing = !shared_cpu              ? "off"
-                        : shared_cpu->cpu() >= 0 ? "cpu " + std::to_string(shared_cpu->cpu())
-                                                 : "unavailable: " + shared_cpu->unavailable_reason();
+  std::string cpu_sharing = !shared_cpu              ? "off"
+                            : shared_cpu->cpu() >= 0 ? "cpu " + std::to_string(shared_cpu->cpu())
+                                                     : "unavailable: " + shared_cpu->unavailable_reason();
   shared_cpu.reset();
   if (!exit_code) exit_code = exited();
-  profile.profiler_cpu_seconds = own_cpu_seconds() - cpu_at_start;
-  profile.profiled_seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  profile.exit_code = exit_code.value_or(0);
-  profile.retried = retries - retries_before_counting;
-  profile.lines = sorted_lines(counts, reader.filenames());
-  return profile;
+  double profiler_cpu = own_cpu_seconds() - cpu_at_start;
+  double seconds = elapsed();
+  auto finish = [&](Profile p) {
+    p.realtime = realtime;
+    p.cpu_sharing = cpu_sharing;
+    p.profiler_cpu_seconds = profiler_cpu;
+    p.exit_code = exit_code.value_or(0);
+    return p;
+  };
+  Profile profile = finish(root.finish(seconds));
+  if (!options.subprocesses) return profile;
+  std::vector<Profile> processes = {profile};
+  for (Profile& p : finished_children) processes.push_back(finish(std::move(p)));
+  for (auto& child : children) processes.push_back(finish(child->finish(seconds)));
+  descendants_of_root.reset();
+  return finish(merge_processes(std::move(processes)));
 }
 
 }  // namespace measure_loc

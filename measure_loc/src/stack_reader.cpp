@@ -139,6 +139,11 @@ bool StackReader::read_frame(std::uint64_t frame, std::uint64_t& code, std::int6
       return false;
     *leaf_moved = cframe_now != leaf_slot_.cframe || leaf_now != frame;
   }
+  return parse_frame(code, instruction, back, is_shim);
+}
+
+// The fields of the frame in scratch_.
+bool StackReader::parse_frame(std::uint64_t& code, std::int64_t& instruction, std::uint64_t& back, bool& is_shim) {
   code = field<std::uint64_t>(scratch_, layout_.frame_code);
   back = field<std::uint64_t>(scratch_, layout_.frame_back);
   is_shim = layout_.frame_owner_cstack >= 0 &&
@@ -161,6 +166,13 @@ bool StackReader::read_frame(std::uint64_t frame, std::uint64_t& code, std::int6
 int StackReader::intern(const std::string& filename) {
   auto [it, inserted] = filename_ids_.emplace(filename, static_cast<int>(filenames_.size()));
   if (inserted) filenames_.push_back(filename);
+  return it->second;
+}
+
+int StackReader::intern_function(int filename_id, const std::string& name) {
+  auto [it, inserted] =
+      function_ids_.emplace(std::to_string(filename_id) + ":" + name, static_cast<int>(functions_.size()));
+  if (inserted) functions_.push_back({filename_id, name});
   return it->second;
 }
 
@@ -223,12 +235,17 @@ bool StackReader::load_code(std::uint64_t, const std::vector<std::uint8_t>& head
     if (!memory_.read_value(co_code + layout_.var_object_size, info.code_bytes)) return false;
   }
   info.filename_id = intern(filename);
+  info.function_id = intern_function(info.filename_id, info.name);
   return true;
 }
 
 const CodeInfo* StackReader::code_info(std::uint64_t code_address) {
   std::vector<std::uint8_t> header(static_cast<std::size_t>(layout_.code_size));
   if (!memory_.read(code_address, header.data(), header.size())) return nullptr;
+  return code_info(code_address, header);
+}
+
+const CodeInfo* StackReader::code_info(std::uint64_t code_address, const std::vector<std::uint8_t>& header) {
   if (field<std::uint64_t>(header, layout_.object_type) != runtime_.code_type_address) return nullptr;
   auto it = codes_.find(code_address);
   bool fresh = it == codes_.end() ||
@@ -246,32 +263,53 @@ const CodeInfo* StackReader::code_info(std::uint64_t code_address) {
   return &it->second;
 }
 
-bool StackReader::frame_line(std::uint64_t frame, SampledLine& out) {
-  for (int depth = 0; frame != 0 && depth < kMaxStackDepth; ++depth) {
-    std::uint64_t code = 0, back = 0;
-    std::int64_t instruction = 0;
-    bool is_shim = false, moved = false;
-    if (!read_frame(frame, code, instruction, back, is_shim, depth == 0 ? &moved : nullptr))
-      return fail(FailureReason::Frame);
-    if (moved) return fail(FailureReason::LeafMoved);
-    if (is_shim) {  // 3.12+: a C-stack entry marker, not Python code
-      frame = back;
-      continue;
+// Walks the stack from `frame` outwards. Only the leaf is checked against the pointers that named it (outer
+// frames stand still while their callee runs); every frame's code object (type and fingerprint, as a cached one
+// may have been freed and its address reused) and offset are validated. One read per frame: a frame's code
+// object is read together with the next frame.
+bool StackReader::read_stack(std::uint64_t frame, int stack_depth, SampledStack& out) {
+  out.frames.clear();
+  out.truncated = false;
+  std::uint64_t code = 0, back = 0;
+  std::int64_t instruction = 0;
+  bool is_shim = false, moved = false;
+  if (!read_frame(frame, code, instruction, back, is_shim, &moved)) return fail(FailureReason::Frame);
+  if (moved) return fail(FailureReason::LeafMoved);
+  header_.resize(static_cast<std::size_t>(layout_.code_size));
+  for (int depth = 0;; ++depth) {
+    if (depth >= kMaxStackDepth) return fail(FailureReason::Frame);  // a cycle: the stack moved under us
+    bool python = !is_shim;  // 3.12+: a shim is a C-stack entry marker, not Python code
+    if (python && static_cast<int>(out.frames.size()) == stack_depth) {
+      out.truncated = true;
+      break;
     }
-    const CodeInfo* info = code_info(code);
-    if (!info) return fail(FailureReason::CodeObject);
-    if (instruction < -2 || instruction >= info->code_bytes) return fail(FailureReason::Offset);
-    position_ = {frame, instruction};
-    out.filename_id = info->filename_id;
-    out.line = line_for_offset(layout_.line_table, info->linetable, info->firstlineno,
-                               static_cast<int>(instruction));
-    return true;
+    std::uint64_t next = back;
+    bool read = true;
+    if (python && next != 0) {
+      read = memory_.read_in_order({{code, header_.data(), header_.size()}, {next, scratch_.data(), scratch_.size()}});
+    } else if (python) {
+      read = memory_.read(code, header_.data(), header_.size());
+    } else if (next != 0) {
+      read = memory_.read(next, scratch_.data(), scratch_.size());
+    }
+    if (!read) return fail(python ? FailureReason::CodeObject : FailureReason::Frame);
+    if (python) {
+      const CodeInfo* info = code_info(code, header_);
+      if (!info) return fail(FailureReason::CodeObject);
+      if (instruction < -2 || instruction >= info->code_bytes) return fail(FailureReason::Offset);
+      if (out.frames.empty()) position_ = {frame, instruction};
+      out.frames.push_back({info->function_id, line_for_offset(layout_.line_table, info->linetable,
+                                                               info->firstlineno, static_cast<int>(instruction))});
+    }
+    if (next == 0) break;
+    frame = next;
+    if (!parse_frame(code, instruction, back, is_shim)) return fail(FailureReason::Frame);
   }
-  return fail(FailureReason::Frame);
+  return !out.frames.empty() || fail(FailureReason::Frame);
 }
 
-SampleStatus StackReader::sample(bool all_threads, std::vector<SampledLine>& lines) {
-  lines.clear();
+SampleStatus StackReader::sample(bool all_threads, int stack_depth, std::vector<SampledStack>& stacks) {
+  stacks.clear();
   std::vector<std::uint64_t> tstates;
   if (all_threads) {
     if (!thread_list(tstates)) return fail(FailureReason::ThreadState), SampleStatus::Failed;
@@ -285,11 +323,11 @@ SampleStatus StackReader::sample(bool all_threads, std::vector<SampledLine>& lin
     std::uint64_t frame = 0;
     if (!leaf_frame(tstate, frame)) return fail(FailureReason::ThreadState), SampleStatus::Failed;
     if (frame == 0) continue;
-    SampledLine line;
-    if (!frame_line(frame, line)) return SampleStatus::Failed;
-    lines.push_back(line);
+    SampledStack stack;
+    if (!read_stack(frame, std::max(1, stack_depth), stack)) return SampleStatus::Failed;
+    stacks.push_back(std::move(stack));
   }
-  return lines.empty() ? SampleStatus::Idle : SampleStatus::Ok;
+  return stacks.empty() ? SampleStatus::Idle : SampleStatus::Ok;
 }
 
 bool StackReader::file_on_stack(bool all_threads, const std::vector<std::string>& places) {

@@ -20,11 +20,24 @@ struct CodeInfo {
   std::vector<std::uint8_t> linetable;
   int filename_id = 0;  // index into StackReader::filenames()
   std::string name;     // co_name, for start conditions naming a function
+  int function_id = 0;  // index into StackReader::functions()
 };
 
-struct SampledLine {
+// A function as frames name it: its file and co_name.
+struct FunctionName {
   int filename_id = 0;
+  std::string name;
+};
+
+struct SampledFrame {
+  int function_id = 0;
   int line = 0;
+};
+
+// One thread's stack, innermost frame first; `truncated` when frames deeper than the depth asked were left out.
+struct SampledStack {
+  std::vector<SampledFrame> frames;
+  bool truncated = false;
 };
 
 // Where the sampled thread was: its leaf frame and instruction. Equal positions in consecutive samples mean
@@ -36,7 +49,7 @@ struct StackPosition {
 };
 
 enum class SampleStatus {
-  Ok,      // `lines` holds one entry per sampled thread
+  Ok,      // `stacks` holds one entry per sampled thread
   Idle,    // nobody held the GIL, or the holder had no Python frame
   Failed,  // a read failed or did not validate
 };
@@ -49,12 +62,14 @@ class StackReader {
  public:
   StackReader(const ProcessMemory& memory, const PythonRuntime& runtime);
 
-  // Samples the GIL holder (or, with all_threads, every thread with a Python frame).
-  SampleStatus sample(bool all_threads, std::vector<SampledLine>& lines);
+  // Samples the GIL holder (or, with all_threads, every thread with a Python frame), keeping up to
+  // `stack_depth` frames of each stack.
+  SampleStatus sample(bool all_threads, int stack_depth, std::vector<SampledStack>& stacks);
   // True when code from a file ending in one of `places` is on a sampled stack; a place "FILE:FUNCTION" needs
   // a frame of that function.
   bool file_on_stack(bool all_threads, const std::vector<std::string>& places);
   const std::vector<std::string>& filenames() const { return filenames_; }
+  const std::vector<FunctionName>& functions() const { return functions_; }
   // The last sampled thread's position (of the last Ok sample).
   const StackPosition& position() const { return position_; }
   // Reason of the last Failed sample.
@@ -67,15 +82,18 @@ class StackReader {
   bool read_frame(std::uint64_t frame, std::uint64_t& code, std::int64_t& instruction, std::uint64_t& back,
                   bool& is_shim, bool* leaf_moved = nullptr);
   const CodeInfo* code_info(std::uint64_t code_address);
+  const CodeInfo* code_info(std::uint64_t code_address, const std::vector<std::uint8_t>& header);
+  bool parse_frame(std::uint64_t& code, std::int64_t& instruction, std::uint64_t& back, bool& is_shim);
   bool load_code(std::uint64_t code_address, const std::vector<std::uint8_t>& header, CodeInfo& info);
   bool read_string(std::uint64_t unicode, std::string& out);
   bool read_bytes(std::uint64_t bytes_object, std::vector<std::uint8_t>& out);
-  bool frame_line(std::uint64_t frame, SampledLine& out);
+  bool read_stack(std::uint64_t frame, int stack_depth, SampledStack& out);
   bool fail(FailureReason reason) {
     last_failure_ = reason;
     return false;
   }
   int intern(const std::string& filename);
+  int intern_function(int filename_id, const std::string& name);
   bool interpreter(std::uint64_t& interp);
 
   const ProcessMemory& memory_;
@@ -90,11 +108,14 @@ class StackReader {
     std::uint64_t cframe = 0;
   } leaf_slot_;
   std::unordered_map<std::uint64_t, CodeInfo> codes_;
-  std::vector<std::uint8_t> scratch_;
+  std::vector<std::uint8_t> scratch_;  // the frame being read
+  std::vector<std::uint8_t> header_;   // its code object's header
   std::vector<std::string> filenames_;
   FailureReason last_failure_ = FailureReason::ThreadState;
   StackPosition position_;
   std::unordered_map<std::string, int> filename_ids_;
+  std::vector<FunctionName> functions_;
+  std::unordered_map<std::string, int> function_ids_;  // "filename_id:name"
 };
 
 }  // namespace measure_loc

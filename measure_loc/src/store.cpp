@@ -1,8 +1,12 @@
-// store.cpp: the profile's rows in the speedcenter schema (migration 1: hot_line_profiles, hot_line_entries).
+// store.cpp: a profile as the store's rows (speedcenter/hot_line_store.h owns the SQL): the leaf lines, and the
+// stacks folded into a tree so that stacks sharing a prefix share its rows.
 #include "measure_loc/store.h"
 
 #include <chrono>
 #include <ctime>
+#include <map>
+
+#include "speedcenter/hot_line_store.h"
 
 namespace measure_loc {
 
@@ -19,35 +23,42 @@ std::string utc_now() {
 
 }  // namespace
 
+speedcenter::HotLineStacks stack_tree(const Profile& profile) {
+  speedcenter::HotLineStacks tree;
+  for (const StackFrame& f : profile.frames) tree.frames.push_back({f.filename, f.function, f.line});
+  std::map<std::pair<int, int>, int> children;  // (parent node, frame) -> node
+  for (const StackCount& stack : profile.stacks) {
+    int node = -1;
+    for (int frame : stack.frames) {
+      auto [it, inserted] = children.emplace(std::pair{node, frame}, static_cast<int>(tree.nodes.size()));
+      if (inserted) tree.nodes.push_back({node, frame, 0});
+      node = it->second;
+    }
+    if (node >= 0) tree.nodes[static_cast<std::size_t>(node)].count += stack.count;
+  }
+  return tree;
+}
+
 std::int64_t store_profile(const speedcenter::Database& db, const Profile& profile,
                            const StoreContext& context) {
-  speedcenter::Transaction transaction(db);
   std::vector<Coverage> coverage = profile.coverage({50, 75, 90, 99});
-  db.prepare(
-        "INSERT INTO hot_line_profiles (run_id, result_id, interpreter_id, target, created_at, samples, "
-        "failed_samples, rate_hz, lines_50, lines_75, lines_90, lines_99) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
-      .bind(1, context.run_id)
-      .bind(2, context.result_id)
-      .bind(3, context.interpreter_id)
-      .bind(4, profile.target)
-      .bind(5, utc_now())
-      .bind(6, profile.samples)
-      .bind(7, profile.failed)
-      .bind(8, profile.requested_rate_hz)
-      .bind(9, coverage[0].lines)
-      .bind(10, coverage[1].lines)
-      .bind(11, coverage[2].lines)
-      .bind(12, coverage[3].lines)
-      .run();
-  std::int64_t id = db.last_insert_id();
-  speedcenter::Statement insert =
-      db.prepare("INSERT INTO hot_line_entries (profile_id, rank, filename, line, count) VALUES (?,?,?,?,?)");
-  int rank = 0;
-  for (const LineCount& line : profile.lines) {
-    insert.bind(1, id).bind(2, ++rank).bind(3, line.filename).bind(4, line.line).bind(5, line.count).run();
-  }
-  transaction.commit();
-  return id;
+  speedcenter::HotLineProfileRow row;
+  row.run_id = context.run_id;
+  row.result_id = context.result_id;
+  row.interpreter_id = context.interpreter_id;
+  row.target = profile.target;
+  row.created_at = utc_now();
+  row.samples = profile.samples;
+  row.failed_samples = profile.failed;
+  row.rate_hz = profile.requested_rate_hz;
+  row.lines_50 = coverage[0].lines;
+  row.lines_75 = coverage[1].lines;
+  row.lines_90 = coverage[2].lines;
+  row.lines_99 = coverage[3].lines;
+  if (profile.processes.size() > 1) row.processes = static_cast<int>(profile.processes.size());
+  std::vector<speedcenter::HotLineEntryRow> entries;
+  for (const LineCount& line : profile.lines) entries.push_back({line.filename, line.line, line.count});
+  return speedcenter::insert_hot_line_profile(db, row, entries, stack_tree(profile));
 }
 
 }  // namespace measure_loc

@@ -7,7 +7,10 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <iostream>
 
 #include "measure_loc/profile.h"
@@ -80,6 +83,16 @@ int run(int argc, char** argv) {
   app.add_flag("--csv", csv, "write every line as CSV");
   app.add_option("--top", top, "lines shown in the text report");
   app.add_option("-o,--output", output, "write the report to this file instead of stdout");
+  std::string collapsed, speedscope;
+  app.add_option("--collapsed", collapsed, "also write collapsed stacks (flamegraph.pl's input) to this file");
+  app.add_option("--speedscope", speedscope, "also write the stacks in speedscope's JSON format to this file");
+  app.add_option("--stack-depth", options.stack_depth,
+                 "frames kept per sample, innermost first (1: the leaf only, the cheapest sample)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_flag("--subprocesses", options.subprocesses,
+               "also sample every descendant process that runs Python (forked workers, exec'd children); "
+               "reports each process and their sum");
   app.add_flag("--resolve-only", resolve_only, "print the interpreter --python resolves to, then exit");
   app.add_option("--db", db_path, "store the profile in this results store (a SQLite file or a postgresql:// URL)");
   try {
@@ -94,6 +107,15 @@ int run(int argc, char** argv) {
   options.realtime = !normal_priority;
   options.share_cpu = !no_shared_cpu;
   if (json && csv) throw measure_loc::Error("--json and --csv exclude each other");
+  // Refuse an unwritable output before the target runs, not after.
+  std::map<std::string, std::ofstream> files;
+  for (const std::string& path : {output, collapsed, speedscope}) {
+    if (path.empty() || files.count(path)) continue;
+    files[path].open(path);
+    if (!files[path])
+      throw measure_loc::Error("cannot write " + path + ": " + std::strerror(errno),
+                               "check that its folder exists and is writable");
+  }
 
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -110,13 +132,14 @@ int run(int argc, char** argv) {
     profile.target = target;
   }
 
-  std::ofstream file;
-  if (!output.empty()) file.open(output);
-  std::ostream& out = output.empty() ? std::cout : file;
+  std::ostream& out = output.empty() ? std::cout : files[output];
   auto format = json  ? measure_loc::ReportFormat::Json
                 : csv ? measure_loc::ReportFormat::Csv
                       : measure_loc::ReportFormat::Text;
   measure_loc::write_report(format, profile, out, top);
+  if (!collapsed.empty()) measure_loc::write_report(measure_loc::ReportFormat::Collapsed, profile, files[collapsed]);
+  if (!speedscope.empty())
+    measure_loc::write_report(measure_loc::ReportFormat::Speedscope, profile, files[speedscope]);
   if (profile.samples == 0) {
     std::cerr << "warning: no samples were counted (the program's own module never ran, or ended before the "
                  "first sample)\n";

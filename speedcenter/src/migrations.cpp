@@ -153,6 +153,28 @@ CREATE TABLE run_metadata (
   PRIMARY KEY (run_id, name)
 );
 )sql",
+      // 2 -> 3: measure_loc's whole stacks, stored compactly: each profile's distinct frames once, and its
+      // distinct stacks as a tree (a node is a frame under its parent node, shared by every stack with that
+      // prefix) with the samples whose stack ends at each node. hot_line_entries stays the leaf-line table.
+      R"sql(
+CREATE TABLE hot_line_frames (
+  profile_id INTEGER NOT NULL REFERENCES hot_line_profiles(id) ON DELETE CASCADE,
+  frame_index INTEGER NOT NULL,
+  filename TEXT NOT NULL,
+  function_name TEXT NOT NULL,
+  line INTEGER NOT NULL,                 -- -1: no line
+  PRIMARY KEY (profile_id, frame_index)
+);
+CREATE TABLE hot_line_stack_nodes (
+  profile_id INTEGER NOT NULL REFERENCES hot_line_profiles(id) ON DELETE CASCADE,
+  node_index INTEGER NOT NULL,
+  parent_index INTEGER,                  -- NULL: an outermost frame
+  frame_index INTEGER NOT NULL,
+  count INTEGER NOT NULL,                -- samples whose stack ends at this node
+  PRIMARY KEY (profile_id, node_index)
+);
+ALTER TABLE hot_line_profiles ADD COLUMN processes INTEGER;  -- Python processes summed (NULL: one)
+)sql",
   };
   return list;
 }

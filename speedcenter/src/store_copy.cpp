@@ -210,6 +210,8 @@ std::int64_t copy_run(Copier& c, const Database& from, const Database& to, std::
   for (const auto& [old_profile, new_profile] : profiles) {
     IdMap profile{{old_profile, new_profile}};
     c.copy_rows("hot_line_entries", "profile_id = ?", old_profile, {{"profile_id", &profile}});
+    c.copy_rows("hot_line_frames", "profile_id = ?", old_profile, {{"profile_id", &profile}});
+    c.copy_rows("hot_line_stack_nodes", "profile_id = ?", old_profile, {{"profile_id", &profile}});
   }
   tx.commit();
   return samples;

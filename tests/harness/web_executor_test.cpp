@@ -11,6 +11,9 @@
 
 #include "harness/error.h"
 #include "test_support.h"
+#if __has_include("measure_loc/profile.h")  // measure_loc is built: compare --hot-lines is there
+#include "harness/hot_lines.h"
+#endif
 
 namespace harness {
 namespace {
@@ -111,6 +114,45 @@ TEST_F(WebExecutorTest, GunicornServerRunsUnderTheProvisionedEnvironment) {
   ASSERT_TRUE(result.ok) << result.error << "\n" << result.stderr_tail;
   EXPECT_EQ(result.samples.size(), 300u);
 }
+
+#if __has_include("harness/hot_lines.h") && __has_include("measure_loc/profile.h")
+// compare --hot-lines's path for web benchmarks: the profiler sees the server when it is ready, counts from
+// request 100 on, finds gunicorn's worker (a forked child) and ends after the last response.
+class RecordingProfiler : public ServerProfiler {
+ public:
+  using ServerProfiler::ServerProfiler;
+  void server_ready(pid_t server) override {
+    server_ = server;
+    ServerProfiler::server_ready(server);
+  }
+  void request_starting(long seq) override {
+    ++requests_;
+    ServerProfiler::request_starting(seq);
+  }
+  pid_t server_ = 0;
+  std::atomic<long> requests_{0};
+};
+
+TEST_F(WebExecutorTest, ProfilesEveryServerProcessDuringTheCountedRequests) {
+  measure_loc::Options profile_options;
+  profile_options.rate_hz = 2000;
+  RecordingProfiler profiler(profile_options, 100);
+  RunOptions options;
+  options.load_observer = &profiler;
+  WorkerResult result = run(fixture_app("gunicorn"), {}, options);
+  ASSERT_TRUE(result.ok) << result.error << "\n" << result.stderr_tail;
+  EXPECT_GT(profiler.server_, 0);
+  EXPECT_EQ(profiler.requests_, 300);
+  measure_loc::Profile profile = profiler.take();
+  EXPECT_GE(profile.processes.size(), 2u) << "gunicorn's master and its worker";
+  EXPECT_GT(profile.skipped, 0) << "the first 100 requests are sampled but not counted";
+  ASSERT_GT(profile.samples, 0);
+  // The worker's request handling: gunicorn's frames under the counted stacks.
+  bool in_worker = false;
+  for (const auto& frame : profile.frames) in_worker = in_worker || frame.filename.find("gunicorn/workers") != std::string::npos;
+  EXPECT_TRUE(in_worker) << profile.samples << " samples, none in gunicorn's worker code";
+}
+#endif
 
 TEST_F(WebExecutorTest, ServerKilledMidRunFailsWithAClearError) {
   WorkerResult result = run(fixture_app("wsgiref"), {{"PB_FIXTURE_KILL_AFTER", "120"}});

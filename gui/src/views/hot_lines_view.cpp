@@ -7,14 +7,20 @@
 #include <QHeaderView>
 #include <QLineSeries>
 #include <QTableWidget>
+#include <QVBoxLayout>
 #include <QValueAxis>
 
 #include "speedcenter/dashboard_data.h"
+#include "views/flame_graph.h"
 
 namespace gui {
 
 HotLinesView::HotLinesView(QWidget* parent) : View(parent) {
-  auto* layout = new QHBoxLayout(this);
+  auto* outer = new QVBoxLayout(this);
+  auto* layout = new QHBoxLayout;
+  outer->addLayout(layout, 3);
+  flame_ = new FlameGraphPanel(this);
+  outer->addWidget(flame_, 2);
   view_ = add_chart_view(this);
   table_ = new QTableWidget(this);
   table_->setColumnCount(4);
@@ -38,9 +44,11 @@ void HotLinesView::refresh(const speedcenter::Database& db, const Filters& f) {
   QChart* chart = reset_chart(view_, "hot lines: share of samples covered by the hottest lines");
   if (!chosen) {
     show_empty(chart, "no measure_loc profiles (run measure_loc --db ...)");
+    flame_->show_profile(db, -1);
     return;
   }
   auto hot = speedcenter::hot_lines(db, chosen->id);
+  flame_->show_profile(db, chosen->id);
   QString target = QFileInfo(QString::fromStdString(chosen->target)).fileName();
   QString under = chosen->interpreter.empty() ? QString() : QString::fromStdString(chosen->interpreter) + ", ";
   chart->setTitle(QString("hot lines of %1 (%2%3 samples)").arg(target, under).arg(hot.samples));

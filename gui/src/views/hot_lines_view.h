@@ -1,5 +1,5 @@
 // gui/views/hot_lines_view.h: measure_loc's result: the coverage curve (how many lines cover what share of the
-// samples) and the table of the hottest lines.
+// samples), the table of the hottest lines, and the stacks as a flame graph.
 #pragma once
 
 #include "views/view.h"
@@ -7,6 +7,8 @@
 class QTableWidget;
 
 namespace gui {
+
+class FlameGraphPanel;
 
 class HotLinesView : public View {
   Q_OBJECT
@@ -18,6 +20,7 @@ class HotLinesView : public View {
  private:
   QChartView* view_;
   QTableWidget* table_;
+  FlameGraphPanel* flame_;  // the profile's stacks (views/flame_graph.h)
 };
 
 }  // namespace gui

@@ -2,6 +2,8 @@
 // The scheduler (runner.h) decides order and interleaving; an executor runs one process and measures it.
 #pragma once
 
+#include <sys/types.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +21,16 @@ namespace harness {
 // DISABLE_PYSTON) would silently change what is measured; --inherit-environ adds names.
 inline const std::vector<std::string> kDefaultWorkerEnvironment = {"PATH", "HOME", "TMPDIR", "TEMP", "TMP",
                                                                    "LANG", "LC_*", "USER", "LOGNAME"};
+// Watches a web worker's load (compare --hot-lines profiles the server's measured requests through it). Calls
+// come from the worker's thread, request_starting from the load generator's connection threads.
+class LoadObserver {
+ public:
+  virtual ~LoadObserver() = default;
+  virtual void server_ready(pid_t server) = 0;   // before the first request
+  virtual void request_starting(long seq) = 0;  // as request seq (0-based) is sent
+  virtual void load_finished() = 0;             // after the last response, before the server is stopped
+};
+
 struct RunOptions {
   int processes = 6;           // fresh worker processes per benchmark and interpreter
   int iterations = 5;          // measured iterations per process (batch)
@@ -43,6 +55,7 @@ struct RunOptions {
   double precision = 0;
   double max_seconds_per_benchmark = 300;  // --max-time: budget of one benchmark in precision mode (0 = none)
   double max_seconds_total = 0;          // --max-total-time: budget of the whole run in precision mode (0 = none)
+  LoadObserver* load_observer = nullptr;  // web: see LoadObserver; not owned
 };
 
 // Applies --affinity and the chosen environment to a worker's or server's process options.

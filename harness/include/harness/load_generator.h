@@ -36,6 +36,7 @@ struct LoadOptions {
   double rate = 0;               // > 0: open loop at this many requests per second
   std::chrono::milliseconds request_timeout{30000};
   std::function<bool()> should_stop;  // polled between requests (deadline, Ctrl-C, server died)
+  std::function<void(long seq)> before_request;  // called (from a connection thread) as request seq starts
 };
 
 struct RequestRecord {

@@ -251,7 +251,7 @@ int compare(const CompareOptions& opts, const CommonOptions& common) {
   print_run(db, run_id, common.json, opts.exports);
 #ifdef PB_HAVE_MEASURE_LOC
   if (opts.hot_lines) {
-    HotLinesOptions hot{opts.hot_lines_rate, options.iterations};
+    HotLinesOptions hot{opts.hot_lines_rate, options.iterations, options};
     if (!measure_hot_lines(db, run_id, benchmarks, interpreters, hot, progress, common.json ? std::cerr : std::cout))
       any_failed = true;
   }
@@ -299,7 +299,7 @@ void add_run_options(CLI::App* sub, CompareOptions& o) {
   sub->add_option("--events", o.events, "hardware counters too, libpfm4 names (cycles,instructions,branch-misses,...)");
   sub->add_flag("--instructions", o.run.instructions,
                 "deterministic mode: exact instructions per iteration under valgrind (1 process unless -p)");
-  sub->add_flag("--hot-lines", o.hot_lines, "also profile each batch benchmark with measure_loc (99%-hot-lines)");
+  sub->add_flag("--hot-lines", o.hot_lines, "also profile each benchmark with measure_loc (99%-hot-lines; web: the measured requests of every server process)");
   sub->add_option("--hot-lines-rate", o.hot_lines_rate, "measure_loc sampling rate in Hz")->capture_default_str();
 }
 

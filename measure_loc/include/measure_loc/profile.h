@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -57,6 +58,19 @@ struct Options {
   bool share_cpu = true;
   // Added to the launched target's environment (e.g. PYTHONPATH of a provisioned benchmark environment).
   std::map<std::string, std::string> environment;
+  // Frames kept per sample, innermost first; deeper stacks keep their innermost frames under a "<deeper
+  // frames>" root. 1 keeps only the leaf (the cheapest sample: one frame read instead of one per level).
+  int stack_depth = 128;
+  // Also sample every descendant process that runs Python (forked workers, exec'd children), found by
+  // scanning /proc every subprocess_scan_seconds; each gets a profile of its own in Profile::processes.
+  bool subprocesses = false;
+  double subprocess_scan_seconds = 0.05;
+  // Ends the profile when set (besides the target's exit and request_stop()); for callers that profile a
+  // phase of a longer-running process, such as a server's measured requests.
+  const std::atomic<bool>* stop = nullptr;
+  // When given, counting starts once it is set (and the start files, if any, were seen): a server's warmup
+  // requests are sampled but not counted.
+  const std::atomic<bool>* start = nullptr;
 };
 
 // One sampled source line. line is -1 for samples on instructions that carry no line number.
@@ -64,6 +78,28 @@ struct LineCount {
   std::string filename;
   int line = 0;
   std::int64_t count = 0;
+};
+
+// One frame of a sampled stack: a function and the line it was at (-1: an instruction without a line).
+struct StackFrame {
+  std::string filename;
+  std::string function;
+  int line = 0;
+};
+
+// A distinct sampled stack and how many samples it got; `frames` index Profile::frames, outermost first.
+struct StackCount {
+  std::vector<int> frames;
+  std::int64_t count = 0;
+};
+
+// A function's share of the samples: `self` with it as the leaf, `total` with it anywhere on the stack
+// (counted once per sample, however often it recurses).
+struct FunctionCount {
+  std::string filename;
+  std::string function;
+  std::int64_t self = 0;
+  std::int64_t total = 0;
 };
 
 // How many of the hottest lines are needed to cover a share of the samples (the seeds' metric).
@@ -92,6 +128,15 @@ struct Profile {
   std::string off_cpu_filter;       // "on", "off" (--wall-clock, --all-threads) or "unavailable: why"
   std::string cpu_sharing;          // "cpu N", "off" (--no-shared-cpu, --all-threads) or "unavailable: why"
   int exit_code = 0;                // the target's, when we launched it (128+signal if it was killed)
+  std::vector<StackFrame> frames;   // the distinct frames of `stacks`
+  std::vector<StackCount> stacks;   // every distinct stack, most samples first; counts add up to `samples`
+  pid_t pid = 0;                    // the profiled process (the root one, in a merged profile)
+  std::string command;              // its command line, as /proc shows it
+  // With Options::subprocesses: one profile per Python process sampled (the root included); this profile is
+  // then their sum.
+  std::vector<Profile> processes;
+
+  std::vector<FunctionCount> functions() const;  // by total, then self, descending
 
   double failed_percent() const;
   std::vector<Coverage> coverage(const std::vector<double>& targets = {50, 75, 90, 99}) const;

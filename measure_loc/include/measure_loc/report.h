@@ -7,9 +7,10 @@
 
 namespace measure_loc {
 
-enum class ReportFormat { Text, Json, Csv };
+// Collapsed: flamegraph.pl's input (one line per stack); Speedscope: speedscope's JSON file format.
+enum class ReportFormat { Text, Json, Csv, Collapsed, Speedscope };
 
-// Text shows the `top` hottest lines; JSON and CSV list every line.
+// Text shows the `top` hottest lines and functions; JSON and CSV list every line.
 void write_report(ReportFormat format, const Profile& profile, std::ostream& out, int top = 20);
 
 }  // namespace measure_loc
