@@ -6,11 +6,9 @@ set -u
 rounds=${1:-2}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 pyston=${2:-$here/build/bin/pyston}
-exec "$pyston" - "$rounds" "$pyston" "$here"/jit/bench/scripts/*.py <<'PY'
-import math, os, subprocess, sys, time
-rounds, pyston, scripts = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-import re
-settings = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(scripts[0]))), "..", "include", "jit", "settings.def")
+exec "$pyston" - "$rounds" "$pyston" "$here/jit/include/jit/settings.def" "$here"/jit/bench/scripts/*.py <<'PY'
+import math, os, re, subprocess, sys, time
+rounds, pyston, settings, scripts = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 switches = re.findall(r'^JIT_SWITCH\(\w+, "(PYSTON_JIT_\w+)"\)', open(settings).read(), re.M)  # the settings table's switches
 configs = [("all on", {})] + [(s[11:].lower() + " off", {s: "0"}) for s in switches] + [("all off", {s: "0" for s in switches})]
 def once(env, script):
