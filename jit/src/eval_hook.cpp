@@ -41,6 +41,7 @@ struct Stats {
   long long bytecode_bytes = 0;
   long compiled_runs = 0;
   long direct_calls = 0;
+  long generator_resumes = 0;  // by compiled code itself (resume_generator)
   long deopts = 0;
   long deopts_for_exceptions = 0;
   long fallbacks[kFallbackCount] = {};
@@ -401,6 +402,56 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
   return result;
 }
 
+// What gen_send_ex does around the evaluation, in its order: the sent value pushed (None for next(), nothing
+// for a new frame), f_back set to the resumer's frame, gi_running, the generator's exception state made the
+// thread's current one; afterwards all of it undone, and a frame that returned or raised released (its
+// exception state cleared first, which may hold a cycle through a traceback). Then the frame's machine code
+// runs as eval_frame would run it (run_compiled: recursion check, tstate->frame, deopt).
+Resumed resume_generator(PyGenObject* gen, PyObject* arg, PyObject** result) {
+  if (!version::kResumesGenerators) return Resumed::kNotHere;
+  PyFrameObject* f = gen->gi_frame;
+  if (version::generator_running(gen) || !f || !version::generator_frame_suspended(f)) return Resumed::kNotHere;
+  if (f->f_lasti == -1 && arg && arg != Py_None) return Resumed::kNotHere;  // CPython raises the TypeError
+  PyThreadState* ts = _PyThreadState_GET();
+  if (version::tracing(ts) || version::eval_frame_hook(ts->interp) != version::hook_for<eval_frame>) return Resumed::kNotHere;
+  CodeState* st = existing_state(f->f_code);
+  if (!st || !st->compiled || version::eval_breaker_set(ts)) return Resumed::kNotHere;
+  const void* target = f->f_lasti < 0 ? st->start : st->compiled->entry_for(f->f_lasti);
+  if (!target) return Resumed::kNotHere;
+  g_stats.generator_resumes++;
+  if (f->f_lasti != -1) {
+    PyObject* sent = arg ? arg : Py_None;
+    Py_INCREF(sent);
+    version::push_sent_value(f, sent);
+  }
+  Py_XINCREF(ts->frame);
+  f->f_back = ts->frame;
+  version::set_generator_running(gen, true);
+  gen->gi_exc_state.previous_item = ts->exc_info;
+  ts->exc_info = &gen->gi_exc_state;
+  PyObject* r = run_compiled(ts, f, *st->compiled, target);
+  ts->exc_info = gen->gi_exc_state.previous_item;
+  gen->gi_exc_state.previous_item = nullptr;
+  version::set_generator_running(gen, false);
+  Py_CLEAR(f->f_back);
+  bool returned = r && version::generator_frame_returned(f);
+  if (!r && PyErr_ExceptionMatches(PyExc_StopIteration))
+    _PyErr_FormatFromCause(PyExc_RuntimeError, "%s", "generator raised StopIteration");
+  if (!r || returned) {
+    _PyErr_StackItem* exc = &gen->gi_exc_state;
+    PyObject *type = exc->exc_type, *value = exc->exc_value, *tb = exc->exc_traceback;
+    exc->exc_type = exc->exc_value = exc->exc_traceback = nullptr;
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    f->f_gen = nullptr;
+    gen->gi_frame = nullptr;
+    Py_DECREF(f);
+  }
+  *result = r;
+  return !r ? Resumed::kRaised : returned ? Resumed::kReturned : Resumed::kYielded;
+}
+
 bool enable() {
   if (g_enabled) return true;
   if (!g_memory) {
@@ -479,6 +530,7 @@ PyObject* stats_dict() {
        set("compile_time_s", PyFloat_FromDouble(g_stats.compile_ns / 1e9)) &&
        set("compiled_runs", PyLong_FromLong(g_stats.compiled_runs)) &&
        set("direct_calls", PyLong_FromLong(g_stats.direct_calls)) &&
+       set("generator_resumes", PyLong_FromLong(g_stats.generator_resumes)) &&
        set("deopts", PyLong_FromLong(g_stats.deopts)) &&
        set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
        set("exceptions_caught_compiled", PyLong_FromLong(g_handlers_entered)) &&

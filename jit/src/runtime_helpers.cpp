@@ -1833,7 +1833,11 @@ StackResult op_get_yield_from_iter(PyFrameObject* f, PyObject** sp, int) {
 // Branch helper: kOk with the next value pushed, kBranch when exhausted (iterator popped), kError.
 StackResult op_for_iter(PyFrameObject*, PyObject** sp, int) {
   PyObject* it = TOP();
-  PyObject* next = Py_TYPE(it)->tp_iternext(it);
+  PyObject* next = nullptr;
+  Resumed how = Resumed::kNotHere;
+  if (Py_TYPE(it) == &PyGen_Type && g_resume_generators) how = resume_generator((PyGenObject*)it, nullptr, &next);
+  if (how == Resumed::kNotHere) next = Py_TYPE(it)->tp_iternext(it);
+  if (how == Resumed::kReturned) Py_CLEAR(next);  // what it returned is dropped, as next() drops it
   if (next) {
     PUSH(next);
     OK;
@@ -2156,7 +2160,14 @@ StackResult op_yield_from(PyFrameObject*, PyObject** sp, int) {
   PyObject* v = POP();
   PyObject* receiver = TOP();
   bool returned = false;
-  PyObject* retval = version::send(receiver, v, &returned);
+  PyObject* retval = nullptr;
+  Resumed how = Resumed::kNotHere;
+  if (Py_TYPE(receiver) == &PyGen_Type && g_resume_generators)
+    how = resume_generator((PyGenObject*)receiver, v, &retval);
+  if (how == Resumed::kNotHere)
+    retval = version::send(receiver, v, &returned);
+  else
+    returned = how == Resumed::kReturned;
   Py_DECREF(v);
   if (retval && !returned) {
     sp[0] = retval;

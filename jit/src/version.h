@@ -364,6 +364,42 @@ inline PyObject* send(PyObject* receiver, PyObject* value, bool* returned) {
 }
 #endif
 
+// A generator resumed by compiled code itself (FOR_ITER, YIELD_FROM; eval_hook.cpp's resume_generator) does
+// what CPython's gen_send_ex does around the evaluation. Up to 3.9 a suspended or new generator frame keeps
+// its stack top (f_stacktop), the sent value is pushed there, and a frame that returned keeps none. 3.10
+// (f_state, f_stackdepth, gen_send_ex2) takes CPython's path.
+#if PY_VERSION_HEX < 0x030A0000
+constexpr bool kResumesGenerators = true;
+inline bool generator_frame_suspended(PyFrameObject* f) {
+  return f->f_stacktop != nullptr;
+}
+inline void push_sent_value(PyFrameObject* f, PyObject* v) {
+  *(f->f_stacktop++) = v;
+}
+inline bool generator_frame_returned(PyFrameObject* f) {
+  return f->f_stacktop == nullptr;
+}
+inline bool generator_running(PyGenObject* gen) {
+  return gen->gi_running;
+}
+inline void set_generator_running(PyGenObject* gen, bool running) {
+  gen->gi_running = running;
+}
+#else
+constexpr bool kResumesGenerators = false;
+inline bool generator_frame_suspended(PyFrameObject*) {
+  return false;
+}
+inline void push_sent_value(PyFrameObject*, PyObject*) {}
+inline bool generator_frame_returned(PyFrameObject*) {
+  return true;
+}
+inline bool generator_running(PyGenObject*) {
+  return true;
+}
+inline void set_generator_running(PyGenObject*, bool) {}
+#endif
+
 // A new frame for a call of the Python function `func` (code `co`), not GC-tracked, for the direct-call path.
 // nullptr with an error set: the call fails; nullptr without one: no cheap frame, take CPython's own path.
 // Up to 3.8 libpython exports _PyFrame_New_NoTrack. From 3.9 it is hidden, and PyFrame_New (tracked, then

@@ -22,6 +22,7 @@ usage: jit/tools/breakdown.py [--warmup W] [-n N] [--size S] [--top K] [--json F
 """
 import argparse
 import collections
+import glob
 import json
 import os
 import re
@@ -76,7 +77,9 @@ def resolve(interpreter, benchmark):
         for candidate in (interpreter, os.path.join(ROOT, "build", "bin", interpreter)):
             if os.sep in candidate and os.access(candidate, os.X_OK):
                 return os.path.abspath(candidate), None
-        path = shutil.which(interpreter)
+        # pyenv's shims answer only for the selected version: look in its versions first.
+        pyenv = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/*/bin/" + interpreter)))
+        path = pyenv[-1] if pyenv else shutil.which(interpreter)
         if path:
             return path, None
     bench = os.path.join(ROOT, "build", "bin", "pyston-bench")
@@ -218,7 +221,7 @@ def measure(executable, pythonpath, argv, folder, tag):
     perf_map = "/tmp/perf-%d.map" % pid
     ranges = read_perf_map(perf_map)
     if os.path.exists(perf_map):
-        os.unlink(perf_map)
+        shutil.move(perf_map, os.path.join(folder, "perf.map." + tag))
     by_name = collections.Counter()
     for (ob, fn), n in self_costs(out_file).items():
         by_name[categorize(ob, fn or "?", ranges)] += n
@@ -249,6 +252,8 @@ def main():
     parser.add_argument("--size", type=int, default=None, help="a batch benchmark's size (its manifest's default)")
     parser.add_argument("--top", type=int, default=15, help="functions listed per category")
     parser.add_argument("--json", help="write the whole breakdown here")
+    parser.add_argument("--keep", metavar="DIR", help="keep the two callgrind outputs and perf maps here "
+                        "(for callgrind_annotate --tree=caller)")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         fail("valgrind is needed (apt-get install valgrind)")
@@ -259,7 +264,9 @@ def main():
         fail("-n must be at least 1 and --warmup at least 0")
     executable, pythonpath = resolve(args.interpreter, args.workload)
     unit = "request" if web else "iteration"
-    with tempfile.TemporaryDirectory(prefix="pb-breakdown-") as folder:
+    with tempfile.TemporaryDirectory(prefix="pb-breakdown-") as scratch:
+        folder = args.keep or scratch
+        os.makedirs(folder, exist_ok=True)
         print("%s, %s: callgrind over %d+%d and %d+%d %ss ..." % (args.interpreter, args.workload, warmup, n,
                                                                     warmup, 2 * n, unit), file=sys.stderr)
         a, stats_a = measure(executable, pythonpath, workload_argv(args.workload, warmup, n, args.size), folder, "a")

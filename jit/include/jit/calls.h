@@ -14,6 +14,17 @@ PyObject* call_from_compiled(PyObject* callable, PyObject* const* args, size_t n
 // (eval_hook.cpp).
 PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nargsf, PyObject* kwnames);
 
+// How resume_generator left a generator.
+enum class Resumed { kNotHere, kYielded, kReturned, kRaised };
+
+// Resumes the exact generator `gen` (sending `arg`; nullptr for next()) in its machine code, doing what
+// CPython's gen_send_ex does around the evaluation, without its dispatch (eval_hook.cpp). kNotHere: not
+// resumable this way (running, finished, a value sent to a new generator, not compiled, tracing, a pending
+// signal): nothing was done, the caller takes CPython's path. Else *result is the yielded value (kYielded) or
+// the returned value (kReturned; the frame released, no StopIteration made), or nullptr with the exception
+// set (kRaised; a StopIteration from the generator's code became RuntimeError, as CPython does).
+Resumed resume_generator(PyGenObject* gen, PyObject* arg, PyObject** result);
+
 // Remembers the builtins the fast paths recognise by identity (called once when the JIT is first enabled).
 void init_call_fast_paths();
 
