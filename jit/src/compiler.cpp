@@ -184,6 +184,9 @@ class FunctionCompiler {
 
   bool emit(std::string* failure);
   std::vector<std::pair<int, Label>> resume_labels;  // (code unit, label)
+  // Generators with handlers compiled in: where throw() and close() enter, to unwind from the yield.
+  Label throw_label;
+  bool has_throw_entry = false;
 
  private:
   PyCodeObject* co_;
@@ -1151,6 +1154,15 @@ bool FunctionCompiler::emit(std::string* failure) {
   // Falling off the end cannot happen in valid bytecode; be safe and let the interpreter complain.
   a_.int3();
   for (size_t i = 0; i < cold_.size(); i++) cold_[i]();
+  if (is_resumable(co_) && options_.handle_exceptions && options_.resume_generators) {
+    // gen.throw()/close(): the exception is set and f_lasti is the yield's; the interpreter's throwflag
+    // goes straight to its error label, and so does this.
+    throw_label = a_.newLabel();
+    has_throw_entry = true;
+    a_.bind(throw_label);
+    a_.mov(x86::edx, kError);
+    a_.jmp(status_exit_);
+  }
   emit_epilogue();
   if (options_.handle_exceptions) emit_handler_table();
   (void)failure;
@@ -1164,6 +1176,10 @@ const void* CompiledFunction::entry_for(int lasti) const {
   size_t unit = size_t(version::instruction_of_lasti(lasti) + 1);
   if (unit >= resume_points.size() || resume_points[unit] < 0) return nullptr;
   return (const char*)entry + resume_points[unit];
+}
+
+const void* CompiledFunction::throw_entry() const {
+  return throw_offset < 0 ? nullptr : (const char*)entry + throw_offset;
 }
 
 CompiledFunction::~CompiledFunction() {
@@ -1230,6 +1246,7 @@ CompileOutcome compile_code(PyCodeObject* co, CodeMemory& memory, const CompileO
     if (fn->resume_points.empty()) fn->resume_points.assign(version::code_unit_count(co) + 1, -1);
     fn->resume_points[unit] = offset;  // a unit listed twice keeps its last label
   }
+  if (compiler.has_throw_entry) fn->throw_offset = int32_t(holder.labelOffsetFromBase(compiler.throw_label));
   if (options.want_listing) out.listing = logger.data();
   out.function = std::move(fn);
   return out;

@@ -229,7 +229,6 @@ bool under_import(PyFrameObject* f) {
 
 PyObject* eval_frame(PyThreadState* ts, PyFrameObject* f, int throwflag) {
   if (version::tracing(ts)) return interpret(ts, f, throwflag, kTracing);
-  if (throwflag) return interpret(ts, f, throwflag, kThrow);
   void** slot = slot_for(f->f_code);
   if (!slot) return interpret(ts, f, throwflag, kCompileFailed);
   if (is_cold_word(*slot)) {
@@ -252,8 +251,11 @@ PyObject* eval_frame(PyThreadState* ts, PyFrameObject* f, int throwflag) {
   // The interpreter handles signals and pending calls before a frame's first instruction (and skips that at
   // YIELD_FROM so the innermost generator sees them); running such a frame there keeps that order exact.
   if (version::eval_breaker_set(ts)) return interpret(ts, f, throwflag, kEvalBreaker);
-  const void* target = f->f_lasti < 0 ? st->start : st->compiled->entry_for(f->f_lasti);
-  if (!target) return interpret(ts, f, throwflag, kNoEntry);
+  // throw() and close() of a generator (throwflag) enter where compiled code unwinds from the yield.
+  const void* target = throwflag        ? st->compiled->throw_entry()
+                       : f->f_lasti < 0 ? st->start
+                                        : st->compiled->entry_for(f->f_lasti);
+  if (!target) return interpret(ts, f, throwflag, throwflag ? kThrow : kNoEntry);
   return run_compiled(ts, f, *st->compiled, target);
 }
 

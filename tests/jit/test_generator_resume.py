@@ -197,6 +197,49 @@ for _ in range(30):
     g.close()
 check(log[-1] == [None, None, "x", "closed", "finally"], log[-1])
 
+# throw() and close() enter the compiled generator at its yield (no interpreter run): the handler sees the
+# exception with the yield's line in its traceback, a finally block runs on close(), and an exception the
+# generator does not handle comes out of throw().
+def catcher():
+    while True:
+        try:
+            yield "ready"
+        except KeyError as e:
+            yield ("caught", e.args[0], e.__traceback__.tb_lineno)
+        finally:
+            finally_log.append("finally")
+
+
+def throw_into():
+    g = catcher()
+    next(g)
+    r = g.throw(KeyError("k"))
+    next(g)
+    try:
+        g.throw(ValueError("v"))
+    except ValueError as e:
+        tb = e.__traceback__
+        while tb.tb_next:
+            tb = tb.tb_next
+        escaped = tb.tb_lineno
+    h = catcher()
+    next(h)
+    h.close()
+    return r, escaped
+
+
+YIELD_LINE = catcher.__code__.co_firstlineno + 3
+finally_log = []
+for _ in range(30):
+    r, escaped = throw_into()
+check(r == ("caught", "k", YIELD_LINE) and escaped == YIELD_LINE, (r, escaped, YIELD_LINE))
+check(finally_log.count("finally") == 30 * 3, len(finally_log))
+if pyston_lite.is_compiled(catcher):
+    throws_before = pyston_lite.stats()["fallbacks"]["generator_throw"]
+    throw_into()
+    check(pyston_lite.stats()["fallbacks"]["generator_throw"] == throws_before,
+          "throw() and close() of a compiled generator ran in the interpreter")
+
 # Tracing while a compiled generator is resumed: the tracer sees its lines (CPython's path is taken).
 events = []
 

@@ -27,6 +27,9 @@ struct CompiledFunction {
   // YIELD_VALUE, at YIELD_FROM), else -1. Indexed, as every resumption looks it up; plain functions have none
   // (a table per code unit cost a web app half a megabyte).
   std::vector<int32_t> resume_points;
+  // Generators compiled with their handlers: the offset where a frame resumed by throw() or close() enters
+  // (the exception set, f_lasti at the yield) to unwind as the interpreter would; -1: the interpreter does it.
+  int32_t throw_offset = -1;
   CodeMemory* memory = nullptr;
   std::unique_ptr<GlobalCache[]> global_caches;  // one per LOAD_GLOBAL, addressed by the machine code
   std::unique_ptr<AttrCache[]> attr_caches;      // one per LOAD_ATTR / LOAD_METHOD / STORE_ATTR
@@ -35,11 +38,14 @@ struct CompiledFunction {
 
   // Where to start for a frame whose f_lasti is `lasti` (-1: not started), or nullptr.
   const void* entry_for(int lasti) const;
+  // Where a generator frame resumed with an exception to raise at its yield enters, or nullptr.
+  const void* throw_entry() const;
   ~CompiledFunction();
 };
 
 // What the compiler is asked for: a listing, and every speed switch (settings.def; the compiler reads
-// cache_globals, cache_attrs, inline_compare, fuse_slices, handle_exceptions, defer_stack and exact_lines).
+// cache_globals, cache_attrs, inline_compare, fuse_slices, handle_exceptions, defer_stack, exact_lines and
+// resume_generators).
 struct CompileOptions {
   bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
 #define JIT_SETTING(type, member, variable, fallback, parser, stats_key)
