@@ -410,7 +410,6 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
 // exception state cleared first, which may hold a cycle through a traceback). Then the frame's machine code
 // runs as eval_frame would run it (run_compiled: recursion check, tstate->frame, deopt).
 Resumed resume_generator(PyGenObject* gen, PyObject* arg, PyObject** result) {
-  if (!version::kResumesGenerators) return Resumed::kNotHere;
   PyFrameObject* f = gen->gi_frame;
   if (version::generator_running(gen) || !f || !version::generator_frame_suspended(f)) return Resumed::kNotHere;
   if (f->f_lasti == -1 && arg && arg != Py_None) return Resumed::kNotHere;  // CPython raises the TypeError
@@ -421,11 +420,7 @@ Resumed resume_generator(PyGenObject* gen, PyObject* arg, PyObject** result) {
   const void* target = f->f_lasti < 0 ? st->start : st->compiled->entry_for(f->f_lasti);
   if (!target) return Resumed::kNotHere;
   g_stats.generator_resumes++;
-  if (f->f_lasti != -1) {
-    PyObject* sent = arg ? arg : Py_None;
-    Py_INCREF(sent);
-    version::push_sent_value(f, sent);
-  }
+  version::push_sent_value(f, arg);
   Py_XINCREF(ts->frame);
   f->f_back = ts->frame;
   version::set_generator_running(gen, true);

@@ -365,16 +365,21 @@ inline PyObject* send(PyObject* receiver, PyObject* value, bool* returned) {
 #endif
 
 // A generator resumed by compiled code itself (FOR_ITER, YIELD_FROM; eval_hook.cpp's resume_generator) does
-// what CPython's gen_send_ex does around the evaluation. Up to 3.9 a suspended or new generator frame keeps
-// its stack top (f_stacktop), the sent value is pushed there, and a frame that returned keeps none. 3.10
-// (f_state, f_stackdepth, gen_send_ex2) takes CPython's path.
-#if PY_VERSION_HEX < 0x030A0000
+// what CPython's gen_send_ex (3.10: gen_send_ex2) does around the evaluation. Up to 3.9 a suspended or new
+// generator frame keeps its stack top (f_stacktop), the sent value is pushed there unless the frame is new,
+// gi_running says it runs, and a frame that returned keeps no stack top. 3.10 keeps f_state (created,
+// suspended, executing, then returned or raised; running is "executing") and pushes the sent value for a new
+// frame too (GEN_START pops it).
 constexpr bool kResumesGenerators = true;
+#if PY_VERSION_HEX < 0x030A0000
 inline bool generator_frame_suspended(PyFrameObject* f) {
   return f->f_stacktop != nullptr;
 }
-inline void push_sent_value(PyFrameObject* f, PyObject* v) {
-  *(f->f_stacktop++) = v;
+inline void push_sent_value(PyFrameObject* f, PyObject* arg) {
+  if (f->f_lasti == -1) return;
+  PyObject* sent = arg ? arg : Py_None;
+  Py_INCREF(sent);
+  *(f->f_stacktop++) = sent;
 }
 inline bool generator_frame_returned(PyFrameObject* f) {
   return f->f_stacktop == nullptr;
@@ -386,18 +391,21 @@ inline void set_generator_running(PyGenObject* gen, bool running) {
   gen->gi_running = running;
 }
 #else
-constexpr bool kResumesGenerators = false;
-inline bool generator_frame_suspended(PyFrameObject*) {
-  return false;
+inline bool generator_frame_suspended(PyFrameObject* f) {
+  return f->f_state == FRAME_CREATED || f->f_state == FRAME_SUSPENDED;
 }
-inline void push_sent_value(PyFrameObject*, PyObject*) {}
-inline bool generator_frame_returned(PyFrameObject*) {
-  return true;
+inline void push_sent_value(PyFrameObject* f, PyObject* arg) {
+  PyObject* sent = arg ? arg : Py_None;
+  Py_INCREF(sent);
+  f->f_valuestack[f->f_stackdepth++] = sent;
+}
+inline bool generator_frame_returned(PyFrameObject* f) {
+  return _PyFrameHasCompleted(f);
 }
 inline bool generator_running(PyGenObject*) {
-  return true;
+  return false;  // an executing frame is not suspended (generator_frame_suspended)
 }
-inline void set_generator_running(PyGenObject*, bool) {}
+inline void set_generator_running(PyGenObject*, bool) {}  // f_state says it (set_running, set_stopped)
 #endif
 
 // A new frame for a call of the Python function `func` (code `co`), not GC-tracked, for the direct-call path.
