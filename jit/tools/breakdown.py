@@ -95,6 +95,9 @@ def resolve(interpreter, benchmark):
         fields = line.split()
         if len(fields) >= 2 and fields[1] == benchmark:
             env_dir = fields[-1]
+            # The environment is shared by every build of the same interpreter: run the one asked for.
+            if os.sep in interpreter and os.access(interpreter, os.X_OK):
+                return os.path.abspath(interpreter), os.path.join(env_dir, "site")
             info = json.load(open(os.path.join(env_dir, "environment.json")))
             return info["interpreter"]["executable"], os.path.join(env_dir, "site")
     fail("pyston-bench provision %s -b %s gave no environment for %s" % (interpreter, benchmark, benchmark))

@@ -24,7 +24,11 @@ for name in "$@"; do
     line=$("$bench" provision "$name" -b "$app" | awk -v app="$app" '$2 == app' | head -1)
     env_dir=$(echo "$line" | awk '{print $NF}')
     [ -d "$env_dir/site" ] || { echo "no $app environment for $name (pyston-bench provision $name -b $app)" >&2; exit 2; }
-    interp=$(sed -n 's/.*"executable": "\(.*\)".*/\1/p' "$env_dir/environment.json" | head -1)
+    # The environment is shared by every build of one interpreter: a path given runs that build.
+    case $name in
+        */*) interp=$name ;;
+        *) interp=$(sed -n 's/.*"executable": "\(.*\)".*/\1/p' "$env_dir/environment.json" | head -1) ;;
+    esac
     a=$(count "$interp" "$n")
     b=$(count "$interp" $((3 * n)))
     printf '%-40s %16d\n' "$name" $(((b - a) / (2 * n)))
