@@ -1,0 +1,148 @@
+// code_map.cpp: /proc/PID/maps, ELF function symbols and the JIT's perf map, each read once and again only when
+// an address falls outside what was read.
+#include "code_map.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace measure_loc {
+
+namespace {
+
+// The eval loop, called once per Python frame on 3.8-3.10 (3.11+ run several frames per call).
+constexpr const char* kEvalLoop = "_PyEval_EvalFrameDefault";
+
+std::string read_link(const std::string& path) {
+  char buffer[4096];
+  ssize_t n = ::readlink(path.c_str(), buffer, sizeof buffer - 1);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::string filename_of(const std::string& path) {
+  return path.substr(path.rfind('/') + 1);
+}
+
+}  // namespace
+
+CodeMap::CodeMap(pid_t pid, std::string runtime_library)
+    : pid_(pid),
+      runtime_library_(std::move(runtime_library)),
+      executable_(read_link("/proc/" + std::to_string(pid) + "/exe")) {
+  read_maps();
+  read_perf_map();
+}
+
+void CodeMap::read_maps() {
+  mappings_.clear();
+  std::ifstream maps("/proc/" + std::to_string(pid_) + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string range, perms, offset, dev, inode, path;
+    fields >> range >> perms >> offset >> dev >> inode;
+    std::getline(fields >> std::ws, path);
+    if (perms.size() < 3 || perms[2] != 'x') continue;
+    auto dash = range.find('-');
+    if (dash == std::string::npos) continue;
+    if (!path.empty() && path[0] != '/') path.clear();  // [vdso], [vsyscall]: no file to read
+    mappings_.push_back({std::stoull(range.substr(0, dash), nullptr, 16),
+                         std::stoull(range.substr(dash + 1), nullptr, 16), std::stoull(offset, nullptr, 16), path});
+  }
+  std::sort(mappings_.begin(), mappings_.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
+  ++generation_;
+}
+
+// The JIT appends "START SIZE NAME" lines (hex) as it compiles; only the lines added since the last read are read.
+// Code memory can be freed and reused, so a later entry replaces the ones it overlaps.
+bool CodeMap::read_perf_map() {
+  FILE* file = std::fopen(("/tmp/perf-" + std::to_string(pid_) + ".map").c_str(), "r");
+  if (!file) return false;
+  bool added = false;
+  if (std::fseek(file, perf_map_offset_, SEEK_SET) == 0) {
+    char line[4096];
+    while (std::fgets(line, sizeof line, file)) {
+      std::string text = line;
+      if (text.empty() || text.back() != '\n') break;  // being written: read it next time
+      perf_map_offset_ += static_cast<long>(text.size());
+      text.pop_back();
+      unsigned long long start = 0, size = 0;
+      int name_at = 0;
+      if (std::sscanf(text.c_str(), "%llx %llx %n", &start, &size, &name_at) != 2 || size == 0) continue;
+      std::uint64_t end = start + size;
+      auto it = perf_map_.lower_bound(start);
+      if (it != perf_map_.begin() && std::prev(it)->second.end > start) --it;
+      while (it != perf_map_.end() && it->first < end) it = perf_map_.erase(it);
+      perf_map_[start] = {end, text.substr(static_cast<std::size_t>(name_at))};
+      added = true;
+    }
+  }
+  std::fclose(file);
+  if (added) ++generation_;
+  return added;
+}
+
+const CodeMap::Mapping* CodeMap::mapping_at(std::uint64_t address) const {
+  auto it = std::upper_bound(mappings_.begin(), mappings_.end(), address,
+                             [](std::uint64_t a, const Mapping& m) { return a < m.start; });
+  if (it == mappings_.begin()) return nullptr;
+  --it;
+  return address < it->end ? &*it : nullptr;
+}
+
+const CodeMap::PerfEntry* CodeMap::compiled_at(std::uint64_t address) const {
+  auto it = perf_map_.upper_bound(address);
+  if (it == perf_map_.begin()) return nullptr;
+  --it;
+  return address < it->second.end ? &it->second : nullptr;
+}
+
+const ElfSymbols* CodeMap::symbols(const std::string& path) {
+  auto it = symbols_.find(path);
+  if (it == symbols_.end()) {
+    std::optional<ElfSymbols> loaded = ElfSymbols::load(path, true);
+    it = symbols_.emplace(path, loaded ? std::make_unique<ElfSymbols>(std::move(*loaded)) : nullptr).first;
+  }
+  return it->second.get();
+}
+
+// The interpreter's own code: its executable, the library holding the runtime, and the JIT's extension
+// (pyston_lite), whose helpers and eval hook sit between the Python frames of compiled code.
+bool CodeMap::interpreter_file(const std::string& path) const {
+  return path == runtime_library_ || path == executable_ || filename_of(path).rfind("pyston_lite", 0) == 0;
+}
+
+bool CodeMap::in_file(std::uint64_t address) {
+  const Mapping* mapping = mapping_at(address);
+  if (!mapping) {
+    read_maps();
+    mapping = mapping_at(address);
+  }
+  return mapping && !mapping->path.empty();
+}
+
+NativeCode CodeMap::at(std::uint64_t address) {
+  const Mapping* mapping = mapping_at(address);
+  if (!mapping) {
+    read_maps();
+    mapping = mapping_at(address);
+  }
+  if (!mapping) return {NativeKind::Other, "", "??"};
+  if (mapping->path.empty()) {
+    const PerfEntry* compiled = compiled_at(address);
+    if (!compiled && read_perf_map()) compiled = compiled_at(address);
+    if (compiled) return {NativeKind::Compiled, "", compiled->name};
+    return {NativeKind::Other, "", "[anonymous code]"};
+  }
+  const ElfSymbols* elf = symbols(mapping->path);
+  const std::string* function = elf ? elf->function_at(address - mapping->start + mapping->offset) : nullptr;
+  NativeCode code{interpreter_file(mapping->path) ? NativeKind::Interpreter : NativeKind::Other, mapping->path,
+                  function ? *function : "??"};
+  if (function && *function == kEvalLoop && mapping->path == runtime_library_) code.kind = NativeKind::EvalLoop;
+  return code;
+}
+
+}  // namespace measure_loc
