@@ -2,10 +2,12 @@
 // an address falls outside what was read.
 #include "code_map.h"
 
+#include <cxxabi.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +17,8 @@ namespace {
 
 // The eval loop, called once per Python frame on 3.8-3.10 (3.11+ run several frames per call).
 constexpr const char* kEvalLoop = "_PyEval_EvalFrameDefault";
+constexpr double kMapsRereadSeconds = 0.001;
+constexpr double kPerfMapRereadSeconds = 0.001;
 
 std::string read_link(const std::string& path) {
   char buffer[4096];
@@ -24,6 +28,16 @@ std::string read_link(const std::string& path) {
 
 std::string filename_of(const std::string& path) {
   return path.substr(path.rfind('/') + 1);
+}
+
+// C++ functions (the JIT's helpers) by their source names.
+std::string demangled(const std::string& name) {
+  if (name.rfind("_Z", 0) != 0) return name;
+  int status = 0;
+  char* text = abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status);
+  std::string result = status == 0 && text ? text : name;
+  std::free(text);
+  return result;
 }
 
 }  // namespace
@@ -53,7 +67,20 @@ void CodeMap::read_maps() {
                          std::stoull(range.substr(dash + 1), nullptr, 16), std::stoull(offset, nullptr, 16), path});
   }
   std::sort(mappings_.begin(), mappings_.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
+  unmapped_.clear();
+  maps_read_at_ = std::chrono::steady_clock::now();
   ++generation_;
+}
+
+const CodeMap::Mapping* CodeMap::mapping_rereading(std::uint64_t address) {
+  const Mapping* mapping = mapping_at(address);
+  if (mapping || unmapped_.count(address) ||
+      std::chrono::steady_clock::now() - maps_read_at_ < std::chrono::duration<double>(kMapsRereadSeconds))
+    return mapping;
+  read_maps();
+  mapping = mapping_at(address);
+  if (!mapping) unmapped_.insert(address);
+  return mapping;
 }
 
 // The JIT appends "START SIZE NAME" lines (hex) as it compiles; only the lines added since the last read are read.
@@ -116,31 +143,27 @@ bool CodeMap::interpreter_file(const std::string& path) const {
 }
 
 bool CodeMap::in_file(std::uint64_t address) {
-  const Mapping* mapping = mapping_at(address);
-  if (!mapping) {
-    read_maps();
-    mapping = mapping_at(address);
-  }
+  const Mapping* mapping = mapping_rereading(address);
   return mapping && !mapping->path.empty();
 }
 
 NativeCode CodeMap::at(std::uint64_t address) {
-  const Mapping* mapping = mapping_at(address);
-  if (!mapping) {
-    read_maps();
-    mapping = mapping_at(address);
-  }
+  const Mapping* mapping = mapping_rereading(address);
   if (!mapping) return {NativeKind::Other, "", "??"};
   if (mapping->path.empty()) {
     const PerfEntry* compiled = compiled_at(address);
-    if (!compiled && read_perf_map()) compiled = compiled_at(address);
+    auto now = std::chrono::steady_clock::now();
+    if (!compiled && now - perf_map_read_at_ >= std::chrono::duration<double>(kPerfMapRereadSeconds)) {
+      perf_map_read_at_ = now;
+      if (read_perf_map()) compiled = compiled_at(address);
+    }
     if (compiled) return {NativeKind::Compiled, "", compiled->name};
     return {NativeKind::Other, "", "[anonymous code]"};
   }
   const ElfSymbols* elf = symbols(mapping->path);
   const std::string* function = elf ? elf->function_at(address - mapping->start + mapping->offset) : nullptr;
   NativeCode code{interpreter_file(mapping->path) ? NativeKind::Interpreter : NativeKind::Other, mapping->path,
-                  function ? *function : "??"};
+                  function ? demangled(*function) : "??"};
   if (function && *function == kEvalLoop && mapping->path == runtime_library_) code.kind = NativeKind::EvalLoop;
   return code;
 }

@@ -5,11 +5,13 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "elf_symbols.h"
@@ -56,6 +58,10 @@ class CodeMap {
   const Mapping* mapping_at(std::uint64_t address) const;
   const PerfEntry* compiled_at(std::uint64_t address) const;
   void read_maps();
+  // Rereads the maps for an address none of them holds (a library loaded since), once per such address until the
+  // maps change and at most every kMapsRereadSeconds: unwinding ends at addresses that are not code (the outermost
+  // frame's), and each would otherwise cost a reread per sample.
+  const Mapping* mapping_rereading(std::uint64_t address);
   bool read_perf_map();  // true when new entries were read
   const ElfSymbols* symbols(const std::string& path);
   bool interpreter_file(const std::string& path) const;
@@ -63,10 +69,12 @@ class CodeMap {
   pid_t pid_;
   std::string runtime_library_, executable_;
   std::vector<Mapping> mappings_;  // executable ones, by start
+  std::unordered_set<std::uint64_t> unmapped_;  // looked up since the last reread, in none of them
   std::map<std::uint64_t, PerfEntry> perf_map_;
   long perf_map_offset_ = 0;
   std::map<std::string, std::unique_ptr<ElfSymbols>> symbols_;  // nullptr: not an ELF file
   std::uint64_t generation_ = 0;
+  std::chrono::steady_clock::time_point maps_read_at_, perf_map_read_at_;
 };
 
 }  // namespace measure_loc

@@ -23,7 +23,9 @@ NativeFrame NativeFrameNamer::frame_at(std::uint64_t address) {
     cache_.clear();
     generation_ = code_.generation();
   }
-  cache_.emplace(address, frame);
+  // Anonymous code the perf map does not name yet is compiled code whose entry the JIT has not written yet: looked
+  // up again next time.
+  if (!(code.file.empty() && code.kind == NativeKind::Other)) cache_.emplace(address, frame);
   return frame;
 }
 

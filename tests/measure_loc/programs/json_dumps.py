@@ -16,7 +16,7 @@ def encode(rounds):
 
 def spin(rounds):
     total = 0
-    for i in range(rounds * 300):  # LINE_SPIN
+    for i in range(rounds * 8000):  # LINE_SPIN
         total += i
     return total
 
