@@ -265,7 +265,6 @@ class ProcessSampler {
       namer_->name(addresses_[i], native_frames_);
       stacks_.emplace_back();
       if (!merge_native(python_stacks_[i], native_frames_, stacks_.back())) ++incomplete_;
-      }
     }
     return status;
   }
