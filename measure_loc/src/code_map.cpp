@@ -142,9 +142,9 @@ bool CodeMap::interpreter_file(const std::string& path) const {
   return path == runtime_library_ || path == executable_ || filename_of(path).rfind("pyston_lite", 0) == 0;
 }
 
-bool CodeMap::in_file(std::uint64_t address) {
+const std::string* CodeMap::file_at(std::uint64_t address) {
   const Mapping* mapping = mapping_rereading(address);
-  return mapping && !mapping->path.empty();
+  return mapping && !mapping->path.empty() ? &mapping->path : nullptr;
 }
 
 NativeCode CodeMap::at(std::uint64_t address) {

@@ -40,7 +40,9 @@ class CodeMap {
   // when the address is in none of them, and the perf map when it is in anonymous memory it does not name.
   NativeCode at(std::uint64_t address);
   // True when `address` is in a mapped file (which may have unwind tables); false for anonymous memory (JIT code).
-  bool in_file(std::uint64_t address);
+  bool in_file(std::uint64_t address) { return file_at(address) != nullptr; }
+  // The file mapped at `address`; nullptr for anonymous memory and addresses in no mapping.
+  const std::string* file_at(std::uint64_t address);
   // Bumped whenever the maps or the perf map were reread: names given out before may have changed.
   std::uint64_t generation() const { return generation_; }
   // True once a perf map was found (JIT-compiled code can be told from other anonymous code).

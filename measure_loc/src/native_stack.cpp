@@ -78,6 +78,8 @@ struct NativeStacks::Unwinder {
     by_space().erase(space);
     if (space) unw_destroy_addr_space(space);
     if (upt) _UPT_destroy(upt);
+    for (auto& [file, helper] : per_file)
+      if (helper) _UPT_destroy(helper);
   }
 
   bool read_word(std::uint64_t address, std::uint64_t& value) {
@@ -109,9 +111,17 @@ struct NativeStacks::Unwinder {
   static Unwinder& self(unw_addr_space_t as) { return *by_space().at(as); }
   // Anonymous memory (JIT code) has no unwind tables: say so at once instead of letting libunwind search the
   // mapped files for it.
-  static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t* info, int need, void* arg) {
-    if (!self(as).code.in_file(ip)) return -UNW_ENOINFO;
-    return _UPT_find_proc_info(as, ip, info, need, arg);
+  // libunwind's ptrace helper keeps the unwind table of one file, the last it looked in, and rereads the maps and
+  // maps the file again for an address in another: a C stack crosses several files (the interpreter, an extension,
+  // libc) at every sample. One helper per file keeps each file's table.
+  static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t* info, int need, void*) {
+    Unwinder& u = self(as);
+    const std::string* file = u.code.file_at(ip);
+    if (!file) return -UNW_ENOINFO;
+    void*& helper = u.per_file[*file];
+    if (!helper) helper = _UPT_create(u.memory.pid());
+    if (!helper) return -UNW_ENOINFO;
+    return _UPT_find_proc_info(as, ip, info, need, helper);
   }
   static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t* info, void* arg) {
     _UPT_put_unwind_info(as, info, arg);
@@ -156,6 +166,7 @@ struct NativeStacks::Unwinder {
   ProcessMemory memory;
   CodeMap& code;
   void* upt;
+  std::map<std::string, void*> per_file;  // libunwind ptrace helpers by mapped file
   unw_accessors_t accessors{};
   unw_addr_space_t space = nullptr;
   user_regs_struct regs{};
