@@ -252,16 +252,29 @@ void NativeStacks::release(pid_t tid, Thread& thread) {
   thread.pending_signal = 0;
 }
 
+// Stops since the last look (a signal for the thread, the trap of an interrupt that met a signal): let them go
+// on. False when the thread is gone.
+bool NativeStacks::drain(pid_t tid, Thread& thread) {
+  for (Event event; (event = wait_for(tid, thread, false)) != Event::None;) {
+    if (event == Event::Gone) return false;
+    release(tid, thread);
+  }
+  return true;
+}
+
+void NativeStacks::let_signals_through() {
+  for (auto it = threads_.begin(); it != threads_.end();) {
+    if (it->second.stopped || drain(it->first, it->second))
+      ++it;
+    else
+      it = threads_.erase(it);
+  }
+}
+
 bool NativeStacks::stop(pid_t tid) {
   Thread* thread = seize(tid);
   if (!thread) return false;
-  // Stops since the last sample (a signal for the thread, the trap of an interrupt that met a signal): let
-  // them go on first.
-  for (Event event; (event = wait_for(tid, *thread, false)) != Event::None;) {
-    if (event == Event::Gone) return forget(tid), false;
-    if (thread->group_stopped) return true;
-    release(tid, *thread);
-  }
+  if (!drain(tid, *thread)) return forget(tid), false;
   if (::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) != 0) return forget(tid), false;
   if (wait_for(tid, *thread, true) != Event::Stopped) return forget(tid), false;
   return true;

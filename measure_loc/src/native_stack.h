@@ -34,6 +34,9 @@ class NativeStacks {
   // Return addresses of the stopped thread's C stack, innermost first (the first is where it stopped).
   void unwind(pid_t tid, std::vector<std::uint64_t>& addresses);
   void resume(pid_t tid);
+  // A traced thread that receives a signal stops until we let it through: called at every sample, whichever
+  // thread is sampled (or none: nobody holds the GIL), so a signal waits at most one sampling interval.
+  void let_signals_through();
   CodeMap& code() { return code_; }
 
  private:
@@ -47,6 +50,7 @@ class NativeStacks {
   Thread* seize(pid_t tid);
   Event wait_for(pid_t tid, Thread& thread, bool block);
   void release(pid_t tid, Thread& thread);
+  bool drain(pid_t tid, Thread& thread);
   bool read_registers(pid_t tid, user_regs_struct& regs);
   void forget(pid_t tid);
 

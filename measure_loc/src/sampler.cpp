@@ -235,6 +235,7 @@ class ProcessSampler {
   // resumes them, then names the C frames and merges each C stack with its Python stack.
   SampleStatus read_stacks_with_native() {
     incomplete_ = 0;
+    native_->let_signals_through();
     std::vector<std::uint64_t> thread_ids;
     if (!reader_.sampled_threads(options_.all_threads, thread_ids)) {
       reader_.fail_native();

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """measure_loc --native never leaves its target stopped or traced (src/native_stack.cpp, tool/main.cpp): killed
 with SIGTERM (or SIGKILL) while it samples, attached with --pid or launching the target, it is gone and the target
-runs on untraced (/proc/PID/status: TracerPid 0, State not t/T, its CPU time advancing).
+runs on untraced (/proc/PID/status: TracerPid 0, State not t/T, its CPU time advancing). A signal sent to the
+traced target reaches it (a traced thread stops on each signal until its tracer lets it through): SIGINT ends it
+with KeyboardInterrupt, and measure_loc passes its exit code on.
 
 usage: native_detach_test.py MEASURE_LOC PYTHON   (a name measure_loc resolves, or a path)"""
 import os
@@ -85,6 +87,20 @@ def main():
             stop_profiler(profiler, launched, sig, f"launched, {name}")
         finally:
             os.kill(launched, signal.SIGKILL)
+    profiler = subprocess.Popen([measure_loc, "--native", "--python", python, "-o", os.devnull, PROGRAM, "100000"],
+                                stderr=subprocess.PIPE, text=True)
+    launched = wait_until(lambda: child_of(profiler.pid), "the launched target")
+    wait_until(lambda: status(launched)["TracerPid"] == str(profiler.pid), "measure_loc to trace the target")
+    time.sleep(0.3)
+    os.kill(launched, signal.SIGINT)
+    try:
+        _, stderr = profiler.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.kill(launched, signal.SIGKILL)
+        profiler.kill()
+        raise AssertionError("SIGINT did not reach the traced target: it still runs (or is held stopped)")
+    assert profiler.returncode == 128 + signal.SIGINT and "KeyboardInterrupt" in stderr, (profiler.returncode, stderr)
+    print("SIGINT reached the traced target; exit code 130 passed on")
     print("ok")
 
 

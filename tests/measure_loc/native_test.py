@@ -71,12 +71,12 @@ def check_c_frames(python, stacks, samples, lines):
             continue
         # C frames sit inside the innermost Python frame only: no Python frame after them in this program.
         assert "python" not in kinds[first_c:], f"{python}: a Python frame inside C frames: {frames}"
-        assert any(f[1] == "encode" and f[2] == PROGRAM and f[3] == lines["LINE_DUMPS"] for f in callers), \
-            f"{python}: json.dumps's C code not under line {lines['LINE_DUMPS']}: {callers}"
-        # The encoder object is called by iterencode (its deallocation, rarely sampled, runs once iterencode's
-        # frame is gone).
+        # The encoder object is called by iterencode (other _json code, rarely sampled, runs at import and in
+        # the encoder's deallocation, once iterencode's frame is gone).
         if not any(f[1] == "encoder_call" for f in c_frames):
             continue
+        assert any(f[1] == "encode" and f[2] == PROGRAM and f[3] == lines["LINE_DUMPS"] for f in callers), \
+            f"{python}: json.dumps's C code not under line {lines['LINE_DUMPS']}: {callers}"
         caller = callers[-1]
         assert caller[1] == "iterencode" and caller[2].endswith("json/encoder.py"), \
             f"{python}: the encoder's C code is not inside iterencode: {callers[-3:]}"
