@@ -1,5 +1,6 @@
-// sampler.cpp: timing and tallying. The target is never stopped by a signal or ptrace; the sampler preempts it
-// on the CPU they share (shared_cpu.h) for the handful of process_vm_readv calls a sample costs.
+// sampler.cpp: timing and tallying. The target is never stopped by a signal or ptrace (except with --native,
+// native_stack.h); the sampler preempts it on the CPU they share (shared_cpu.h) for the handful of
+// process_vm_readv calls a sample costs.
 #include "sampler.h"
 
 #include <pthread.h>

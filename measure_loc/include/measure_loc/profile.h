@@ -1,6 +1,6 @@
 // measure_loc/profile.h: the hot-lines profiler's public interface: profile a command or a running process
-// from outside (process_vm_readv, the target is never stopped) and get every sampled (file, line) with its
-// count.
+// from outside (process_vm_readv, the target is never stopped, except with Options::native) and get every
+// sampled (file, line) with its count.
 #pragma once
 
 #include <sys/types.h>
