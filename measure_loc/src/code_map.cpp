@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace measure_loc {
 
@@ -52,19 +50,11 @@ CodeMap::CodeMap(pid_t pid, std::string runtime_library)
 
 void CodeMap::read_maps() {
   mappings_.clear();
-  std::ifstream maps("/proc/" + std::to_string(pid_) + "/maps");
-  std::string line;
-  while (std::getline(maps, line)) {
-    std::istringstream fields(line);
-    std::string range, perms, offset, dev, inode, path;
-    fields >> range >> perms >> offset >> dev >> inode;
-    std::getline(fields >> std::ws, path);
-    if (perms.size() < 3 || perms[2] != 'x') continue;
-    auto dash = range.find('-');
-    if (dash == std::string::npos) continue;
-    if (!path.empty() && path[0] != '/') path.clear();  // [vdso], [vsyscall]: no file to read
-    mappings_.push_back({std::stoull(range.substr(0, dash), nullptr, 16),
-                         std::stoull(range.substr(dash + 1), nullptr, 16), std::stoull(offset, nullptr, 16), path});
+  // A process that is gone has no maps: nothing is found, and the sampler sees it exit.
+  for (MapsLine& line : measure_loc::read_maps(pid_).value_or(std::vector<MapsLine>{})) {
+    if (line.perms.size() < 3 || line.perms[2] != 'x') continue;
+    if (!line.path.empty() && line.path[0] != '/') line.path.clear();  // [vdso], [vsyscall]: no file to read
+    mappings_.push_back({line.start, line.end, line.offset, std::move(line.path)});
   }
   std::sort(mappings_.begin(), mappings_.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
   unmapped_.clear();

@@ -130,9 +130,29 @@ std::optional<std::uint64_t> ElfSymbols::find(const std::string& name) const {
   return it->second;
 }
 
+std::optional<std::vector<MapsLine>> read_maps(pid_t pid) {
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  if (!maps) return std::nullopt;
+  std::vector<MapsLine> result;
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string range, offset, dev, inode;
+    MapsLine entry;
+    fields >> range >> entry.perms >> offset >> dev >> inode;
+    std::getline(fields >> std::ws, entry.path);
+    auto dash = range.find('-');
+    if (dash == std::string::npos || offset.empty()) continue;
+    entry.start = std::stoull(range.substr(0, dash), nullptr, 16);
+    entry.end = std::stoull(range.substr(dash + 1), nullptr, 16);
+    entry.offset = std::stoull(offset, nullptr, 16);
+    result.push_back(std::move(entry));
+  }
+  return result;
+}
+
 std::vector<MappedFile> mapped_files(pid_t pid) {
-  std::string maps_path = "/proc/" + std::to_string(pid) + "/maps";
-  std::ifstream maps(maps_path);
+  std::optional<std::vector<MapsLine>> maps = read_maps(pid);
   if (!maps) {
     int err = errno;
     if (err == EACCES || err == EPERM) {
@@ -143,18 +163,11 @@ std::vector<MappedFile> mapped_files(pid_t pid) {
   }
   std::vector<MappedFile> result;
   std::set<std::string> seen;
-  std::string line;
-  while (std::getline(maps, line)) {
-    std::istringstream fields(line);
-    std::string range, perms, offset, dev, inode, path;
-    fields >> range >> perms >> offset >> dev >> inode;
-    std::getline(fields >> std::ws, path);
-    if (path.empty() || path[0] != '/' || seen.count(path)) continue;
-    std::uint64_t start = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
-    std::uint64_t file_offset = std::stoull(offset, nullptr, 16);
-    if (file_offset != 0) continue;  // the offset-0 mapping is the lowest one of each file
-    seen.insert(path);
-    result.push_back({path, start});
+  for (const MapsLine& line : *maps) {
+    if (line.path.empty() || line.path[0] != '/' || seen.count(line.path)) continue;
+    if (line.offset != 0) continue;  // the offset-0 mapping is the lowest one of each file
+    seen.insert(line.path);
+    result.push_back({line.path, line.start});
   }
   return result;
 }

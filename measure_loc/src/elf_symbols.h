@@ -45,6 +45,16 @@ struct MappedFile {
   std::uint64_t start = 0;  // address of its offset-0 mapping
 };
 
+// One line of /proc/PID/maps.
+struct MapsLine {
+  std::uint64_t start = 0, end = 0, offset = 0;
+  std::string perms;  // "r-xp"
+  std::string path;   // a file, "[vdso]", "[heap]", or "" for anonymous memory
+};
+
+// The lines of /proc/PID/maps; nullopt when it cannot be read (errno says why).
+std::optional<std::vector<MapsLine>> read_maps(pid_t pid);
+
 // Files mapped into `pid`, each once, with the start of their offset-0 mapping.
 // Throws Error (permission, no such process).
 std::vector<MappedFile> mapped_files(pid_t pid);

@@ -15,11 +15,10 @@ import subprocess
 import sys
 import tempfile
 
+from stacks_test import NATIVE_LINE, parse_collapsed
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAM = os.path.join(HERE, "programs", "json_dumps.py")
-COLLAPSED_LINE = re.compile(r"^(.+) (\d+)$")
-PYTHON_FRAME = re.compile(r"^(.+) \((.*):(\d+|<no line>)\)$")
-NATIVE_FRAME = re.compile(r"^(.+) \[(.+)\]$")
 # C functions a json.dumps of this document spends its time in, besides the encoder's own.
 RUNTIME_WORK = re.compile(r"PyUnicode|_PyAccu|long_to_decimal|PyDict|dict|PyObject_Malloc|pymalloc|PyList")
 
@@ -29,32 +28,14 @@ def marked_lines():
         return {text.split("# ")[-1].strip(): n for n, text in enumerate(f, 1) if "# LINE_" in text}
 
 
-def parse_collapsed(path):
-    """[(frames, count)], frames outermost first, each ("python", function, file, line) or ("c", function, library)."""
-    stacks = []
-    with open(path) as f:
-        for text in f:
-            m = COLLAPSED_LINE.match(text.rstrip("\n"))
-            assert m, f"not a collapsed-stack line: {text!r}"
-            frames = []
-            for part in m.group(1).split(";"):
-                native, python = NATIVE_FRAME.match(part), PYTHON_FRAME.match(part)
-                if python:
-                    line = int(python.group(3)) if python.group(3).isdigit() else -1
-                    frames.append(("python", python.group(1), python.group(2), line))
-                elif native:
-                    frames.append(("c", native.group(1), native.group(2)))
-                else:
-                    raise AssertionError(f"frame neither 'function (file:line)' nor 'function [library]': {part!r}")
-            stacks.append((frames, int(m.group(2))))
-    return stacks
-
-
 def profile(measure_loc, python, tmp, native):
     report, collapsed = os.path.join(tmp, "r.json"), os.path.join(tmp, "c.txt")
     args = [measure_loc, "--python", python, "--json", "-o", report, "--collapsed", collapsed]
     subprocess.run(args + (["--native"] if native else []) + [PROGRAM, "300"], check=True)
-    return json.load(open(report)), parse_collapsed(collapsed)
+    # Frames as ("python", function, file, line) or ("c", function, library).
+    stacks = [([("c", f[0], f[1]) if f[2] == NATIVE_LINE else ("python",) + f for f in frames], count)
+              for frames, count in parse_collapsed(collapsed)]
+    return json.load(open(report)), stacks
 
 
 def check_c_frames(python, stacks, samples, lines):
