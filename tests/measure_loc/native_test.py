@@ -76,13 +76,14 @@ def hot_lines(doc):
 
 
 def check_same_lines(python, plain, native):
-    """Every line with 5% or more in either run has the same share within 6 points (sampling error, a few
-    thousand samples each, and the run-to-run spread of a busy machine)."""
+    """Every line with 5% or more in either run has the same share within 8 points: a few thousand samples each,
+    and the spread of a busy machine (the json.dumps line, 81-85% of the CPU time, got 72-81% without --native and
+    76-85% with it in runs at load 3-5)."""
     a, b = hot_lines(plain), hot_lines(native)
     for key in set(a) | set(b):
         if max(a.get(key, 0), b.get(key, 0)) < 5:
             continue
-        assert abs(a.get(key, 0) - b.get(key, 0)) < 6, \
+        assert abs(a.get(key, 0) - b.get(key, 0)) < 8, \
             f"{python}: {key[0]}:{key[1]} has {a.get(key, 0):.1f}% without --native, {b.get(key, 0):.1f}% with it"
 
 
