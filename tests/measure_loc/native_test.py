@@ -77,7 +77,8 @@ def hot_lines(doc):
 
 def check_same_lines(python, plain, native):
     """Every line with 5% or more in either run has the same share within 8 points: a few thousand samples each,
-    and the spread of a busy machine (the json.dumps line, 81-85% of the CPU time, got 72-81% without --native and
+    and the spread of a busy machine (the encoder's line, in the encoding that is 81-85% of the CPU time, got 72-81%
+    without --native and
     76-85% with it in runs at load 3-5)."""
     a, b = hot_lines(plain), hot_lines(native)
     for key in set(a) | set(b):
