@@ -78,8 +78,7 @@ def hot_lines(doc):
 def check_same_lines(python, plain, native):
     """Every line with 5% or more in either run has the same share within 8 points: a few thousand samples each,
     and the spread of a busy machine (the encoder's line, in the encoding that is 81-85% of the CPU time, got 72-81%
-    without --native and
-    76-85% with it in runs at load 3-5)."""
+    without --native and 76-85% with it in runs at load 3-5)."""
     a, b = hot_lines(plain), hot_lines(native)
     for key in set(a) | set(b):
         if max(a.get(key, 0), b.get(key, 0)) < 5:
@@ -97,7 +96,9 @@ def main():
             native, stacks = profile(measure_loc, python, tmp, native=True)
             assert native["native"] == "on" and plain["native"] == "off"
             samples = native["samples"]
-            assert samples > 500, f"{python}: only {samples} samples with --native"
+            # A native sample waits for the stopped thread to be scheduled: with other work on its CPU the rate
+            # falls (seen: 296 samples in one run under ctest, 3,400-4,500 on a quieter machine).
+            assert samples > 200, f"{python}: only {samples} samples with --native"
             assert sum(c for _, c in stacks) == samples, f"{python}: collapsed counts != {samples} samples"
             # Unwinding reached every Python frame (compiled ones too, by the perf map under pyston).
             assert native["native_incomplete_samples"] <= 0.02 * samples, \
