@@ -8,6 +8,7 @@
 #include <libunwind.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -25,6 +26,9 @@ namespace {
 constexpr int kMaxNativeFrames = 512;
 constexpr std::uint64_t kPage = 4096;
 constexpr std::size_t kCachedPages = 64;
+// The top of the stack copied while the thread is stopped: a CPython 3.8 C stack takes about 0.5 KB per Python
+// frame, so this holds a hundred frames or more; one copy of it costs a few microseconds.
+constexpr std::size_t kStackSnapshot = 64 * 1024;
 // A compiled function's rbp frame is a few hundred bytes; more than this between rsp and rbp is not a frame.
 constexpr std::uint64_t kMaxFrameSize = 1 << 20;
 
@@ -83,6 +87,10 @@ struct NativeStacks::Unwinder {
   }
 
   bool read_word(std::uint64_t address, std::uint64_t& value) {
+    if (snapshot && address >= snapshot->stack_base && address - snapshot->stack_base + sizeof value <= snapshot->stack.size()) {
+      std::memcpy(&value, snapshot->stack.data() + (address - snapshot->stack_base), sizeof value);
+      return true;
+    }
     std::uint64_t page = address & ~(kPage - 1);
     if (address - page > kPage - sizeof value) return memory.read_value(address, value);
     for (std::size_t i = 0; i < pages_used; ++i) {
@@ -172,6 +180,7 @@ struct NativeStacks::Unwinder {
   user_regs_struct regs{};
   std::array<std::pair<std::uint64_t, std::array<std::uint8_t, kPage>>, kCachedPages> pages{};
   std::size_t pages_used = 0;
+  const Capture* snapshot = nullptr;  // the stack being unwound
 };
 
 NativeStacks::NativeStacks(pid_t pid, const std::string& runtime_library, bool leader_reaped_elsewhere)
@@ -303,12 +312,26 @@ pid_t NativeStacks::thread_of(std::uint64_t pthread) {
   return 0;
 }
 
-void NativeStacks::unwind(pid_t tid, std::vector<std::uint64_t>& addresses) {
+bool NativeStacks::capture(pid_t tid, Capture& out) {
+  if (!read_registers(tid, out.regs)) return false;
+  out.stack_base = out.regs.rsp;
+  out.stack.resize(kStackSnapshot);
+  // The stack's mapping may end within the snapshot: the kernel then copies what is there and says how much.
+  iovec local{out.stack.data(), kStackSnapshot};
+  iovec remote{reinterpret_cast<void*>(out.stack_base), kStackSnapshot};
+  ssize_t got = ::process_vm_readv(tid, &local, 1, &remote, 1, 0);
+  out.stack.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return true;
+}
+
+void NativeStacks::unwind(const Capture& capture, std::vector<std::uint64_t>& addresses) {
   addresses.clear();
   Unwinder& u = *unwinder_;
   u.pages_used = 0;
+  u.snapshot = &capture;
+  u.regs = capture.regs;
   unw_cursor_t cursor;
-  if (!read_registers(tid, u.regs) || unw_init_remote(&cursor, u.space, u.upt) < 0) return;
+  if (unw_init_remote(&cursor, u.space, u.upt) < 0) return;
   for (int n = 0; n < kMaxNativeFrames; ++n) {
     unw_word_t ip = 0, sp = 0;
     if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || unw_get_reg(&cursor, UNW_REG_SP, &sp) < 0 || ip == 0) break;

@@ -31,8 +31,19 @@ class NativeStacks {
   pid_t thread_of(std::uint64_t pthread);
   // Stops the thread (false: it is gone). A signal that arrived for it meanwhile is delivered on resume().
   bool stop(pid_t tid);
-  // Return addresses of the stopped thread's C stack, innermost first (the first is where it stopped).
-  void unwind(pid_t tid, std::vector<std::uint64_t>& addresses);
+  // What unwinding needs of a stopped thread, taken while it stands still: its registers and the top of its stack.
+  struct Capture {
+    user_regs_struct regs{};
+    std::uint64_t stack_base = 0;      // the address of stack[0] (the stack pointer)
+    std::vector<std::uint8_t> stack;   // kStackSnapshot bytes from there, fewer at the end of its mapping
+  };
+  // False when the registers cannot be read (the thread is gone).
+  bool capture(pid_t tid, Capture& out);
+  // Return addresses of a captured C stack, innermost first (the first is where it stopped). Runs after the thread
+  // was resumed: the time a thread is held stopped does not grow with its stack's depth (a deeper stack held
+  // longer would get more samples per unit of its own work). Frames beyond the snapshot, callers that have been
+  // waiting all along, are read from the live process.
+  void unwind(const Capture& capture, std::vector<std::uint64_t>& addresses);
   void resume(pid_t tid);
   // A traced thread that receives a signal stops until we let it through: called at every sample, whichever
   // thread is sampled (or none: nobody holds the GIL), so a signal waits at most one sampling interval.

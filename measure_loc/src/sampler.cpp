@@ -232,8 +232,9 @@ class ProcessSampler {
     return read_stacks_with_native();
   }
 
-  // Stops the thread(s) to sample, reads their Python stacks and unwinds their C stacks while they stand still,
-  // resumes them, then names the C frames and merges each C stack with its Python stack.
+  // Stops the thread(s) to sample, reads their Python stacks and captures their registers and stack tops while
+  // they stand still, resumes them, then unwinds and names the C frames and merges each C stack with its Python
+  // stack.
   SampleStatus read_stacks_with_native() {
     incomplete_ = 0;
     native_->let_signals_through();
@@ -249,22 +250,23 @@ class ProcessSampler {
       if (tid != 0 && native_->stop(tid)) stopped.emplace_back(id, tid);
     }
     SampleStatus status = reader_.sample(options_.all_threads, options_.stack_depth, python_stacks_);
-    addresses_.resize(python_stacks_.size());
+    captures_.resize(python_stacks_.size());
     for (std::size_t i = 0; status == SampleStatus::Ok && i < python_stacks_.size(); ++i) {
       auto it = std::find_if(stopped.begin(), stopped.end(),
                              [&](const auto& s) { return s.first == python_stacks_[i].thread_id; });
-      if (it == stopped.end()) {  // the GIL went to another thread before it was stopped
+      // The GIL went to another thread before it was stopped, or the thread ended.
+      if (it == stopped.end() || !native_->capture(it->second, captures_[i])) {
         reader_.fail_native();
         status = SampleStatus::Failed;
         break;
       }
-      native_->unwind(it->second, addresses_[i]);
     }
     for (const auto& [id, tid] : stopped) native_->resume(tid);
     stacks_.clear();
     if (status != SampleStatus::Ok) return status;
     for (std::size_t i = 0; i < python_stacks_.size(); ++i) {
-      namer_->name(addresses_[i], native_frames_);
+      native_->unwind(captures_[i], addresses_);
+      namer_->name(addresses_, native_frames_);
       stacks_.emplace_back();
       if (!merge_native(python_stacks_[i], native_frames_, stacks_.back())) ++incomplete_;
     }
@@ -314,7 +316,8 @@ class ProcessSampler {
   std::optional<NativeStacks> native_;
   std::optional<NativeFrameNamer> namer_;
   std::vector<SampledStack> python_stacks_;
-  std::vector<std::vector<std::uint64_t>> addresses_;
+  std::vector<NativeStacks::Capture> captures_;
+  std::vector<std::uint64_t> addresses_;
   std::vector<NativeFrame> native_frames_;
   std::int64_t incomplete_ = 0;
   std::int64_t retries_ = 0, retries_before_counting_ = 0, failures_in_a_row_ = 0;
