@@ -429,7 +429,7 @@ Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runt
     if (next < now) next = now + draw();
     // Deep stacks cost one read per frame: never let sampling take more than a fraction of the CPU it shares
     // with the target (the real-time sampler would otherwise starve it); the rate then falls, and says so.
-    // With --native a sample costs 50-150 us, more with a deeper C stack: a pause after each sample that followed
+    // With --native a sample costs 100-200 us, more with a deeper C stack: a pause after each sample that followed
     // its own cost would sample deep stacks less often than shallow ones (measured: a line in C code at 64%
     // against 77% without --native). The mean cost of the run so far is the same whatever is sampled now.
     // The first samples of a process load symbol and unwind tables (milliseconds each): not part of the mean,
