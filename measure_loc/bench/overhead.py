@@ -7,7 +7,7 @@ median iteration times of each mode, the slowdown ratios, the profiler's own CPU
 rate. On a machine with more runnable work than cores the wall ratio is mostly scheduling noise; the CPU
 ratio still shows interference through caches and memory.
 
-    python3 measure_loc/bench/overhead.py [--python python3.12] [--benchmark fannkuch] [--rounds 5]
+    python3 measure_loc/bench/overhead.py [--python python3.12] [--benchmark fannkuch] [--rounds 5] [--native]
 """
 import argparse
 import json
@@ -34,7 +34,8 @@ def run(args, rate):
     else:
         report = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         command = [args.measure_loc, "--python", args.python_path, "--rate", str(rate), "--json", "-o", report,
-                   "--start-at", args.benchmark + ".py"] + (["--normal-priority"] if args.normal_priority else []) + worker
+                   "--start-at", args.benchmark + ".py"] + (["--normal-priority"] if args.normal_priority else []) + \
+            (["--native"] if args.native else []) + worker
     done = subprocess.run(command, stdout=subprocess.PIPE, universal_newlines=True, check=True)
     failed = None
     if report:
@@ -54,6 +55,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--normal-priority", action="store_true", help="pass --normal-priority to measure_loc")
+    parser.add_argument("--native", action="store_true", help="pass --native to measure_loc (C stacks too)")
     parser.add_argument("--measure-loc", dest="measure_loc", default=os.path.join(
         os.environ.get("ML_BUILD_DIR", os.path.join(SOURCE, "build")), "bin", "measure_loc"))
     args = parser.parse_args()
@@ -75,8 +77,8 @@ def main():
     base_cpu = statistics.median(t["cpu"] for t in times["none"])
     with open("/proc/loadavg") as f:
         load = f.read().split()[0]
-    print("%s on %s, %d rounds x %d iterations, interleaved; load average %s at the end" % (
-        args.benchmark, args.python_path, args.rounds, args.iterations, load))
+    print("%s on %s%s, %d rounds x %d iterations, interleaved; load average %s at the end" % (
+        args.benchmark, args.python_path, " (--native)" if args.native else "", args.rounds, args.iterations, load))
     for name, _ in modes:
         wall = statistics.median(t["wall"] for t in times[name])
         cpu = statistics.median(t["cpu"] for t in times[name])

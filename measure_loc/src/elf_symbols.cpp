@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -53,7 +54,7 @@ class MappedFileView {
 
 }  // namespace
 
-std::optional<ElfSymbols> ElfSymbols::load(const std::filesystem::path& path) {
+std::optional<ElfSymbols> ElfSymbols::load(const std::filesystem::path& path, bool with_functions) {
   MappedFileView file(path);
   if (!file.data() || !file.contains(0, sizeof(Elf64_Ehdr))) return std::nullopt;
   Elf64_Ehdr header;
@@ -72,6 +73,7 @@ std::optional<ElfSymbols> ElfSymbols::load(const std::filesystem::path& path) {
       result.first_load_vaddr_ = ph.p_vaddr - ph.p_offset;
       found_load = true;
     }
+    if (ph.p_type == PT_LOAD) result.segments_.push_back({ph.p_offset, ph.p_vaddr, ph.p_filesz});
   }
   std::vector<Elf64_Shdr> sections;
   for (unsigned i = 0; i < header.e_shnum; ++i) {
@@ -96,9 +98,30 @@ std::optional<ElfSymbols> ElfSymbols::load(const std::filesystem::path& path) {
       const char* name = names + sym.st_name;
       if (::strnlen(name, strings.sh_size - sym.st_name) == strings.sh_size - sym.st_name) continue;
       result.symbols_.emplace(name, sym.st_value);
+      if (with_functions && type == STT_FUNC) result.functions_.push_back({sym.st_value, sym.st_size, name});
     }
   }
+  std::sort(result.functions_.begin(), result.functions_.end(),
+            [](const Function& a, const Function& b) { return a.vaddr < b.vaddr; });
   return result;
+}
+
+const std::string* ElfSymbols::function_at(std::uint64_t file_offset) const {
+  for (const Segment& segment : segments_) {
+    if (file_offset < segment.offset || file_offset >= segment.offset + segment.size) continue;
+    std::uint64_t vaddr = file_offset - segment.offset + segment.vaddr;
+    auto it = std::upper_bound(functions_.begin(), functions_.end(), vaddr,
+                               [](std::uint64_t v, const Function& f) { return v < f.vaddr; });
+    // Aliases share an address: any of them whose size covers the address names it.
+    for (std::uint64_t start = 0; it != functions_.begin();) {
+      --it;
+      if (start != 0 && it->vaddr != start) break;
+      start = it->vaddr;
+      if (vaddr < it->vaddr + std::max<std::uint64_t>(it->size, 1)) return &it->name;
+    }
+    return nullptr;
+  }
+  return nullptr;
 }
 
 std::optional<std::uint64_t> ElfSymbols::find(const std::string& name) const {
@@ -107,9 +130,29 @@ std::optional<std::uint64_t> ElfSymbols::find(const std::string& name) const {
   return it->second;
 }
 
+std::optional<std::vector<MapsLine>> read_maps(pid_t pid) {
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  if (!maps) return std::nullopt;
+  std::vector<MapsLine> result;
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string range, offset, dev, inode;
+    MapsLine entry;
+    fields >> range >> entry.perms >> offset >> dev >> inode;
+    std::getline(fields >> std::ws, entry.path);
+    auto dash = range.find('-');
+    if (dash == std::string::npos || offset.empty()) continue;
+    entry.start = std::stoull(range.substr(0, dash), nullptr, 16);
+    entry.end = std::stoull(range.substr(dash + 1), nullptr, 16);
+    entry.offset = std::stoull(offset, nullptr, 16);
+    result.push_back(std::move(entry));
+  }
+  return result;
+}
+
 std::vector<MappedFile> mapped_files(pid_t pid) {
-  std::string maps_path = "/proc/" + std::to_string(pid) + "/maps";
-  std::ifstream maps(maps_path);
+  std::optional<std::vector<MapsLine>> maps = read_maps(pid);
   if (!maps) {
     int err = errno;
     if (err == EACCES || err == EPERM) {
@@ -120,18 +163,11 @@ std::vector<MappedFile> mapped_files(pid_t pid) {
   }
   std::vector<MappedFile> result;
   std::set<std::string> seen;
-  std::string line;
-  while (std::getline(maps, line)) {
-    std::istringstream fields(line);
-    std::string range, perms, offset, dev, inode, path;
-    fields >> range >> perms >> offset >> dev >> inode;
-    std::getline(fields >> std::ws, path);
-    if (path.empty() || path[0] != '/' || seen.count(path)) continue;
-    std::uint64_t start = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
-    std::uint64_t file_offset = std::stoull(offset, nullptr, 16);
-    if (file_offset != 0) continue;  // the offset-0 mapping is the lowest one of each file
-    seen.insert(path);
-    result.push_back({path, start});
+  for (const MapsLine& line : *maps) {
+    if (line.path.empty() || line.path[0] != '/' || seen.count(line.path)) continue;
+    if (line.offset != 0) continue;  // the offset-0 mapping is the lowest one of each file
+    seen.insert(line.path);
+    result.push_back({line.path, line.start});
   }
   return result;
 }

@@ -180,23 +180,45 @@ fs::path resolve_python(const std::string& name) {
 
 Profile profile_command(const std::vector<std::string>& argv, const Options& options) {
   if (argv.empty()) throw Error("no command to profile", "", kExitUsage);
-  pid_t pid = spawn(argv, options.environment);
+  std::map<std::string, std::string> environment = options.environment;
+  // --native names compiled code from the JIT's perf map (pyston writes it when asked; CPython ignores this).
+  bool perf_map_asked = options.native && !std::getenv("PYSTON_PERF_MAP") && !environment.count("PYSTON_PERF_MAP");
+  if (perf_map_asked) environment["PYSTON_PERF_MAP"] = "1";
+  pid_t pid = spawn(argv, environment);
   ProcessMemory memory(pid);
   StartedRuntime started = wait_for_runtime(pid, memory, argv[0], options.startup_timeout_seconds);
   const PythonRuntime& runtime = started.runtime;
   std::optional<int> exit_code = started.exit_code;
+  // Peeks before reaping (WNOWAIT): with --native the child is also traced, and its ptrace stops are the
+  // sampler's to collect.
   auto exited = [&]() -> std::optional<int> {
     if (exit_code) return exit_code;
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid != pid)
+      return std::nullopt;
+    if (info.si_code != CLD_EXITED && info.si_code != CLD_KILLED && info.si_code != CLD_DUMPED) return std::nullopt;
     int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) exit_code = exit_code_of(status);
+    if (::waitpid(pid, &status, 0) == pid) exit_code = exit_code_of(status);
     return exit_code;
   };
-  Profile profile = sample_until_exit(memory, runtime, options, exited);
-  if (!exit_code) {
+  Profile profile;
+  try {
+    profile = sample_until_exit(memory, runtime, options, exited, true);
+  } catch (const Error&) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    throw;
+  }
+  // Stopped by SIGTERM: the target runs on, as it would had measure_loc been killed; it is not waited for.
+  bool ended = exit_code.has_value();
+  if (!ended && !stop_requested()) {
     int status = 0;
     ::waitpid(pid, &status, 0);
     profile.exit_code = exit_code_of(status);
+    ended = true;
   }
+  std::error_code ignored;  // the map we asked for is ours to remove once its process is gone
+  if (perf_map_asked && ended) fs::remove("/tmp/perf-" + std::to_string(pid) + ".map", ignored);
   return profile;
 }
 

@@ -10,8 +10,12 @@ namespace measure_loc {
 namespace {
 
 // flamegraph.pl splits frames at ';' and the count at the last space; neither may appear inside a frame.
+// A C frame (--native) is "function [library]", the library without its folder.
 std::string collapsed_frame(const StackFrame& frame) {
-  std::string text = frame.filename.empty() ? frame.function
+  std::string text = frame.line == kNativeLine
+                         ? fmt::format("{} [{}]", frame.function,
+                                       frame.filename.empty() ? "anonymous" : frame.filename.substr(frame.filename.rfind('/') + 1))
+                     : frame.filename.empty() ? frame.function
                      : frame.line >= 0
                          ? fmt::format("{} ({}:{})", frame.function, frame.filename, frame.line)
                          : fmt::format("{} ({}:<no line>)", frame.function, frame.filename);

@@ -59,6 +59,8 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"off_cpu_samples", profile.off_cpu},
                         {"off_cpu_filter", profile.off_cpu_filter},
                         {"cpu_sharing", profile.cpu_sharing},
+                        {"native", profile.native},
+                        {"native_incomplete_samples", profile.native_incomplete},
                         {"skipped_samples", profile.skipped},
                         {"requested_rate_hz", profile.requested_rate_hz},
                         {"seconds", profile.seconds},

@@ -76,6 +76,10 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
         100.0 * profile.profiler_cpu_seconds / profile.profiled_seconds,
         profile.realtime ? "real-time" : "normal", profile.off_cpu_filter, profile.cpu_sharing);
   }
+  if (profile.native == "on") {
+    fmt::print(out, "native stacks: on (C frames under the Python line that called them); {} samples whose C stack "
+                    "did not reach every Python frame\n", profile.native_incomplete);
+  }
   write_processes(profile, out);
   if (!profile.failure_reasons.empty()) {
     std::string reasons;

@@ -16,7 +16,12 @@ namespace measure_loc {
 // Says whether the target has ended; returns its exit code once it has (0 for attached processes).
 using TargetExited = std::function<std::optional<int>()>;
 
+// `reaped_by_caller`: the target is the caller's child and `exited` reaps it (the sampler then never waits for
+// its exit itself, also when it traces it for --native).
 Profile sample_until_exit(const ProcessMemory& memory, const PythonRuntime& runtime, const Options& options,
-                          const TargetExited& exited);
+                          const TargetExited& exited, bool reaped_by_caller = false);
+
+// True once request_stop() was called (SIGINT, SIGTERM).
+bool stop_requested();
 
 }  // namespace measure_loc

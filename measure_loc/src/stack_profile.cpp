@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace measure_loc {
@@ -67,7 +68,7 @@ void StackTally::fill(Profile& profile, const std::vector<FunctionName>& functio
     std::size_t depth = (key.size() - 1) / 8;
     std::vector<int> frames(depth + (key[0] ? 1 : 0));
     if (key[0]) frames[0] = builder.frame({"", kDeeperFrames, -1});
-    StackFrame leaf;
+    std::optional<StackFrame> leaf;  // the innermost Python frame: C frames (--native) have no source line
     for (std::size_t i = 0; i < depth; ++i) {  // innermost first in the key, outermost first in the profile
       int function_id = 0, line = 0;
       std::memcpy(&function_id, key.data() + 1 + 8 * i, 4);
@@ -75,10 +76,10 @@ void StackTally::fill(Profile& profile, const std::vector<FunctionName>& functio
       const FunctionName& function = functions[static_cast<std::size_t>(function_id)];
       StackFrame frame{filenames[static_cast<std::size_t>(function.filename_id)], function.name, line};
       frames[frames.size() - 1 - i] = builder.frame(frame);
-      if (i == 0) leaf = frame;
+      if (!leaf && line != kNativeLine) leaf = frame;
     }
     builder.add(std::move(frames), count);
-    builder.add_line(leaf, count);
+    if (leaf) builder.add_line(*leaf, count);
   }
   builder.finish();
 }
@@ -104,6 +105,7 @@ Profile merge_processes(std::vector<Profile> processes) {
     merged.realtime = root.realtime;
     merged.off_cpu_filter = root.off_cpu_filter;
     merged.cpu_sharing = root.cpu_sharing;
+    merged.native = root.native;
   }
   StackBuilder builder(merged);
   for (const Profile& p : processes) {
@@ -113,6 +115,7 @@ Profile merge_processes(std::vector<Profile> processes) {
     merged.idle += p.idle;
     merged.off_cpu += p.off_cpu;
     merged.skipped += p.skipped;
+    merged.native_incomplete += p.native_incomplete;
     for (const auto& [reason, count] : p.failure_reasons) merged.failure_reasons[reason] += count;
     merged.seconds = std::max(merged.seconds, p.seconds);
     merged.profiled_seconds = std::max(merged.profiled_seconds, p.profiled_seconds);

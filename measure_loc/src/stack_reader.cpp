@@ -57,6 +57,8 @@ const char* failure_reason_name(FailureReason reason) {
       return "instruction offset";
     case FailureReason::LeafMoved:
       return "leaf frame moved";
+    case FailureReason::NativeStack:
+      return "native stack";
     case FailureReason::Count:
       break;
   }
@@ -325,9 +327,29 @@ SampleStatus StackReader::sample(bool all_threads, int stack_depth, std::vector<
     if (frame == 0) continue;
     SampledStack stack;
     if (!read_stack(frame, std::max(1, stack_depth), stack)) return SampleStatus::Failed;
+    if (read_thread_ids_ && !memory_.read_value(tstate + layout_.tstate_thread_id, stack.thread_id))
+      return fail(FailureReason::ThreadState), SampleStatus::Failed;
     stacks.push_back(std::move(stack));
   }
   return stacks.empty() ? SampleStatus::Idle : SampleStatus::Ok;
+}
+
+bool StackReader::sampled_threads(bool all_threads, std::vector<std::uint64_t>& thread_ids) {
+  thread_ids.clear();
+  std::vector<std::uint64_t> tstates;
+  std::uint64_t holder = 0;
+  if (all_threads) {
+    if (!thread_list(tstates)) return false;
+  } else {
+    if (!gil_holder(holder)) return false;
+    if (holder != 0) tstates.push_back(holder);
+  }
+  for (std::uint64_t tstate : tstates) {
+    std::uint64_t frame = 0, thread_id = 0;
+    if (!leaf_frame(tstate, frame) || !memory_.read_value(tstate + layout_.tstate_thread_id, thread_id)) return false;
+    if (frame != 0) thread_ids.push_back(thread_id);
+  }
+  return true;
 }
 
 bool StackReader::file_on_stack(bool all_threads, const std::vector<std::string>& places) {

@@ -38,6 +38,7 @@ struct SampledFrame {
 struct SampledStack {
   std::vector<SampledFrame> frames;
   bool truncated = false;
+  std::uint64_t thread_id = 0;  // PyThreadState.thread_id (the thread's pthread_t)
 };
 
 // Where the sampled thread was: its leaf frame and instruction. Equal positions in consecutive samples mean
@@ -55,7 +56,7 @@ enum class SampleStatus {
 };
 
 // Why a sample failed, for the report.
-enum class FailureReason { ThreadState, Frame, CodeObject, Offset, LeafMoved, Count };
+enum class FailureReason { ThreadState, Frame, CodeObject, Offset, LeafMoved, NativeStack, Count };
 const char* failure_reason_name(FailureReason reason);
 
 class StackReader {
@@ -70,6 +71,17 @@ class StackReader {
   bool file_on_stack(bool all_threads, const std::vector<std::string>& places);
   const std::vector<std::string>& filenames() const { return filenames_; }
   const std::vector<FunctionName>& functions() const { return functions_; }
+  // The id of a function named outside Python code (a C function of a native frame) in functions().
+  int function_id(const std::string& filename, const std::string& name) {
+    return intern_function(intern(filename), name);
+  }
+  // The thread(s) the next sample would read, by PyThreadState.thread_id (the GIL holder, or every thread with a
+  // Python frame); false when the thread states could not be read.
+  bool sampled_threads(bool all_threads, std::vector<std::uint64_t>& thread_ids);
+  // Fill SampledStack::thread_id (one more read per sample; --native needs it).
+  void read_thread_ids(bool on) { read_thread_ids_ = on; }
+  // Counts a failure of a step outside the reader (the C stack of --native).
+  void fail_native() { last_failure_ = FailureReason::NativeStack; }
   // The last sampled thread's position (of the last Ok sample).
   const StackPosition& position() const { return position_; }
   // Reason of the last Failed sample.
@@ -113,6 +125,7 @@ class StackReader {
   std::vector<std::string> filenames_;
   FailureReason last_failure_ = FailureReason::ThreadState;
   StackPosition position_;
+  bool read_thread_ids_ = false;
   std::unordered_map<std::string, int> filename_ids_;
   std::vector<FunctionName> functions_;
   std::unordered_map<std::string, int> function_ids_;  // "filename_id:name"

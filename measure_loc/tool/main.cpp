@@ -20,9 +20,17 @@
 namespace {
 
 bool g_attached = false;
+volatile sig_atomic_t g_terminated = 0;
 
 void on_interrupt(int) {
   if (g_attached) measure_loc::request_stop();  // a launched target gets the terminal's SIGINT itself
+}
+
+// SIGTERM ends sampling, so the target is unpinned and (with --native) detached, never left stopped or traced;
+// then measure_loc dies of it as it did without the handler, writing nothing, and the target runs on.
+void on_terminate(int) {
+  g_terminated = 1;
+  measure_loc::request_stop();
 }
 
 std::vector<std::string> target_command(const std::string& python, const std::string& module,
@@ -93,6 +101,9 @@ int run(int argc, char** argv) {
   app.add_flag("--subprocesses", options.subprocesses,
                "also sample every descendant process that runs Python (forked workers, exec'd children); "
                "reports each process and their sum");
+  app.add_flag("--native", options.native,
+               "also record the C stack (libunwind over ptrace: each sample stops the sampled thread for a moment) "
+               "and show C functions under the Python line that called them; CPython 3.8-3.10 and pyston");
   app.add_flag("--resolve-only", resolve_only, "print the interpreter --python resolves to, then exit");
   app.add_option("--db", db_path, "store the profile in this results store (a SQLite file or a postgresql:// URL)");
   try {
@@ -120,6 +131,9 @@ int run(int argc, char** argv) {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigaction(SIGINT, &action, nullptr);
+  struct sigaction terminate {};
+  terminate.sa_handler = on_terminate;
+  sigaction(SIGTERM, &terminate, nullptr);
   measure_loc::Profile profile;
   if (pid > 0) {
     g_attached = true;
@@ -130,6 +144,11 @@ int run(int argc, char** argv) {
     if (!start_at.empty()) options.start_files = start_at;
     profile = measure_loc::profile_command(command, options);
     profile.target = target;
+  }
+
+  if (g_terminated) {
+    signal(SIGTERM, SIG_DFL);
+    raise(SIGTERM);
   }
 
   std::ostream& out = output.empty() ? std::cout : files[output];

@@ -18,6 +18,8 @@ PROGRAM = os.path.join(HERE, "programs", "call_tree.py")
 FORKS = os.path.join(HERE, "programs", "forks.py")
 COLLAPSED_LINE = re.compile(r"^(.+) (\d+)$")
 FRAME = re.compile(r"^(.+) \((.*):(\d+|<no line>)\)$")
+NATIVE_FRAME = re.compile(r"^(.+) \[(.+)\]$")
+NATIVE_LINE = -2  # kNativeLine
 UNITS = {"none", "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes"}
 
 
@@ -99,6 +101,8 @@ def check_call_structure(stacks, lines, python, what):
 
 
 def parse_collapsed(path):
+    """[(frames, count)], frames outermost first as (function, file, line); a C frame of --native,
+    'function [library]', as (function, library, NATIVE_LINE)."""
     stacks = []
     with open(path) as f:
         for text in f:
@@ -106,10 +110,12 @@ def parse_collapsed(path):
             assert m, f"not a collapsed-stack line: {text!r}"
             frames = []
             for part in m.group(1).split(";"):
-                fm = FRAME.match(part)
-                assert fm, f"frame not 'function (file:line)': {part!r}"
-                line = int(fm.group(3)) if fm.group(3).isdigit() else -1
-                frames.append((fm.group(1), fm.group(2), line))
+                fm, native = FRAME.match(part), NATIVE_FRAME.match(part)
+                assert fm or native, f"frame neither 'function (file:line)' nor 'function [library]': {part!r}"
+                if fm:
+                    frames.append((fm.group(1), fm.group(2), int(fm.group(3)) if fm.group(3).isdigit() else -1))
+                else:
+                    frames.append((native.group(1), native.group(2), NATIVE_LINE))
             stacks.append((frames, int(m.group(2))))
     return stacks
 

@@ -1,6 +1,6 @@
 // measure_loc/profile.h: the hot-lines profiler's public interface: profile a command or a running process
-// from outside (process_vm_readv, the target is never stopped) and get every sampled (file, line) with its
-// count.
+// from outside (process_vm_readv, the target is never stopped, except with Options::native) and get every
+// sampled (file, line) with its count.
 #pragma once
 
 #include <sys/types.h>
@@ -71,6 +71,9 @@ struct Options {
   // When given, counting starts once it is set (and the start files, if any, were seen): a server's warmup
   // requests are sampled but not counted.
   const std::atomic<bool>* start = nullptr;
+  // Also unwind the C stack of each sampled thread (stopped with ptrace for the moment of a sample) and merge it
+  // with the Python frames: C functions show under the Python line that called them. CPython 3.8-3.10 and pyston.
+  bool native = false;
 };
 
 // One sampled source line. line is -1 for samples on instructions that carry no line number.
@@ -80,7 +83,11 @@ struct LineCount {
   std::int64_t count = 0;
 };
 
-// One frame of a sampled stack: a function and the line it was at (-1: an instruction without a line).
+// The line of a C frame (Options::native): its filename is the library or executable holding the function.
+inline constexpr int kNativeLine = -2;
+
+// One frame of a sampled stack: a function and the line it was at (-1: an instruction without a line;
+// kNativeLine: a C function).
 struct StackFrame {
   std::string filename;
   std::string function;
@@ -127,6 +134,10 @@ struct Profile {
   bool realtime = false;            // the sampling loop ran with real-time priority
   std::string off_cpu_filter;       // "on", "off" (--wall-clock, --all-threads) or "unavailable: why"
   std::string cpu_sharing;          // "cpu N", "off" (--no-shared-cpu, --all-threads) or "unavailable: why"
+  std::string native;               // "off", or "on" (C frames merged in: Options::native)
+  // With native: counted samples whose C stack did not reach every Python frame (its Python frames are all
+  // there, the outer ones without the C frames between them).
+  std::int64_t native_incomplete = 0;
   int exit_code = 0;                // the target's, when we launched it (128+signal if it was killed)
   std::vector<StackFrame> frames;   // the distinct frames of `stacks`
   std::vector<StackCount> stacks;   // every distinct stack, most samples first; counts add up to `samples`
