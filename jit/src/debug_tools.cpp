@@ -101,16 +101,42 @@ void* register_with_gdb(const std::string& name, uint64_t addr, uint64_t size) {
   return e;
 }
 
-void append_perf_map(const std::string& name, uint64_t addr, uint64_t size) {
-  static FILE* map = nullptr;
-  if (!map) {
-    char path[64];
-    snprintf(path, sizeof path, "/tmp/perf-%d.map", int(getpid()));
-    map = fopen(path, "a");
-    if (!map) return;
+namespace {
+// The map being written and the process it belongs to. A forked child (a gunicorn worker) must not append to
+// its parent's map: its first entry starts its own /tmp/perf-PID.map, beginning with the parent's entries
+// written before the fork (that code is in the child's memory too, at the same addresses).
+FILE* g_perf_map = nullptr;
+int g_perf_map_pid = 0;
+long g_perf_map_bytes = 0;  // written by this process (or inherited): the part of the file that is ours
+
+FILE* open_perf_map() {
+  int pid = int(getpid());
+  if (g_perf_map && g_perf_map_pid == pid) return g_perf_map;
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/perf-%d.map", pid);
+  FILE* map = fopen(path, "w+");  // readable: a child forked later copies it
+  if (!map) return nullptr;
+  if (g_perf_map) {
+    // Forked: the parent's entries up to the fork, then ours. pread leaves the offset the parent shares with
+    // us alone, and the parent's stream is left open (closing it could move that offset too).
+    std::vector<char> inherited(size_t(g_perf_map_bytes > 0 ? g_perf_map_bytes : 0));
+    if (!inherited.empty() && pread(fileno(g_perf_map), inherited.data(), inherited.size(), 0) == ssize_t(inherited.size()))
+      fwrite(inherited.data(), 1, inherited.size(), map);
+    else
+      g_perf_map_bytes = 0;
   }
-  fprintf(map, "%lx %lx %s\n", (unsigned long)addr, (unsigned long)size, name.c_str());
+  g_perf_map = map;
+  g_perf_map_pid = pid;
+  return map;
+}
+}  // namespace
+
+void append_perf_map(const std::string& name, uint64_t addr, uint64_t size) {
+  FILE* map = open_perf_map();
+  if (!map) return;
+  int n = fprintf(map, "%lx %lx %s\n", (unsigned long)addr, (unsigned long)size, name.c_str());
   fflush(map);
+  if (n > 0) g_perf_map_bytes += n;
 }
 
 void write_listing(const std::string& dir, const std::string& name, PyCodeObject* co,

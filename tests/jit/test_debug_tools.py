@@ -42,6 +42,41 @@ with tempfile.TemporaryDirectory() as d:
         listing = f.read()
     check("FOR_ITER" in listing and "INPLACE_ADD" in listing and "call" in listing, listing[:500])
 
+# A forked child (a gunicorn worker) writes its own map, starting with its parent's entries from before the
+# fork (that code is its too); the parent's map never gets the child's entries.
+FORKING = PROGRAM.replace("print(os.getpid())", """
+pid = os.fork()
+if pid == 0:
+    def child_function(n):
+        return sum(i for i in range(n))
+    for _ in range(30):
+        child_function(10)
+    assert pyston_lite.is_compiled(child_function)
+    os._exit(0)
+os.waitpid(pid, 0)
+def parent_after_fork(n):
+    return n + 1
+for _ in range(30):
+    parent_after_fork(1)
+print(os.getpid(), pid)
+""")
+r = subprocess.run([sys.executable, "-c", FORKING], capture_output=True, text=True,
+                   env=dict(os.environ, PYSTON_PERF_MAP="1"), timeout=60)
+check(r.returncode == 0, r.stderr)
+parent, child = (int(x) for x in r.stdout.split()[-2:])
+maps = {}
+for who, pid in (("parent", parent), ("child", child)):
+    path = "/tmp/perf-%d.map" % pid
+    check(os.path.exists(path), "no perf map for the %s" % who)
+    with open(path) as f:
+        maps[who] = [l.split(" ", 2)[2] for l in f.read().splitlines()]
+    os.unlink(path)
+has = lambda who, prefix: any(n.startswith(prefix) for n in maps[who])
+check(has("parent", "py::hot_function:") and has("parent", "py::parent_after_fork:"), maps["parent"][-5:])
+check(not has("parent", "py::child_function:"), "the child wrote into its parent's perf map")
+check(has("child", "py::child_function:") and has("child", "py::hot_function:"), maps["child"][-5:])
+check(not has("child", "py::parent_after_fork:"), maps["child"][-5:])
+
 stats = pyston_lite.stats()
 for key in ("functions_compiled", "code_bytes", "compile_time_s", "deopts", "deopts_by_opcode", "fallbacks"):
     check(key in stats, key)
