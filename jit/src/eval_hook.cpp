@@ -404,8 +404,8 @@ PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nar
   return result;
 }
 
-// What gen_send_ex does around the evaluation, in its order: the sent value pushed (None for next(), nothing
-// for a new frame), f_back set to the resumer's frame, gi_running, the generator's exception state made the
+// What gen_send_ex does around the evaluation, in its order: the sent value pushed (None for next(); whether a
+// new frame gets one is the version's, see version::push_sent_value), f_back set to the resumer's frame, gi_running, the generator's exception state made the
 // thread's current one; afterwards all of it undone, and a frame that returned or raised released (its
 // exception state cleared first, which may hold a cycle through a traceback). Then the frame's machine code
 // runs as eval_frame would run it (run_compiled: recursion check, tstate->frame, deopt).

@@ -370,7 +370,6 @@ inline PyObject* send(PyObject* receiver, PyObject* value, bool* returned) {
 // gi_running says it runs, and a frame that returned keeps no stack top. 3.10 keeps f_state (created,
 // suspended, executing, then returned or raised; running is "executing") and pushes the sent value for a new
 // frame too (GEN_START pops it).
-constexpr bool kResumesGenerators = true;
 #if PY_VERSION_HEX < 0x030A0000
 inline bool generator_frame_suspended(PyFrameObject* f) {
   return f->f_stacktop != nullptr;
