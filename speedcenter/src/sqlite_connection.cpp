@@ -1,13 +1,18 @@
 // speedcenter/sqlite_connection.cpp: the SQLite backend of the store (a file, the embedded default).
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "connection.h"
 
 namespace speedcenter::detail {
 namespace {
+
+// How long a statement waits for another connection's lock before failing with "database is locked".
+constexpr int kBusyTimeoutMs = 10000;
 
 [[noreturn]] void fail(sqlite3* db, const std::string& what, const std::string& hint = {}) {
   throw StoreError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), hint);
@@ -85,7 +90,7 @@ class SQLiteConnection final : public Connection {
       db_ = nullptr;
       throw StoreError(message, "check the path and its permissions, or pass --db PATH");
     }
-    sqlite3_busy_timeout(db_, 10000);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   }
   ~SQLiteConnection() override { sqlite3_close_v2(db_); }
 
@@ -95,7 +100,19 @@ class SQLiteConnection final : public Connection {
   void exec(std::string_view sql) override {
     std::string owned(sql);
     char* err = nullptr;
-    if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err);
+    // Switching a new store to WAL needs an exclusive lock, and SQLite answers BUSY at once, without the busy
+    // handler, when another connection holds the reserved lock (its deadlock guard): several processes
+    // opening a new store together (Database.ConcurrentOpeningMigratesOnce, 3 in 300 runs). Pragmas are
+    // idempotent, so they are retried for as long as the busy timeout would have waited.
+    for (int waited_ms = 0; rc == SQLITE_BUSY && owned.rfind("PRAGMA", 0) == 0 && waited_ms < kBusyTimeoutMs;
+         waited_ms += 10) {
+      sqlite3_free(err);
+      err = nullptr;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err);
+    }
+    if (rc != SQLITE_OK) {
       std::string message = err ? err : "unknown error";
       sqlite3_free(err);
       throw StoreError("SQL failed (" + message + ") in '" + owned.substr(0, 80) + "'");
