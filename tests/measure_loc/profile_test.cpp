@@ -170,7 +170,6 @@ std::int64_t count_of(const Profile& p, const std::string& file, int line) {
 
 // The target sleeps 6 x 0.15 s inside C code that keeps the GIL: on-CPU sampling (the default) counts at most
 // two samples per sleep (the first at the new position, the first repeat), --wall-clock the whole sleep.
-// Counts, not shares, so the test holds on a busy machine too.
 TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   std::string python = newest_python();
   if (python.empty()) GTEST_SKIP();
@@ -187,7 +186,12 @@ TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   wall.wall_clock = true;
   Profile wall_clock = profile_command({python, script}, wall);
   EXPECT_EQ(wall_clock.off_cpu, 0);
-  EXPECT_GT(count_of(wall_clock, "blocks_holding_gil.py", lines["LINE_SLEEP"]), 4000);
+  // The whole sleep is counted: about half of all samples (0.9 s of ~1.8 s), at whatever rate the sampler
+  // reached (4,000-9,000 samples on this 2-core VM); a loaded machine stretches the busy half, so 15%.
+  std::int64_t slept = count_of(wall_clock, "blocks_holding_gil.py", lines["LINE_SLEEP"]);
+  EXPECT_GT(slept, 1000);
+  EXPECT_GT(static_cast<double>(slept), 0.15 * static_cast<double>(wall_clock.samples));
+  EXPECT_GT(slept, 50 * std::max<std::int64_t>(sleeping, 1));
 }
 
 TEST(Profile, PassesTheTargetsExitCodeThrough) {
