@@ -327,6 +327,10 @@ class WebExecutor : public Executor {
     }
     child.wait(std::chrono::milliseconds(1), watch);  // a replacement worker's ready line, if any
     worker_alive = worker_alive && events.replacements == 0;
+    // A whole server killed at once (its process group): the worker's death may be seen before the master's.
+    // Give the master a moment to be reaped before saying which of them died.
+    for (int i = 0; i < 20 && !load.ok && !worker_alive && child.running(); ++i)
+      child.wait(std::chrono::milliseconds(10), watch);
     bool server_alive = child.running();
     finish();
 
