@@ -330,14 +330,21 @@ bool make_cells(PyFrameObject* f, PyCodeObject* co, PyObject* func) {
 // closures and functions with cells (for such code _PyEval_EvalCodeWithName builds the same frame: each
 // parameter's value in order, then the cells), and everything eval_frame checks before running compiled code. nullptr: go the generic way, which also counts
 // cold code towards the threshold.
+// What eval_frame checks before it runs compiled code, for callers that enter machine code themselves (direct
+// calls, generators resumed by compiled code): no tracing, our hook installed, the code compiled, no pending
+// signal or request. nullptr: take CPython's path.
+CodeState* enterable_state(PyThreadState* ts, PyCodeObject* co) {
+  if (version::tracing(ts) || version::eval_frame_hook(ts->interp) != version::hook_for<eval_frame>) return nullptr;
+  CodeState* st = existing_state(co);
+  if (!st || !st->compiled || version::eval_breaker_set(ts)) return nullptr;
+  return st;
+}
+
 CodeState* direct_call_state(PyThreadState* ts, PyCodeObject* co) {
   if (co->co_kwonlyargcount != 0 || (co->co_flags & ~(PyCF_MASK | CO_NOFREE | CO_NESTED)) != (CO_OPTIMIZED | CO_NEWLOCALS))
     return nullptr;
-  if (version::tracing(ts) || version::eval_frame_hook(ts->interp) != version::hook_for<eval_frame>) return nullptr;
-  CodeState* st = existing_state(co);
-  if (!st || !st->compiled || !st->start) return nullptr;
-  if (version::eval_breaker_set(ts)) return nullptr;
-  return st;
+  CodeState* st = enterable_state(ts, co);
+  return st && st->start ? st : nullptr;
 }
 
 }  // namespace
@@ -414,9 +421,8 @@ Resumed resume_generator(PyGenObject* gen, PyObject* arg, PyObject** result) {
   if (version::generator_running(gen) || !f || !version::generator_frame_suspended(f)) return Resumed::kNotHere;
   if (f->f_lasti == -1 && arg && arg != Py_None) return Resumed::kNotHere;  // CPython raises the TypeError
   PyThreadState* ts = _PyThreadState_GET();
-  if (version::tracing(ts) || version::eval_frame_hook(ts->interp) != version::hook_for<eval_frame>) return Resumed::kNotHere;
-  CodeState* st = existing_state(f->f_code);
-  if (!st || !st->compiled || version::eval_breaker_set(ts)) return Resumed::kNotHere;
+  CodeState* st = enterable_state(ts, f->f_code);
+  if (!st) return Resumed::kNotHere;
   const void* target = f->f_lasti < 0 ? st->start : st->compiled->entry_for(f->f_lasti);
   if (!target) return Resumed::kNotHere;
   g_stats.generator_resumes++;

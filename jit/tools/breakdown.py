@@ -238,7 +238,7 @@ def stats_delta(a, b, units):
         return None
     per = lambda x, y: (y - x) / units
     out = {key: per(a.get(key, 0), b.get(key, 0)) for key in
-           ("compiled_runs", "direct_calls", "deopts", "deopts_for_exceptions", "functions_compiled")}
+           ("compiled_runs", "direct_calls", "generator_resumes", "deopts", "deopts_for_exceptions", "functions_compiled")}
     out["interpreted_frames"] = {k: per(a["fallbacks"].get(k, 0), v) for k, v in b["fallbacks"].items()
                                  if v != a["fallbacks"].get(k, 0)}
     out["deopts_by_opcode"] = {k: per(a["deopts_by_opcode"].get(k, 0), v) for k, v in b["deopts_by_opcode"].items()
@@ -297,7 +297,7 @@ def main():
     jit = stats_delta(stats_a, stats_b, n)
     if jit:
         print("\nJIT counters per %s:" % unit)
-        for key in ("compiled_runs", "direct_calls", "deopts", "deopts_for_exceptions", "functions_compiled"):
+        for key in ("compiled_runs", "direct_calls", "generator_resumes", "deopts", "deopts_for_exceptions", "functions_compiled"):
             print("  %-24s %10.1f" % (key, jit[key]))
         for group in ("interpreted_frames", "deopts_by_opcode"):
             if jit[group]:
