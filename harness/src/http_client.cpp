@@ -122,6 +122,13 @@ void HttpConnection::close() {
   buffer_.clear();
   offset_ = 0;
   responses_on_connection_ = 0;
+  opened_ahead_ = false;
+}
+
+void HttpConnection::open() {
+  if (fd_ >= 0) return;
+  connect();
+  opened_ahead_ = true;
 }
 
 void HttpConnection::connect() {
@@ -155,7 +162,7 @@ void HttpConnection::write_all(const std::string& data) {
     ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      if (responses_on_connection_ > 0 && (errno == EPIPE || errno == ECONNRESET)) throw StaleConnection{};
+      if (may_be_stale() && (errno == EPIPE || errno == ECONNRESET)) throw StaleConnection{};
       throw HarnessError(fmt::format("sending to {}:{} failed: {}", host_, port_, std::strerror(errno)));
     }
     sent += static_cast<size_t>(n);
@@ -175,7 +182,7 @@ bool HttpConnection::fill() {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
       throw HarnessError(fmt::format("no response from {}:{} within {} s", host_, port_, timeout_.count() / 1000.0));
     if (n < 0) {
-      if (errno == ECONNRESET && responses_on_connection_ > 0 && buffer_.size() == offset_) throw StaleConnection{};
+      if (errno == ECONNRESET && may_be_stale() && buffer_.size() == offset_) throw StaleConnection{};
       throw HarnessError(fmt::format("reading from {}:{} failed: {}", host_, port_, std::strerror(errno)));
     }
     if (n == 0) return false;
@@ -194,7 +201,7 @@ std::string HttpConnection::read_line() {
     }
     if (buffer_.size() - offset_ > 64 * 1024) throw HarnessError("HTTP header line longer than 64 KiB");
     if (!fill()) {
-      if (responses_on_connection_ > 0 && buffer_.size() == offset_) throw StaleConnection{};
+      if (may_be_stale() && buffer_.size() == offset_) throw StaleConnection{};
       throw HarnessError(fmt::format("the server at {}:{} closed the connection without a complete response",
                                      host_, port_));
     }

@@ -3,6 +3,7 @@
 #include "harness/load_generator.h"
 
 #include <algorithm>
+#include <barrier>
 #include <fmt/format.h>
 #include <mutex>
 #include <thread>
@@ -24,6 +25,15 @@ std::string excerpt(const std::string& body) {
   return text + (body.size() > 200 ? "..." : "");
 }
 
+struct SharedLoad;
+
+// Runs once all connections are open and their sessions done: the load's clock (and the open-loop schedule)
+// starts there, so connecting is not charged to the first requests.
+struct StartTheClock {
+  SharedLoad* load;
+  void operator()() noexcept;
+};
+
 // State shared by the connection threads of one load.
 struct SharedLoad {
   const std::vector<PageCheck>& session;
@@ -40,9 +50,11 @@ struct SharedLoad {
   std::mutex mutex;  // guards error and records
   std::string error;
   std::vector<RequestRecord> records;
+  std::barrier<StartTheClock> start;  // every connection open before the first counted request, as wrk does
 
-  SharedLoad(const std::vector<PageCheck>& s, const std::vector<PageCheck>& p, const LoadOptions& o)
-      : session(s), pages(p), options(o), checksums(p.size()) {}
+  SharedLoad(const std::vector<PageCheck>& s, const std::vector<PageCheck>& p, const LoadOptions& o,
+             int connections)
+      : session(s), pages(p), options(o), checksums(p.size()), start(connections, StartTheClock{this}) {}
 
   void fail(const std::string& message) {
     std::lock_guard lock(mutex);
@@ -50,6 +62,8 @@ struct SharedLoad {
     failed = true;
   }
 };
+
+void StartTheClock::operator()() noexcept { load->began = Clock::now(); }
 
 HttpRequest with_cookies(HttpRequest request, const CookieJar& jar) {
   if (!jar.empty()) request.headers.emplace_back("Cookie", jar.header());
@@ -83,8 +97,13 @@ void connection_loop(SharedLoad& load) {
   std::vector<RequestRecord> mine;
   const std::string host_header = load.host + ":" + std::to_string(load.port);
   long seq = -1;
+  bool started = false;
   try {
-    if (!run_session(load, connection, jar)) return;
+    bool ready = run_session(load, connection, jar);
+    if (ready) connection.open();
+    started = true;
+    load.start.arrive_and_wait();
+    if (!ready) return;
     std::vector<std::string> wires = load.wires;
     if (!jar.empty())  // the session's cookies go with every page
       for (size_t i = 0; i < wires.size(); ++i)
@@ -114,8 +133,10 @@ void connection_loop(SharedLoad& load) {
     // Whatever the cause (a malformed response, a failing should_stop, memory), it is this load's recorded
     // failure: an exception escaping a connection thread would call std::terminate and lose the whole run.
     load.fail(failure_at(load, seq, e.what()));
+    if (!started) load.start.arrive_and_drop();  // recorded first: the others see it when they start
   } catch (...) {
     load.fail(failure_at(load, seq, "unknown exception"));
+    if (!started) load.start.arrive_and_drop();
   }
   load.connects += connection.connects();
   std::lock_guard lock(load.mutex);
@@ -144,14 +165,14 @@ std::string check_response(const PageCheck& page, const HttpResponse& response,
 LoadResult run_load(const std::string& host, int port, const std::vector<PageCheck>& session,
                     const std::vector<PageCheck>& pages, const LoadOptions& options) {
   if (pages.empty()) throw HarnessError("a web benchmark needs at least one page");
-  SharedLoad load(session, pages, options);
+  int connections = std::max(1, options.concurrency);
+  SharedLoad load(session, pages, options, connections);
   load.host = host;
   load.port = port;
   for (const auto& page : pages) load.wires.push_back(format_request(page.request, host + ":" + std::to_string(port)));
   load.records.reserve(static_cast<size_t>(std::max(0L, options.requests)));
-  load.began = Clock::now();
+  load.began = Clock::now();  // until the connections are open (a load that fails before)
   std::vector<std::thread> threads;
-  int connections = std::max(1, options.concurrency);
   for (int i = 1; i < connections; ++i) threads.emplace_back([&load] { connection_loop(load); });
   connection_loop(load);
   for (auto& t : threads) t.join();

@@ -56,6 +56,9 @@ class HttpConnection {
   HttpResponse send(const HttpRequest& request);
   // Same, with the wire bytes prepared by format_request (the load generator formats each page once).
   HttpResponse send_raw(const std::string& wire);
+  // Connects now unless connected (a load opens all its connections before the first counted request). A
+  // server may close a connection opened ahead before its first request; that is retried like a kept-alive one.
+  void open();
 
   int connects() const { return connects_; }
   int port() const { return port_; }
@@ -76,6 +79,10 @@ class HttpConnection {
   int fd_ = -1;
   int connects_ = 0;
   int responses_on_connection_ = 0;
+  bool opened_ahead_ = false;  // connected by open() and idle since
+  // Whether a close or reset before any byte of the response means only that the server dropped an idle
+  // connection (retried once), not that it failed on this request.
+  bool may_be_stale() const { return responses_on_connection_ > 0 || opened_ahead_; }
   std::string buffer_;
   size_t offset_ = 0;  // parse position in buffer_
 };
