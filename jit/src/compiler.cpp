@@ -290,6 +290,7 @@ class FunctionCompiler {
   void emit_fused_compare_jump(const Instruction& compare, const Instruction& jump, Source left = {},
                                Source right = {});
   void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
+  void emit_fused_contains_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
   bool emit_identity_compare();
   void emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next);
   std::vector<bool> is_jump_target_;
@@ -750,12 +751,15 @@ bool FunctionCompiler::emit_load_global_cached() {
   return true;
 }
 
-// COMPARE_OP (<, <=, ==, !=, >, >=) directly followed by POP_JUMP_IF_FALSE/TRUE that nothing jumps to.
+// COMPARE_OP (<, <=, ==, !=, >, >=), `is`, `is not` (PYSTON_JIT_INLINE_COMPARE), `in` and `not in`
+// (PYSTON_JIT_FUSE_CONTAINS) directly followed by POP_JUMP_IF_FALSE/TRUE that nothing jumps to.
 bool FunctionCompiler::can_fuse_compare(size_t index) const {
-  if (!options_.inline_compare || index + 1 >= instructions_.size()) return false;
+  if (index + 1 >= instructions_.size()) return false;
   const Instruction &cmp = instructions_[index], &next = instructions_[index + 1];
-  return ((cmp.opcode == COMPARE_OP && cmp.oparg <= Py_GE) || version::is_identity_test(cmp.opcode, cmp.oparg)) &&
-         cmp.start == cmp.unit &&
+  bool fusable = options_.inline_compare && ((cmp.opcode == COMPARE_OP && cmp.oparg <= Py_GE) ||
+                                             version::is_identity_test(cmp.opcode, cmp.oparg));
+  fusable = fusable || (options_.fuse_contains && version::is_containment_test(cmp.opcode, cmp.oparg));
+  return fusable && cmp.start == cmp.unit &&
          (next.opcode == POP_JUMP_IF_FALSE || next.opcode == POP_JUMP_IF_TRUE) && next.start == next.unit &&
          !is_jump_target_[next.unit];
 }
@@ -767,6 +771,8 @@ void FunctionCompiler::emit_fused_compare_jump(const Instruction& compare, const
                                                Source left_op, Source right_op) {
   if (version::is_identity_test(compare.opcode, compare.oparg))
     return emit_fused_identity_jump(compare, jump, left_op, right_op);
+  if (version::is_containment_test(compare.opcode, compare.oparg))
+    return emit_fused_contains_jump(compare, jump, left_op, right_op);
   Label slow = a_.newLabel(), next = a_.newLabel();
   const x86::Gp left = x86::rdi, right = x86::rsi;
   const int32_t type = int32_t(offsetof(PyObject, ob_type)), size = int32_t(offsetof(PyVarObject, ob_size));
@@ -861,6 +867,36 @@ void FunctionCompiler::emit_fused_identity_jump(const Instruction& compare, cons
     decref_cold_dealloc(x86::rdi);
   }
   emit_jump_on_r15b(!version::identity_negated(compare.oparg) == (jump.opcode == POP_JUMP_IF_TRUE), jump, next);
+  a_.bind(unit_labels_[jump.unit]);  // nothing jumps here (checked), but the label must be bound
+  a_.bind(next);
+}
+
+// `a in b` / `a not in b` and the jump: PySequence_Contains(b, a) (what COMPARE_OP and CONTAINS_OP call) and a
+// branch on its answer, without a bool pushed and tested; a deferred operand (a local or constant read in
+// place) is passed borrowed, as to the attribute helpers. -1 is the instruction's error, with both operands
+// popped as the interpreter pops them.
+void FunctionCompiler::emit_fused_contains_jump(const Instruction& compare, const Instruction& jump,
+                                                Source left_op, Source right_op) {
+  Label next = a_.newLabel();
+  const bool left_stacked = left_op.kind == Source::kStack, right_stacked = right_op.kind == Source::kStack;
+  ins_ = &compare;
+  store_lasti(compare.lasti());  // __contains__, __hash__ and __eq__ may run Python code, or raise
+  const int stacked = load_compare_operands(x86::rsi, x86::rdi, left_op, right_op);  // (container, item)
+  call((const void*)PySequence_Contains);
+  a_.mov(x86::r15d, x86::eax);  // callee-saved: survives the decrefs
+  if (stacked) a_.sub(kSp, 8 * stacked);
+  if (left_stacked) {
+    a_.mov(x86::rdi, stack_slot(0));
+    decref_cold_dealloc(x86::rdi);
+  }
+  if (right_stacked) {
+    a_.mov(x86::rdi, stack_slot(stacked - 1));
+    decref_cold_dealloc(x86::rdi);
+  }
+  a_.test(x86::r15d, x86::r15d);
+  a_.mov(x86::edx, kError);
+  a_.js(status_exit_);
+  emit_jump_on_r15b(!version::containment_negated(compare.oparg) == (jump.opcode == POP_JUMP_IF_TRUE), jump, next);
   a_.bind(unit_labels_[jump.unit]);  // nothing jumps here (checked), but the label must be bound
   a_.bind(next);
 }

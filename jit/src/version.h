@@ -585,8 +585,9 @@ inline void set_name_error_name(PyObject* name) {
 #endif
 }
 
-// ---- `is` and `is not` ------------------------------------------------------------------------------------
-// COMPARE_OP with PyCmp_IS / PyCmp_IS_NOT up to 3.8; IS_OP (oparg 1: `is not`) from 3.9.
+// ---- `is`, `is not`, `in` and `not in` -----------------------------------------------------------------------
+// COMPARE_OP with PyCmp_IS / PyCmp_IS_NOT and PyCmp_IN / PyCmp_NOT_IN up to 3.8; IS_OP and CONTAINS_OP
+// (oparg 1: `is not`, `not in`) from 3.9.
 #if PY_VERSION_HEX < 0x03090000
 constexpr bool is_identity_test(int opcode, int oparg) {
   return opcode == COMPARE_OP && (oparg == PyCmp_IS || oparg == PyCmp_IS_NOT);
@@ -594,11 +595,23 @@ constexpr bool is_identity_test(int opcode, int oparg) {
 constexpr bool identity_negated(int oparg) {
   return oparg == PyCmp_IS_NOT;
 }
+constexpr bool is_containment_test(int opcode, int oparg) {
+  return opcode == COMPARE_OP && (oparg == PyCmp_IN || oparg == PyCmp_NOT_IN);
+}
+constexpr bool containment_negated(int oparg) {
+  return oparg == PyCmp_NOT_IN;
+}
 #else
 constexpr bool is_identity_test(int opcode, int) {
   return opcode == IS_OP;
 }
 constexpr bool identity_negated(int oparg) {
+  return oparg != 0;
+}
+constexpr bool is_containment_test(int opcode, int) {
+  return opcode == CONTAINS_OP;
+}
+constexpr bool containment_negated(int oparg) {
   return oparg != 0;
 }
 #endif
