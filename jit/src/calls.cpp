@@ -175,6 +175,38 @@ PyObject* call_from_compiled(PyObject* callable, PyObject* const* args, size_t n
   return call_generic(callable, args, nargsf, kwnames);
 }
 
+long g_builtin_method_calls = 0;
+
+bool call_method_descriptor(PyObject* callable, PyObject* const* args, Py_ssize_t nargs, PyObject** result) {
+  auto* descr = (PyMethodDescrObject*)callable;
+  PyObject* self = args[0];
+  PyTypeObject* owner = PyDescr_TYPE(descr);
+  if (Py_TYPE(self) != owner && !PyType_IsSubtype(Py_TYPE(self), owner)) return false;
+  PyCFunction meth = descr->d_method->ml_meth;
+  const int flags = descr->d_method->ml_flags & ~METH_COEXIST;  // (METH_METHOD, 3.9+, is not handled)
+  if ((flags == METH_NOARGS && nargs != 1) || (flags == METH_O && nargs != 2) ||
+      (flags != METH_NOARGS && flags != METH_O && flags != METH_FASTCALL && flags != (METH_FASTCALL | METH_KEYWORDS)))
+    return false;
+  if (Py_EnterRecursiveCall(" while calling a Python object")) {
+    *result = nullptr;
+    return true;
+  }
+  g_builtin_method_calls++;
+  PyObject* res;
+  if (flags == METH_NOARGS)
+    res = meth(self, nullptr);
+  else if (flags == METH_O)
+    res = meth(self, args[1]);
+  else if (flags == METH_FASTCALL)
+    res = ((_PyCFunctionFast)(void (*)(void))meth)(self, args + 1, nargs - 1);
+  else
+    res = ((_PyCFunctionFastWithKeywords)(void (*)(void))meth)(self, args + 1, nargs - 1, nullptr);
+  Py_LeaveRecursiveCall();
+  // A result with an exception set, or none without one, is the callee's bug: CPython's SystemError.
+  *result = res && !PyErr_Occurred() ? res : version::check_function_result(callable, res);
+  return true;
+}
+
 void init_call_fast_paths() {
   PyObject* builtins = PyImport_ImportModule("builtins");
   if (!builtins) {

@@ -534,6 +534,7 @@ PyObject* stats_dict() {
        set("compiled_runs", PyLong_FromLong(g_stats.compiled_runs)) &&
        set("direct_calls", PyLong_FromLong(g_stats.direct_calls)) &&
        set("generator_resumes", PyLong_FromLong(g_stats.generator_resumes)) &&
+       set("builtin_method_calls", PyLong_FromLong(g_builtin_method_calls)) &&
        set("deopts", PyLong_FromLong(g_stats.deopts)) &&
        set("deopts_for_exceptions", PyLong_FromLong(g_stats.deopts_for_exceptions)) &&
        set("exceptions_caught_compiled", PyLong_FromLong(g_handlers_entered)) &&

@@ -1344,6 +1344,16 @@ StackResult op_load_method(PyFrameObject* f, PyObject** sp, int oparg) {
 
 // ---- calls ----------------------------------------------------------------------------------------------
 
+// After a call made from the stack: pops the callable (at pfunc) and everything above it (and the NULL below it
+// for a LOAD_METHOD that found no method), then pushes the result (nothing on failure).
+StackResult finish_call(PyFrameObject* f, PyObject** sp, PyObject** pfunc, bool null_below, PyObject* res) {
+  while (sp > pfunc) Py_DECREF(POP());
+  if (null_below) --sp;
+  if (!res) FAIL;
+  PUSH(res);
+  return after_call(f, sp);
+}
+
 // Calls the callable at sp[-nargs-1] with the nargs values above it (the last len(kwnames) by keyword),
 // pops all of them (and the NULL below the callable for a LOAD_METHOD that found no method) and pushes the
 // result (nothing on failure).
@@ -1353,11 +1363,7 @@ StackResult call_on_stack(PyFrameObject* f, PyObject** sp, Py_ssize_t nargs, PyO
   PyObject* func = *pfunc;
   Py_ssize_t npos = nargs - (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
   PyObject* res = call_from_compiled(func, pfunc + 1, npos | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
-  while (sp > pfunc) Py_DECREF(POP());
-  if (null_below) --sp;
-  if (!res) FAIL;
-  PUSH(res);
-  return after_call(f, sp);
+  return finish_call(f, sp, pfunc, null_below, res);
 }
 
 StackResult op_call_function(PyFrameObject* f, PyObject** sp, int oparg) {
@@ -1372,8 +1378,12 @@ StackResult op_call_function_kw(PyFrameObject* f, PyObject** sp, int oparg) {
 }
 
 StackResult op_call_method(PyFrameObject* f, PyObject** sp, int oparg) {
-  bool is_method = PEEK(oparg + 2) != nullptr;
-  return call_on_stack(f, sp, is_method ? oparg + 1 : oparg, nullptr, !is_method);
+  PyObject* method = PEEK(oparg + 2);
+  PyObject* res;
+  if (method && g_builtin_methods && Py_TYPE(method) == &PyMethodDescr_Type &&
+      call_method_descriptor(method, sp - oparg - 1, oparg + 1, &res))
+    return finish_call(f, sp, sp - oparg - 2, false, res);
+  return call_on_stack(f, sp, method ? oparg + 1 : oparg, nullptr, !method);
 }
 
 int check_args_iterable(PyObject* func, PyObject* args) {

@@ -37,6 +37,9 @@ WEB = ("flask", "django")
 CATEGORIES = ("compiled code", "JIT helpers", "interpreter", "CPython runtime", "extensions", "system",
               "unmapped code")
 INTERPRETER_LOOP = "_PyEval_EvalFrameDefault"
+# pyston_lite.stats() counters reported per unit of work.
+COUNTERS = ("compiled_runs", "direct_calls", "generator_resumes", "builtin_method_calls", "deopts",
+            "deopts_for_exceptions", "functions_compiled")
 
 # Run inside the measured interpreter: dumps the JIT's counters at exit (when the JIT is loaded), then runs the
 # workload's script as __main__.
@@ -237,8 +240,7 @@ def stats_delta(a, b, units):
     if not a or not b:
         return None
     per = lambda x, y: (y - x) / units
-    out = {key: per(a.get(key, 0), b.get(key, 0)) for key in
-           ("compiled_runs", "direct_calls", "generator_resumes", "deopts", "deopts_for_exceptions", "functions_compiled")}
+    out = {key: per(a.get(key, 0), b.get(key, 0)) for key in COUNTERS}
     out["interpreted_frames"] = {k: per(a["fallbacks"].get(k, 0), v) for k, v in b["fallbacks"].items()
                                  if v != a["fallbacks"].get(k, 0)}
     out["deopts_by_opcode"] = {k: per(a["deopts_by_opcode"].get(k, 0), v) for k, v in b["deopts_by_opcode"].items()
@@ -297,7 +299,7 @@ def main():
     jit = stats_delta(stats_a, stats_b, n)
     if jit:
         print("\nJIT counters per %s:" % unit)
-        for key in ("compiled_runs", "direct_calls", "generator_resumes", "deopts", "deopts_for_exceptions", "functions_compiled"):
+        for key in COUNTERS:
             print("  %-24s %10.1f" % (key, jit[key]))
         for group in ("interpreted_frames", "deopts_by_opcode"):
             if jit[group]:

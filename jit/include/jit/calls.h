@@ -10,6 +10,15 @@ namespace pyston_jit {
 // args[-1] may be overwritten for the duration of the call.
 PyObject* call_from_compiled(PyObject* callable, PyObject* const* args, size_t nargsf, PyObject* kwnames);
 
+// `obj.method(...)` (CALL_METHOD) where the method is a builtin type's method descriptor (list.append,
+// dict.get, set.add, str.join, ...): args[0] is the receiver, args[1..nargs-1] the arguments. Calls its C
+// function as CPython's method_vectorcall_* does (receiver type check, recursion level, result check), minus
+// the dispatch. False, with nothing done, for calling conventions not handled here or a receiver of another
+// type (the generic call then raises what CPython raises); else *result is the result or nullptr with the
+// exception set.
+bool call_method_descriptor(PyObject* descr, PyObject* const* args, Py_ssize_t nargs, PyObject** result);
+extern long g_builtin_method_calls;  // calls call_method_descriptor made (stats(): builtin_method_calls)
+
 // Same contract as _PyFunction_Vectorcall; runs the callee's machine code directly when it can
 // (eval_hook.cpp).
 PyObject* call_python_function(PyObject* func, PyObject* const* args, size_t nargsf, PyObject* kwnames);
