@@ -83,13 +83,14 @@ StackResult after_call(PyFrameObject* f, PyObject** sp) {
   // signals_pending too: CPython recomputes eval_breaker non-atomically (COMPUTE_EVAL_BREAKER), so a signal
   // arriving in that window leaves it 0 with a signal pending; the interpreter gets away with it because
   // its blocking calls check signals on EINTR, but test_signal's stress tests then lose a signal.
-  if (version::eval_breaker_or_signal(_PyThreadState_GET())) {
+  PyThreadState* ts = _PyThreadState_GET();
+  if (version::eval_breaker_or_signal(ts)) {
     int next = _Py_OPCODE(version::unit_near_lasti(f, 1));
     if (next != SETUP_FINALLY && next != SETUP_WITH && next != BEFORE_ASYNC_WITH && next != YIELD_FROM &&
         pyston_jit_eval_breaker(f) < 0)
       return StackResult{sp, kError};
   }
-  return StackResult{sp, version::tracing(_PyThreadState_GET()) ? kResumeAfter : kOk};
+  return StackResult{sp, version::tracing(ts) ? kResumeAfter : kOk};
 }
 
 // ---- unary and binary operators -------------------------------------------------------------------------
