@@ -103,8 +103,10 @@ bool measure_hot_lines(const speedcenter::Database& db, std::int64_t run_id, con
   int devnull = open("/dev/null", O_WRONLY);
   bool all_ok = true;
   char line[256];
-  std::snprintf(line, sizeof line, "\nHot lines (measure_loc, %.0f Hz): lines covering 50%% / 90%% / 99%% of samples\n",
-                options.rate_hz);
+  std::snprintf(line, sizeof line,
+                "\nHot lines (measure_loc, %.0f Hz): lines covering 50%% / 90%% / 99%% of samples, then the same at "
+                "%lld samples\n(comparable across runs: the rare tail grows with the samples taken)\n",
+                options.rate_hz, static_cast<long long>(measure_loc::kComparableDepth));
   out << line;
   for (const auto& benchmark : benchmarks) {
     if (benchmark.kind != "batch" && benchmark.kind != "web") {
@@ -132,9 +134,13 @@ bool measure_hot_lines(const speedcenter::Database& db, std::int64_t run_id, con
                                    run_id, static_cast<int>(i), benchmark.name);
         measure_loc::store_profile(db, profile, context);
         auto coverage = profile.coverage({50, 90, 99});
-        std::snprintf(line, sizeof line, "  %-20s %-14s %4d / %4d / %4d   (%lld samples, %.2f%% failed%s)\n",
+        auto comparable = profile.coverage_at_depth(measure_loc::kComparableDepth, {50, 90, 99});
+        std::snprintf(line, sizeof line,
+                      "  %-20s %-14s %4d / %4d / %4d   at depth: %4d / %4d / %4d%s   (%lld samples, %.2f%% failed%s)\n",
                       benchmark.name.c_str(), interpreter.label.c_str(), coverage[0].lines, coverage[1].lines,
-                      coverage[2].lines, static_cast<long long>(profile.samples), profile.failed_percent(),
+                      coverage[2].lines, comparable[0].lines, comparable[1].lines, comparable[2].lines,
+                      profile.samples <= measure_loc::kComparableDepth ? " (fewer samples: as is)" : "",
+                      static_cast<long long>(profile.samples), profile.failed_percent(),
                       profile.processes.size() > 1
                           ? (", " + std::to_string(profile.processes.size()) + " processes").c_str()
                           : "");

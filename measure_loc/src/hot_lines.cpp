@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 #include <set>
 
 #include "measure_loc/profile.h"
@@ -28,6 +29,44 @@ std::vector<Coverage> Profile::coverage(const std::vector<double>& targets) cons
     c.reached_percent = samples ? 100.0 * static_cast<double>(cumulative) / static_cast<double>(samples) : 0;
     result.push_back(c);
   }
+  return result;
+}
+
+std::vector<Coverage> Profile::coverage_at_depth(std::int64_t depth, const std::vector<double>& targets,
+                                                 int draws) const {
+  if (samples <= depth || depth <= 0 || draws <= 0) return coverage(targets);
+  // Every counted sample as the index of its line; each draw shuffles the first `depth` of them into place
+  // (a partial Fisher-Yates shuffle: a uniform subsample without replacement).
+  std::vector<std::int32_t> pool;
+  pool.reserve(static_cast<std::size_t>(samples));
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    pool.insert(pool.end(), static_cast<std::size_t>(lines[i].count), static_cast<std::int32_t>(i));
+  std::mt19937_64 random(20260101);
+  std::vector<double> lines_sum(targets.size()), reached_sum(targets.size());
+  std::vector<std::int64_t> tally(lines.size());
+  const auto n = static_cast<std::int64_t>(pool.size());
+  for (int draw = 0; draw < draws; ++draw) {
+    std::fill(tally.begin(), tally.end(), 0);
+    for (std::int64_t i = 0; i < depth; ++i) {
+      std::uniform_int_distribution<std::int64_t> pick(i, n - 1);
+      std::swap(pool[static_cast<std::size_t>(i)], pool[static_cast<std::size_t>(pick(random))]);
+      ++tally[static_cast<std::size_t>(pool[static_cast<std::size_t>(i)])];
+    }
+    Profile sub;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (tally[i]) sub.lines.push_back({std::string(), 0, tally[i]});  // coverage() reads counts only
+    std::stable_sort(sub.lines.begin(), sub.lines.end(),
+                     [](const LineCount& a, const LineCount& b) { return a.count > b.count; });
+    sub.samples = depth;
+    std::vector<Coverage> c = sub.coverage(targets);
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      lines_sum[t] += c[t].lines;
+      reached_sum[t] += c[t].reached_percent;
+    }
+  }
+  std::vector<Coverage> result;
+  for (std::size_t t = 0; t < targets.size(); ++t)
+    result.push_back({targets[t], static_cast<int>(std::lround(lines_sum[t] / draws)), reached_sum[t] / draws});
   return result;
 }
 

@@ -7,14 +7,14 @@ namespace measure_loc {
 
 namespace {
 
-nlohmann::json coverage_json(const Profile& profile) {
-  nlohmann::json coverage = nlohmann::json::array();
-  for (const Coverage& c : profile.coverage()) {
-    coverage.push_back(
-        {{"target_percent", c.target_percent}, {"lines", c.lines}, {"reached_percent", c.reached_percent}});
-  }
-  return coverage;
+nlohmann::json coverage_json(const std::vector<Coverage>& coverage) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Coverage& c : coverage)
+    out.push_back({{"target_percent", c.target_percent}, {"lines", c.lines}, {"reached_percent", c.reached_percent}});
+  return out;
 }
+
+nlohmann::json coverage_json(const Profile& profile) { return coverage_json(profile.coverage()); }
 
 }  // namespace
 
@@ -69,6 +69,8 @@ void write_json(const Profile& profile, std::ostream& out) {
                         {"realtime_sampler", profile.realtime},
                         {"exit_code", profile.exit_code},
                         {"coverage", coverage},
+                        {"comparable_depth", kComparableDepth},
+                        {"coverage_at_depth", coverage_json(profile.coverage_at_depth(kComparableDepth))},
                         {"pid", profile.pid},
                         {"functions", functions},
                         {"processes", processes},

@@ -60,6 +60,11 @@ void write_text(const Profile& profile, std::ostream& out, int top) {
     fmt::print(out, "Picked {} lines out of {} to reach {:.2f}% (target {:g}%)\n", c.lines,
                profile.lines.size(), c.reached_percent, c.target_percent);
   }
+  if (profile.samples > kComparableDepth) {
+    auto at = profile.coverage_at_depth(kComparableDepth);
+    fmt::print(out, "At {} samples (comparable across runs; the mean of 5 subsamples): {} / {} / {} / {} lines for "
+               "50 / 75 / 90 / 99%\n", kComparableDepth, at[0].lines, at[1].lines, at[2].lines, at[3].lines);
+  }
   fmt::print(out,
              "{} samples in {:.2f} s ({:.0f}/s, requested {:g} Hz), {} failed ({:.3f}%; {} first attempts "
              "retried), {} idle, {} off-CPU{}, {} before counting started; Python {}\n",
