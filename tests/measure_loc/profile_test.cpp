@@ -64,8 +64,8 @@ void expect_known_shares(const std::string& python) {
 
 // Lines A and B do 25% of the work each in short stays (one C call of ~0.15 ms, about one sample), LINE_LONG 50%
 // in one stay twenty times as long: the on-CPU filter must count a stay's samples by the time spent, not drop
-// one per stay (sampler.cpp, OnCpuFilter). Dropping the first repeat at a position read LONG at 54.9-56.6% and
-// A, B at 21.0-22.9% on python3.8 and pyston; counting it, LONG 48.6-50.2% and A, B 24.1-25.8%.
+// one per stay (sampler.cpp, OnCpuFilter). Dropping the first repeat at a position read LONG at 54.9-56.7% and
+// A, B at 21.0-22.9% (3.8-3.13 and pyston); counting it, LONG 48.6-50.2% and A, B 24.1-25.8%.
 void expect_stays_counted_by_time(const std::string& python) {
   std::string script = kPrograms + "stays.py";
   Profile p = profile_command({python, script}, script_options("stays.py"));  // ~1 s of CPU
