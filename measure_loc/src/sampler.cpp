@@ -101,17 +101,18 @@ void restore_normal_scheduling() {
 }
 
 // Tells samples of a target that is running from samples of one that sits descheduled (a busy machine) or
-// blocked holding the GIL: those repeat one position for as long as it waits, so a few preemptions of several
-// milliseconds each would decide the tail of the profile. A sample at a new position is on-CPU (the target
-// moved); at the same position as the previous sample it is on-CPU only if the target's CPU time advanced
-// since that sample (busy C code, a tight loop). The CPU time is read at every sample that reads a stack, so
-// that the first repeat at a position is judged like the later ones: a rule that dropped it (no reading to compare with)
-// took one sample from every stay at a position that spanned two samples or more, a share of the samples
-// that depends on how often a line is entered and not on its time. Compiled code keeps one f_lasti for the
-// whole of a line (pyston stores it where the line starts), and so does any line in one long C call: short
-// visits lost up to half their samples, long ones a few percent (measure_loc/README.md). Reading the time
-// costs one read() of a task-clock counter per sample; with the shared CPU (the default) the target is off
-// the CPU then, without it the kernel interrupts the running target to bring the count up to date.
+// blocked holding the GIL: those repeat one position for as long as it waits, so a few preemptions of
+// several milliseconds each would decide the tail of the profile. A sample at a new position is on-CPU (the
+// target moved); at the same position as the previous sample it is on-CPU only if the target's CPU time
+// advanced since that sample (busy C code, a tight loop). The CPU time is read at every sample that reads a
+// stack, so that the first repeat at a position is judged like the later ones: a rule that dropped it (no
+// reading to compare with) took one sample from every stay at a position that spanned two samples or more,
+// a share of the samples that depends on how often a line is entered and not on its time. Compiled code
+// keeps one f_lasti for the whole of a line (pyston stores it where the line starts), and so does any line
+// in one long C call: short stays lost up to half their samples, long ones a few percent
+// (measure_loc/README.md). Reading the time costs one read() of a task-clock counter per sample; with the
+// shared CPU (the default) the target is off the CPU then, without it the kernel interrupts the running
+// target to bring the count up to date.
 class OnCpuFilter {
  public:
   OnCpuFilter(pid_t pid, bool enabled) : cpu_(pid), enabled_(enabled && cpu_.available()) {}

@@ -62,10 +62,10 @@ void expect_known_shares(const std::string& python) {
   EXPECT_EQ(p.coverage()[1].lines, 2) << "the 70% and 20% lines cover 75%";
 }
 
-// Lines A and B do 25% of the work each in short stays (one C call of ~0.15 ms, about one sample), LINE_LONG 50%
-// in one stay twenty times as long: the on-CPU filter must count a stay's samples by the time spent, not drop
-// one per stay (sampler.cpp, OnCpuFilter). Dropping the first repeat at a position read LONG at 54.9-56.7% and
-// A, B at 21.0-22.9% (3.8-3.13 and pyston); counting it, LONG 48.6-50.2% and A, B 24.1-25.8%.
+// Lines A and B do 25% of the work each in short stays (one C call of ~0.15 ms, about one sample), LINE_LONG
+// 50% in one stay twenty times as long: the on-CPU filter must count a stay's samples by the time spent, not
+// drop one per stay (sampler.cpp, OnCpuFilter). Dropping the first repeat at a position read LONG at
+// 54.9-56.7% and A, B at 21.0-22.9% (3.8-3.13 and pyston); counting it, LONG 48.6-50.2% and A, B 24.1-25.8%.
 void expect_stays_counted_by_time(const std::string& python) {
   std::string script = kPrograms + "stays.py";
   Profile p = profile_command({python, script}, script_options("stays.py"));  // ~1 s of CPU
@@ -196,8 +196,8 @@ std::int64_t count_of(const Profile& p, const std::string& file, int line) {
 }
 
 // The target sleeps 6 x 0.15 s inside C code that keeps the GIL: on-CPU sampling (the default) counts at most
-// two samples per sleep (the first at the new position, and the next when the target was still on its way into
-// the sleep when the first was taken: 10 for 6 sleeps measured), --wall-clock the whole sleep.
+// two samples per sleep (the first at the new position, and the next when the target was still on its way
+// into the sleep when the first was taken: 10 for 6 sleeps measured), --wall-clock the whole sleep.
 TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   std::string python = newest_python();
   if (python.empty()) GTEST_SKIP();
