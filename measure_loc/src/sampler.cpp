@@ -17,6 +17,7 @@
 #include <set>
 #include <random>
 #include <unordered_map>
+#include <utility>
 
 #include "elf_symbols.h"
 #include "native_merge.h"
@@ -100,11 +101,18 @@ void restore_normal_scheduling() {
 }
 
 // Tells samples of a target that is running from samples of one that sits descheduled (a busy machine) or
-// blocked holding the GIL: those repeat one position for as long as it waits, so a few preemptions of several
-// milliseconds each would decide the tail of the profile. A sample at a new position is on-CPU (the target
-// moved); at the same position it is on-CPU only if the target's CPU time advanced since the previous sample
-// there (busy C code, a tight loop; the first repeat is not counted). Reading CPU time interrupts a running
-// target, so it is read only then.
+// blocked holding the GIL: those repeat one position for as long as it waits, so a few preemptions of
+// several milliseconds each would decide the tail of the profile. A sample at a new position is on-CPU (the
+// target moved); at the same position as the previous sample it is on-CPU only if the target's CPU time
+// advanced since that sample (busy C code, a tight loop). The CPU time is read at every sample that reads a
+// stack, so that the first repeat at a position is judged like the later ones: a rule that dropped it (no
+// reading to compare with) took one sample from every stay at a position that spanned two samples or more,
+// a share of the samples that depends on how often a line is entered and not on its time. Compiled code
+// keeps one f_lasti for the whole of a line (pyston stores it where the line starts), and so does any line
+// in one long C call: short stays lost up to half their samples, long ones a few percent
+// (measure_loc/README.md). Reading the time costs one read() of a task-clock counter per sample; with the
+// shared CPU (the default) the target is off the CPU then, without it the kernel interrupts the running
+// target to bring the count up to date.
 class OnCpuFilter {
  public:
   OnCpuFilter(pid_t pid, bool enabled) : cpu_(pid), enabled_(enabled && cpu_.available()) {}
@@ -112,17 +120,13 @@ class OnCpuFilter {
   const std::string& unavailable_reason() const { return cpu_.unavailable_reason(); }
   bool on_cpu(const StackPosition& position) {
     if (!enabled_) return true;
+    std::uint64_t now = cpu_.nanoseconds();
+    std::optional<std::uint64_t> before = std::exchange(cpu_at_last_sample_, now);
     if (!(position == last_position_)) {
       last_position_ = position;
-      cpu_at_repeat_.reset();
       return true;
     }
-    std::uint64_t now = cpu_.nanoseconds();
-    // The first repeat has nothing to compare with: not counted, as it most often means the target was
-    // preempted (and preemption favours some lines, such as system calls, over others).
-    bool ran = cpu_at_repeat_ && now != *cpu_at_repeat_;
-    cpu_at_repeat_ = now;
-    return ran;
+    return before && now != *before;
   }
   void track_new_threads() {
     if (enabled_) cpu_.track_new_threads();
@@ -132,7 +136,7 @@ class OnCpuFilter {
   TargetCpuTime cpu_;
   bool enabled_;
   StackPosition last_position_;
-  std::optional<std::uint64_t> cpu_at_repeat_;
+  std::optional<std::uint64_t> cpu_at_last_sample_;
 };
 
 double own_cpu_seconds() {

@@ -62,6 +62,24 @@ void expect_known_shares(const std::string& python) {
   EXPECT_EQ(p.coverage()[1].lines, 2) << "the 70% and 20% lines cover 75%";
 }
 
+// Lines A and B do 25% of the work each in short stays (one C call of ~0.15 ms, about one sample), LINE_LONG
+// 50% in one stay twenty times as long: the on-CPU filter must count a stay's samples by the time spent, not
+// drop one per stay (sampler.cpp, OnCpuFilter). Dropping the first repeat at a position read LONG at
+// 54.9-56.7% and A, B at 21.0-22.9% (3.8-3.13 and pyston); counting it, LONG 48.6-50.2% and A, B 24.1-25.8%.
+void expect_stays_counted_by_time(const std::string& python) {
+  std::string script = kPrograms + "stays.py";
+  Profile p = profile_command({python, script}, script_options("stays.py"));  // ~1 s of CPU
+  auto lines = marked_lines(script);
+  EXPECT_EQ(p.exit_code, 0);
+  EXPECT_GT(p.samples, 3000);
+  double a = percent_of(p, "stays.py", lines["LINE_A"]);
+  double b = percent_of(p, "stays.py", lines["LINE_B"]);
+  double long_stays = percent_of(p, "stays.py", lines["LINE_LONG"]);
+  EXPECT_NEAR(long_stays, 50, 3) << "A " << a << "%, B " << b << "%, " << p.samples << " samples";
+  EXPECT_NEAR(a, 25, 2.5) << "LONG " << long_stays << "%";
+  EXPECT_NEAR(b, 25, 2.5) << "LONG " << long_stays << "%";
+}
+
 // A call shorter than one sample's reads keeps its samples on its body, not on its return line
 // (shared_cpu.h).
 void expect_short_calls_on_their_body(const std::string& python) {
@@ -82,6 +100,12 @@ TEST_P(ProfileTest, MeasuresKnownLineShares) {
   std::string python = test_python(GetParam());
   if (python.empty()) GTEST_SKIP() << "no interpreter for Python " << GetParam();
   expect_known_shares(python);
+}
+
+TEST_P(ProfileTest, CountsShortAndLongStaysByTheirTime) {
+  std::string python = test_python(GetParam());
+  if (python.empty()) GTEST_SKIP() << "no interpreter for Python " << GetParam();
+  expect_stays_counted_by_time(python);
 }
 
 TEST_P(ProfileTest, KeepsShortCallsOnTheirBody) {
@@ -106,8 +130,11 @@ TEST(Profile, MeasuresKnownLineSharesUnderPyston) {
   std::string pyston = pyston_launcher();
   if (pyston.empty()) GTEST_SKIP() << "built with -DPB_JIT=OFF and MEASURE_LOC_PYSTON not set";
   ASSERT_EQ(access(pyston.c_str(), X_OK), 0) << pyston << " is not an executable";
+  setenv("PYSTON_JIT_THRESHOLD", "0", 1);  // every function compiled on its first call
   expect_known_shares(pyston);
+  expect_stays_counted_by_time(pyston);
   expect_short_calls_on_their_body(pyston);
+  unsetenv("PYSTON_JIT_THRESHOLD");
 }
 
 // Lines the JIT runs without calling out (local loads and stores only) are seen in compiled code, in their
@@ -169,7 +196,8 @@ std::int64_t count_of(const Profile& p, const std::string& file, int line) {
 }
 
 // The target sleeps 6 x 0.15 s inside C code that keeps the GIL: on-CPU sampling (the default) counts at most
-// two samples per sleep (the first at the new position, the first repeat), --wall-clock the whole sleep.
+// two samples per sleep (the first at the new position, and the next when the target was still on its way
+// into the sleep when the first was taken: 10 for 6 sleeps measured), --wall-clock the whole sleep.
 TEST(Profile, CountsOnlySamplesWhereTheTargetRan) {
   std::string python = newest_python();
   if (python.empty()) GTEST_SKIP();
