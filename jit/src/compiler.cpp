@@ -291,6 +291,7 @@ class FunctionCompiler {
                                Source right = {});
   void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
   void emit_fused_contains_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
+  void emit_instance_attr_hit(const AttrCacheEntry& e, PyObject* name, Label slow);
   bool emit_identity_compare();
   void emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next);
   std::vector<bool> is_jump_target_;
@@ -1049,12 +1050,73 @@ void FunctionCompiler::emit_store_local(const Instruction& store, Source value) 
 void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner) {
   ins_ = &attr;
   store_lasti(attr.lasti());
-  a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
+  AttrCache* cache = &attr_caches_[next_attr_cache_++];
   load_operand(x86::r8, owner);
+  Label done = a_.newLabel();
+  if (attr.opcode == LOAD_ATTR && options_.inline_attrs && !kVerifyCaches) {
+    Label slow = a_.newLabel();
+    emit_instance_attr_hit(cache->first, PyTuple_GET_ITEM(co_->co_names, attr.oparg), slow);
+    a_.jmp(done);
+    a_.bind(slow);
+  }
+  a_.mov(x86::rcx, imm(cache));
   auto helper = attr.opcode == LOAD_ATTR     ? pyston_jit_load_attr_of_local
                 : attr.opcode == LOAD_METHOD ? pyston_jit_load_method_of_local
                                              : pyston_jit_store_attr_of_local;
   emit_helper_call((OpcodeHelper)(void*)helper, attr.oparg, false, 0, false);
+  a_.bind(done);
+}
+
+// `owner.name` (owner in r8, borrowed) pushed with a new reference when the site's first cache entry applies
+// and holds it the cheap way: a split instance dict's slot (the test split_slot makes: same type and version
+// tag, same shared keys of the same size, the name's key where it was) or a __slots__ member; otherwise a jump
+// to `slow` (the cached helper, which also fills the cache and raises). Nothing here calls out.
+void FunctionCompiler::emit_instance_attr_hit(const AttrCacheEntry& e, PyObject* name, Label slow) {
+  using Entry = AttrCacheEntry;
+  Label slot = a_.newLabel(), found = a_.newLabel();
+  auto field = [](size_t offset) { return int32_t(offset); };
+  a_.mov(x86::rcx, imm(&e));
+  a_.mov(x86::rax, x86::qword_ptr(x86::r8, field(offsetof(PyObject, ob_type))));
+  a_.cmp(x86::rax, x86::qword_ptr(x86::rcx, field(offsetof(Entry, type))));
+  a_.jne(slow);
+  a_.test(x86::dword_ptr(x86::rax, field(offsetof(PyTypeObject, tp_flags))), Py_TPFLAGS_VALID_VERSION_TAG);
+  a_.jz(slow);
+  a_.mov(x86::edx, x86::dword_ptr(x86::rax, field(offsetof(PyTypeObject, tp_version_tag))));
+  a_.cmp(x86::edx, x86::dword_ptr(x86::rcx, field(offsetof(Entry, version))));
+  a_.jne(slow);
+  a_.movzx(x86::edx, x86::byte_ptr(x86::rcx, field(offsetof(Entry, kind))));
+  a_.cmp(x86::edx, Entry::kSlot);
+  a_.je(slot);
+  a_.cmp(x86::edx, Entry::kInstanceDict);
+  a_.jne(slow);
+  a_.mov(x86::rdx, x86::qword_ptr(x86::rax, field(offsetof(PyTypeObject, tp_dictoffset))));  // > 0 for this kind
+  a_.mov(x86::rdx, x86::qword_ptr(x86::r8, x86::rdx));  // the instance dict
+  a_.test(x86::rdx, x86::rdx);
+  a_.jz(slow);
+  a_.mov(x86::r9, x86::qword_ptr(x86::rdx, field(offsetof(PyDictObject, ma_values))));
+  a_.test(x86::r9, x86::r9);
+  a_.jz(slow);
+  a_.mov(x86::r10, x86::qword_ptr(x86::rdx, field(offsetof(PyDictObject, ma_keys))));
+  a_.cmp(x86::r10, x86::qword_ptr(x86::rcx, field(offsetof(Entry, split_keys))));
+  a_.jne(slow);
+  a_.movzx(x86::r11d, x86::word_ptr(x86::rcx, field(offsetof(Entry, split_keys_size))));  // 0: no slot known
+  a_.cmp(x86::qword_ptr(x86::r10, field(offsetof(version::DictKeysHeader, dk_size))), x86::r11);
+  a_.jne(slow);
+  a_.mov(x86::r11, x86::qword_ptr(x86::rcx, field(offsetof(Entry, split_key_slot))));
+  a_.mov(x86::rdx, imm(name));  // the code object owns its names for as long as this code exists
+  a_.cmp(x86::qword_ptr(x86::r11), x86::rdx);
+  a_.jne(slow);
+  a_.mov(x86::r11, x86::qword_ptr(x86::rcx, field(offsetof(Entry, split_index))));
+  a_.mov(x86::rax, x86::qword_ptr(x86::r9, x86::r11, 3));
+  a_.jmp(found);
+  a_.bind(slot);
+  a_.mov(x86::rdx, x86::qword_ptr(x86::rcx, field(offsetof(Entry, slot_offset))));
+  a_.mov(x86::rax, x86::qword_ptr(x86::r8, x86::rdx));
+  a_.bind(found);
+  a_.test(x86::rax, x86::rax);  // not set on this instance: the helper raises or looks further
+  a_.jz(slow);
+  incref(x86::rax);
+  push(x86::rax);
 }
 
 // LOAD_ATTR / LOAD_METHOD / STORE_ATTR through the site's cache (PYSTON_JIT_CACHE_ATTRS).

@@ -792,19 +792,25 @@ PyDictObject* instance_dict_of(PyObject* owner) {
 
 // The slot of `name` in a split instance dict, if the entry's remembered shared keys are this dict's. The
 // keys object seen last may have been freed and another allocated at its address (a class's shared keys
-// are replaced when instances insert attributes in another order), so the slot's key is checked too.
+// are replaced when instances insert attributes in another order), so its size and the slot's key are
+// checked too (entries past dk_nentries have no key). The compiler emits the same test inline
+// (emit_instance_attr_hit).
 PyObject** split_slot(PyDictObject* dict, PyObject* name, const Entry& e) {
-  if (!dict->ma_values || dict->ma_keys != e.split_keys) return nullptr;
-  DictKeysHeader* dk = keys_of(dict);
-  Py_ssize_t ix = e.split_index;
-  if (ix < 0 || ix >= dk->dk_nentries || entries_of(dk)[ix].me_key != name) return nullptr;
-  return &dict->ma_values[ix];
+  if (!dict->ma_values || dict->ma_keys != e.split_keys || !e.split_keys_size ||
+      keys_of(dict)->dk_size != e.split_keys_size || *e.split_key_slot != name)
+    return nullptr;
+  return &dict->ma_values[e.split_index];
 }
 
 void remember_split_slot(PyDictObject* dict, PyObject* name, Entry* e) {
   if (dict && dict->ma_values && g_split_ok) {
+    DictKeysHeader* dk = keys_of(dict);
+    Py_ssize_t ix = split_index_of(dk, name);
+    bool found = ix >= 0 && dk->dk_size <= 0xffff;
     e->split_keys = dict->ma_keys;
-    e->split_index = split_index_of(keys_of(dict), name);
+    e->split_index = ix;
+    e->split_keys_size = found ? uint16_t(dk->dk_size) : 0;
+    e->split_key_slot = found ? &entries_of(dk)[ix].me_key : nullptr;
   }
 }
 
@@ -1000,7 +1006,7 @@ uint64_t g_next_dict_version = ~uint64_t(0);
 
 // Debugging aid: check every attribute/method cache hit against the generic lookup. Read once: getenv on
 // the hot path cost richards a fifth of its time.
-const bool kVerifyCaches = getenv("PYSTON_JIT_VERIFY_CACHES") != nullptr;
+extern const bool kVerifyCaches = getenv("PYSTON_JIT_VERIFY_CACHES") != nullptr;
 
 bool split_dict_layout_ok() {
   static int checked = -1;

@@ -45,7 +45,7 @@ struct CompiledFunction {
 
 // What the compiler is asked for: a listing, and every speed switch (settings.def; the compiler reads
 // cache_globals, cache_attrs, inline_compare, fuse_slices, handle_exceptions, defer_stack, exact_lines,
-// resume_generators and fuse_contains).
+// resume_generators, fuse_contains and inline_attrs).
 struct CompileOptions {
   bool want_listing = false;  // fill `listing` with the disassembly annotated with bytecode offsets
 #define JIT_SETTING(type, member, variable, fallback, parser, stats_key)

@@ -68,6 +68,9 @@ struct AttrCacheEntry {
   PyTypeObject* type = nullptr;
   unsigned int version = 0;
   Kind kind = kEmpty;
+  // kInstanceDict: the size (dk_size) of split_keys when split_key_slot was found; 0 when there is none. A
+  // keys object freed and another allocated at its address has the same layout only if it has the same size.
+  uint16_t split_keys_size = 0;
   // Each kind uses at most one member of each union (40 bytes an entry: thousands of sites in a web app).
   union {
     Py_ssize_t slot_offset;  // kSlot: where the __slots__ member lives in the object
@@ -80,6 +83,7 @@ struct AttrCacheEntry {
     // kMethod and the descriptor kinds: borrowed from the type's dict (the version guard keeps it there).
     PyObject* method;
     PyObject* value = nullptr;  // kModule: the global (borrowed: unchanged while the tag is)
+    PyObject** split_key_slot;  // kInstanceDict: where split_keys holds the name's key (me_key), or null
   };
   union {
     PyTypeObject* owner;  // kTypeAttr: the class whose attribute this is (`type`'s version is fixed)
@@ -115,6 +119,10 @@ extern size_t g_cache_bytes;
 
 // Checks (once) that CPython's private dict-keys layout is the one the split-dict caches assume.
 bool split_dict_layout_ok();
+
+// PYSTON_JIT_VERIFY_CACHES (a debugging aid): every attribute-cache hit is checked against the generic lookup,
+// so the compiler emits no inline hits.
+extern const bool kVerifyCaches;
 
 // Exceptions that compiled code caught in one of its own handlers (for stats()).
 extern long g_handlers_entered;
