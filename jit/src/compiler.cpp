@@ -1056,6 +1056,7 @@ void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner)
   if (attr.opcode == LOAD_ATTR && options_.inline_attrs && !kVerifyCaches) {
     Label slow = a_.newLabel();
     emit_instance_attr_hit(cache->first, PyTuple_GET_ITEM(co_->co_names, attr.oparg), slow);
+    push(x86::rax);
     a_.jmp(done);
     a_.bind(slow);
   }
@@ -1067,7 +1068,7 @@ void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner)
   a_.bind(done);
 }
 
-// `owner.name` (owner in r8, borrowed) pushed with a new reference when the site's first cache entry applies
+// `owner.name` (owner in r8, borrowed) in rax with a new reference when the site's first cache entry applies
 // and holds it the cheap way: a split instance dict's slot (the test split_slot makes: same type and version
 // tag, same shared keys of the same size, the name's key where it was) or a __slots__ member; otherwise a jump
 // to `slow` (the cached helper, which also fills the cache and raises). Nothing here calls out.
@@ -1116,17 +1117,29 @@ void FunctionCompiler::emit_instance_attr_hit(const AttrCacheEntry& e, PyObject*
   a_.test(x86::rax, x86::rax);  // not set on this instance: the helper raises or looks further
   a_.jz(slow);
   incref(x86::rax);
-  push(x86::rax);
 }
 
 // LOAD_ATTR / LOAD_METHOD / STORE_ATTR through the site's cache (PYSTON_JIT_CACHE_ATTRS).
 bool FunctionCompiler::emit_attr_cached() {
   if (!options_.cache_attrs) return false;
-  a_.mov(x86::rcx, imm(&attr_caches_[next_attr_cache_++]));
+  AttrCache* cache = &attr_caches_[next_attr_cache_++];
+  Label done = a_.newLabel();
+  if (ins_->opcode == LOAD_ATTR && options_.inline_attrs && !kVerifyCaches) {
+    // A hit replaces the owner on the stack with the attribute (PYSTON_JIT_INLINE_ATTRS).
+    Label slow = a_.newLabel();
+    a_.mov(x86::r8, stack_slot(-1));
+    emit_instance_attr_hit(cache->first, PyTuple_GET_ITEM(co_->co_names, ins_->oparg), slow);
+    a_.mov(stack_slot(-1), x86::rax);
+    decref_cold_dealloc(x86::r8);  // f_lasti is stored: a temporary owner's __del__ may run
+    a_.jmp(done);
+    a_.bind(slow);
+  }
+  a_.mov(x86::rcx, imm(cache));
   auto helper = ins_->opcode == LOAD_ATTR     ? pyston_jit_load_attr_cached
                 : ins_->opcode == LOAD_METHOD ? pyston_jit_load_method_cached
                                               : pyston_jit_store_attr_cached;
   emit_helper_call((OpcodeHelper)(void*)helper, ins_->oparg, false, 0, false);
+  a_.bind(done);
   return true;
 }
 

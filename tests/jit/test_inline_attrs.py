@@ -113,6 +113,39 @@ for round_ in range(3):
         check(get_n2(obj) == (i, "n2"), (i, get_n2(obj)))
         del obj
 
+# An owner on the value stack (not a local): `o.inner.x`, and a temporary whose last reference the read drops
+# (its __del__ runs then, inside the compiled frame).
+class Holder:
+    def __init__(self, inner):
+        self.inner = inner
+
+
+deleted = []
+
+
+class Temporary:
+    def __init__(self, v):
+        self.v = v
+
+    def __del__(self):
+        deleted.append(sys._getframe(1).f_code.co_name)
+
+
+def inner_x(o):
+    return o.inner.x
+
+
+def temporary_v(n):
+    return Temporary(n).v
+
+
+for _ in range(25):
+    check(inner_x(Holder(Point(5, 6))) == 5)
+    check(temporary_v(3) == 3)
+assert_compiled(inner_x, temporary_v)
+check(inner_x(Holder(Other(1, 2))) == 2)  # another type at the site: the helper
+check(deleted[-1] == "temporary_v" and len(deleted) == 25, deleted[-3:])
+
 # The inline form is what runs: get's listing holds the name object it compares with (the helper alone takes the
 # name's index), and the switch turns it off.
 PROGRAM = """
