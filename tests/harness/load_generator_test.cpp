@@ -80,12 +80,16 @@ TEST(LoadGeneratorTest, StablePageThatChangesFails) {
   EXPECT_NE(load.error.find("the body changed"), std::string::npos) << load.error;
 }
 
+LoadResult concurrent_load(StaticHttpServer& server, long requests, int concurrency) {
+  LoadOptions options;
+  options.requests = requests;
+  options.concurrency = concurrency;
+  return run_load("127.0.0.1", server.port(), {}, {page("/", "shared")}, options);
+}
+
 TEST(LoadGeneratorTest, ConcurrentConnectionsShareTheRequests) {
   StaticHttpServer server("<p>shared</p>");
-  LoadOptions options;
-  options.requests = 400;
-  options.concurrency = 4;
-  auto load = run_load("127.0.0.1", server.port(), {}, {page("/", "shared")}, options);
+  auto load = concurrent_load(server, 400, 4);
   ASSERT_TRUE(load.ok) << load.error;
   std::set<long> seqs;
   for (const auto& r : load.records) seqs.insert(r.seq);
@@ -97,10 +101,7 @@ TEST(LoadGeneratorTest, ConcurrentConnectionsShareTheRequests) {
 // that opened only once the others had taken all the requests made this count 3 of 4 in CI.
 TEST(LoadGeneratorTest, AllConnectionsOpenBeforeTheFirstRequest) {
   StaticHttpServer server("<p>shared</p>");
-  LoadOptions options;
-  options.requests = 1;
-  options.concurrency = 4;
-  auto load = run_load("127.0.0.1", server.port(), {}, {page("/", "shared")}, options);
+  auto load = concurrent_load(server, 1, 4);
   ASSERT_TRUE(load.ok) << load.error;
   EXPECT_EQ(load.records.size(), 1u);
   EXPECT_EQ(load.connects, 4);

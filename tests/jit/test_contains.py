@@ -2,13 +2,8 @@
 # exceptions, tracebacks and references as the interpreter's COMPARE_OP (3.8) / CONTAINS_OP (3.9+) followed by
 # POP_JUMP_IF_*, for every operand kind (locals and constants read in place, values computed on the stack),
 # and the fused form really is what runs: the compiled code calls PySequence_Contains itself.
-import ctypes
-import glob
-import os
-import subprocess
 import sys
-import tempfile
-from jit_support import assert_compiled, check, warm
+from jit_support import assert_compiled, check, listing_of, warm
 
 
 class Truthy:
@@ -121,14 +116,7 @@ for _ in range(3): f(1, {1})
 print(ctypes.cast(ctypes.pythonapi.PySequence_Contains, ctypes.c_void_p).value)
 """
 for switch, fused in (("1", True), ("0", False)):
-    with tempfile.TemporaryDirectory() as dump:
-        env = dict(os.environ, PYSTON_JIT_THRESHOLD="0", PYSTON_JIT_DUMP=dump, PYSTON_JIT_FUSE_CONTAINS=switch)
-        r = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True, env=env, timeout=60)
-        check(r.returncode == 0, r.stderr)
-        listings = glob.glob(os.path.join(dump, "py__f__*.s"))
-        check(len(listings) == 1, os.listdir(dump))
-        with open(listings[0]) as f:
-            calls = [line.split()[1] for line in f if line.startswith("call ")]
-        address = r.stdout.split()[-1]
-        check((address in calls) == fused, (switch, address, calls))
+    address, listing = listing_of(PROGRAM, "f", PYSTON_JIT_FUSE_CONTAINS=switch)
+    calls = [line.split()[1] for line in listing.splitlines() if line.startswith("call ")]
+    check((address in calls) == fused, (switch, address, calls))
 print("ok")

@@ -3,12 +3,8 @@
 # and the name's key; everything else (a miss, a changed class, a combined or missing dict, an unset attribute)
 # takes the cached helper and gives what CPython gives. And the inline form is what runs: the listing holds
 # the name object the inline test compares with.
-import glob
-import os
-import subprocess
 import sys
-import tempfile
-from jit_support import assert_compiled, check, warm
+from jit_support import assert_compiled, check, listing_of, warm
 
 
 class Point:
@@ -158,13 +154,6 @@ for _ in range(3): get(p)
 print(id(get.__code__.co_names[0]))
 """
 for switch, inline in (("1", True), ("0", False)):
-    with tempfile.TemporaryDirectory() as dump:
-        env = dict(os.environ, PYSTON_JIT_THRESHOLD="0", PYSTON_JIT_DUMP=dump, PYSTON_JIT_INLINE_ATTRS=switch)
-        r = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True, env=env, timeout=60)
-        check(r.returncode == 0, r.stderr)
-        listings = glob.glob(os.path.join(dump, "py__get__*.s"))
-        check(len(listings) == 1, os.listdir(dump))
-        with open(listings[0]) as f:
-            text = f.read()
-        check((r.stdout.split()[-1] in text) == inline, (switch, r.stdout))
+    name_id, listing = listing_of(PROGRAM, "get", PYSTON_JIT_INLINE_ATTRS=switch)
+    check((name_id in listing) == inline, (switch, name_id))
 print("ok")
