@@ -292,6 +292,8 @@ class FunctionCompiler {
   void emit_fused_identity_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
   void emit_fused_contains_jump(const Instruction& compare, const Instruction& jump, Source left, Source right);
   void emit_instance_attr_hit(const AttrCacheEntry& e, PyObject* name, Label slow);
+  void emit_method_hit(const AttrCacheEntry& e, Label slow);
+  void emit_type_guard(const AttrCacheEntry& e, Label slow);
   bool emit_identity_compare();
   void emit_jump_on_r15b(bool when_set, const Instruction& jump, Label next);
   std::vector<bool> is_jump_target_;
@@ -1053,10 +1055,17 @@ void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner)
   AttrCache* cache = &attr_caches_[next_attr_cache_++];
   load_operand(x86::r8, owner);
   Label done = a_.newLabel();
-  if (attr.opcode == LOAD_ATTR && options_.inline_attrs && !kVerifyCaches) {
+  if (attr.opcode != STORE_ATTR && options_.inline_attrs && !kVerifyCaches) {
     Label slow = a_.newLabel();
-    emit_instance_attr_hit(cache->first, PyTuple_GET_ITEM(co_->co_names, attr.oparg), slow);
-    push(x86::rax);
+    if (attr.opcode == LOAD_ATTR) {
+      emit_instance_attr_hit(cache->first, PyTuple_GET_ITEM(co_->co_names, attr.oparg), slow);
+      push(x86::rax);
+    } else {
+      emit_method_hit(cache->first, slow);  // then (method, self) pushed
+      push(x86::rax);
+      incref(x86::r8);
+      push(x86::r8);
+    }
     a_.jmp(done);
     a_.bind(slow);
   }
@@ -1068,13 +1077,27 @@ void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner)
   a_.bind(done);
 }
 
-// `owner.name` (owner in r8, borrowed) in rax with a new reference when the site's first cache entry applies
-// and holds it the cheap way: a split instance dict's slot (the test split_slot makes: same type and version
-// tag, same shared keys of the same size, the name's key where it was) or a __slots__ member; otherwise a jump
-// to `slow` (the cached helper, which also fills the cache and raises). Nothing here calls out.
-void FunctionCompiler::emit_instance_attr_hit(const AttrCacheEntry& e, PyObject* name, Label slow) {
+// LOAD_METHOD's hit for an owner (in r8) whose type has no instance dict, so nothing can shadow the method
+// (builtin types, __slots__ classes): the method the site's first entry holds, in rax with a new reference;
+// else a jump to `slow` (an instance dict needs the helper's lookup for a shadowing attribute).
+void FunctionCompiler::emit_method_hit(const AttrCacheEntry& e, Label slow) {
   using Entry = AttrCacheEntry;
-  Label slot = a_.newLabel(), found = a_.newLabel();
+  auto field = [](size_t offset) { return int32_t(offset); };
+  // The dict test first: an instance of a Python class (the common owner) leaves after four instructions.
+  a_.mov(x86::rax, x86::qword_ptr(x86::r8, field(offsetof(PyObject, ob_type))));
+  a_.cmp(x86::qword_ptr(x86::rax, field(offsetof(PyTypeObject, tp_dictoffset))), 0);
+  a_.jne(slow);
+  emit_type_guard(e, slow);
+  a_.cmp(x86::byte_ptr(x86::rcx, field(offsetof(Entry, kind))), Entry::kMethod);
+  a_.jne(slow);
+  a_.mov(x86::rax, x86::qword_ptr(x86::rcx, field(offsetof(Entry, method))));
+  incref(x86::rax);
+}
+
+// The guard every cache entry has: the owner's (r8) exact type and its version tag. Leaves the entry's address
+// in rcx and the type in rax.
+void FunctionCompiler::emit_type_guard(const AttrCacheEntry& e, Label slow) {
+  using Entry = AttrCacheEntry;
   auto field = [](size_t offset) { return int32_t(offset); };
   a_.mov(x86::rcx, imm(&e));
   a_.mov(x86::rax, x86::qword_ptr(x86::r8, field(offsetof(PyObject, ob_type))));
@@ -1085,6 +1108,17 @@ void FunctionCompiler::emit_instance_attr_hit(const AttrCacheEntry& e, PyObject*
   a_.mov(x86::edx, x86::dword_ptr(x86::rax, field(offsetof(PyTypeObject, tp_version_tag))));
   a_.cmp(x86::edx, x86::dword_ptr(x86::rcx, field(offsetof(Entry, version))));
   a_.jne(slow);
+}
+
+// `owner.name` (owner in r8, borrowed) in rax with a new reference when the site's first cache entry applies
+// and holds it the cheap way: a split instance dict's slot (the test split_slot makes: same type and version
+// tag, same shared keys of the same size, the name's key where it was) or a __slots__ member; otherwise a jump
+// to `slow` (the cached helper, which also fills the cache and raises). Nothing here calls out.
+void FunctionCompiler::emit_instance_attr_hit(const AttrCacheEntry& e, PyObject* name, Label slow) {
+  using Entry = AttrCacheEntry;
+  Label slot = a_.newLabel(), found = a_.newLabel();
+  auto field = [](size_t offset) { return int32_t(offset); };
+  emit_type_guard(e, slow);
   a_.movzx(x86::edx, x86::byte_ptr(x86::rcx, field(offsetof(Entry, kind))));
   a_.cmp(x86::edx, Entry::kSlot);
   a_.je(slot);
@@ -1124,13 +1158,19 @@ bool FunctionCompiler::emit_attr_cached() {
   if (!options_.cache_attrs) return false;
   AttrCache* cache = &attr_caches_[next_attr_cache_++];
   Label done = a_.newLabel();
-  if (ins_->opcode == LOAD_ATTR && options_.inline_attrs && !kVerifyCaches) {
-    // A hit replaces the owner on the stack with the attribute (PYSTON_JIT_INLINE_ATTRS).
+  if (ins_->opcode != STORE_ATTR && options_.inline_attrs && !kVerifyCaches) {
+    // A hit replaces the owner on the stack with the attribute, or with (method, owner) (PYSTON_JIT_INLINE_ATTRS).
     Label slow = a_.newLabel();
     a_.mov(x86::r8, stack_slot(-1));
-    emit_instance_attr_hit(cache->first, PyTuple_GET_ITEM(co_->co_names, ins_->oparg), slow);
-    a_.mov(stack_slot(-1), x86::rax);
-    decref_cold_dealloc(x86::r8);  // f_lasti is stored: a temporary owner's __del__ may run
+    if (ins_->opcode == LOAD_ATTR) {
+      emit_instance_attr_hit(cache->first, PyTuple_GET_ITEM(co_->co_names, ins_->oparg), slow);
+      a_.mov(stack_slot(-1), x86::rax);
+      decref_cold_dealloc(x86::r8);  // f_lasti is stored: a temporary owner's __del__ may run
+    } else {
+      emit_method_hit(cache->first, slow);
+      a_.mov(stack_slot(-1), x86::rax);
+      push(x86::r8);  // the stack's reference to the owner moves up
+    }
     a_.jmp(done);
     a_.bind(slow);
   }

@@ -142,6 +142,49 @@ assert_compiled(inner_x, temporary_v)
 check(inner_x(Holder(Other(1, 2))) == 2)  # another type at the site: the helper
 check(deleted[-1] == "temporary_v" and len(deleted) == 25, deleted[-3:])
 
+# LOAD_METHOD hits for types without an instance dict (nothing can shadow the method): builtin types and
+# __slots__ classes, on a local and on a value from the stack; a type with an instance dict takes the helper,
+# which honours an instance attribute of the method's name.
+class Bag:
+    __slots__ = ("items",)
+
+    def __init__(self):
+        self.items = []
+
+    def size(self):
+        return len(self.items)
+
+
+class MyList(list):
+    pass
+
+
+def append_local(lst, x):
+    lst.append(x)
+    return lst.copy()
+
+
+def append_nested(bag, x):
+    bag.items.append(x)
+    return bag.size()
+
+
+for _ in range(25):
+    check(append_local([1], 2) == [1, 2])
+    b = Bag()
+    check(append_nested(b, 1) == 1 and append_nested(b, 2) == 2)
+assert_compiled(append_local, append_nested)
+shadowed = MyList([0])
+shadowed.copy = lambda: "instance attribute"
+check(append_local(shadowed, 1) == "instance attribute" and shadowed == [0, 1])
+Bag.size = lambda self: "replaced"  # the class changes: its version tag too
+check(append_nested(Bag(), 1) == "replaced")
+victim = object()
+refs = sys.getrefcount(victim)
+for _ in range(50):
+    append_local([], victim)
+check(sys.getrefcount(victim) == refs, (refs, sys.getrefcount(victim)))
+
 # The inline form is what runs: get's listing holds the name object it compares with (the helper alone takes the
 # name's index), and the switch turns it off.
 PROGRAM = """
