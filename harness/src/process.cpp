@@ -172,7 +172,12 @@ double tree_cpu_seconds(pid_t root) {
   double total = 0;
   for (pid_t pid : process_tree(root)) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string content((std::istreambuf_iterator<char>(stat)), {});
+    std::string content;
+    try {
+      content.assign(std::istreambuf_iterator<char>(stat), {});
+    } catch (const std::ios_base::failure&) {
+      continue;  // exited between open and read (ESRCH): libstdc++'s filebuf throws, whatever the mask
+    }
     size_t close_paren = content.rfind(')');
     if (close_paren == std::string::npos) continue;
     std::istringstream fields(content.substr(close_paren + 2));

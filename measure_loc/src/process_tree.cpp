@@ -53,7 +53,12 @@ std::vector<pid_t> descendants(pid_t root) {
 
 std::string command_line(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {
+    return {};  // exited between open and read (ESRCH): libstdc++'s filebuf throws, whatever the mask
+  }
   while (!text.empty() && text.back() == '\0') text.pop_back();
   for (char& c : text) c = c == '\0' ? ' ' : c;
   return text;
