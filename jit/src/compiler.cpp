@@ -28,6 +28,9 @@ const x86::Gp kSp = x86::r12;
 const x86::Gp kLocals = x86::r13;
 const x86::Gp kTrue = x86::r14;  // Py_True, for the truth tests and identity compares (short encodings)
 
+// A struct member's offset as an address displacement.
+constexpr int32_t field(size_t offset) { return int32_t(offset); }
+
 x86::Mem frame_field(size_t offset, uint32_t size = 8) {
   return x86::ptr(kFrame, int32_t(offset), size);
 }
@@ -1082,7 +1085,6 @@ void FunctionCompiler::emit_attr_of_local(const Instruction& attr, Source owner)
 // else a jump to `slow` (an instance dict needs the helper's lookup for a shadowing attribute).
 void FunctionCompiler::emit_method_hit(const AttrCacheEntry& e, Label slow) {
   using Entry = AttrCacheEntry;
-  auto field = [](size_t offset) { return int32_t(offset); };
   // The dict test first: an instance of a Python class (the common owner) leaves after four instructions.
   a_.mov(x86::rax, x86::qword_ptr(x86::r8, field(offsetof(PyObject, ob_type))));
   a_.cmp(x86::qword_ptr(x86::rax, field(offsetof(PyTypeObject, tp_dictoffset))), 0);
@@ -1098,7 +1100,6 @@ void FunctionCompiler::emit_method_hit(const AttrCacheEntry& e, Label slow) {
 // in rcx and the type in rax.
 void FunctionCompiler::emit_type_guard(const AttrCacheEntry& e, Label slow) {
   using Entry = AttrCacheEntry;
-  auto field = [](size_t offset) { return int32_t(offset); };
   a_.mov(x86::rcx, imm(&e));
   a_.mov(x86::rax, x86::qword_ptr(x86::r8, field(offsetof(PyObject, ob_type))));
   a_.cmp(x86::rax, x86::qword_ptr(x86::rcx, field(offsetof(Entry, type))));
@@ -1117,7 +1118,6 @@ void FunctionCompiler::emit_type_guard(const AttrCacheEntry& e, Label slow) {
 void FunctionCompiler::emit_instance_attr_hit(const AttrCacheEntry& e, PyObject* name, Label slow) {
   using Entry = AttrCacheEntry;
   Label slot = a_.newLabel(), found = a_.newLabel();
-  auto field = [](size_t offset) { return int32_t(offset); };
   emit_type_guard(e, slow);
   a_.movzx(x86::edx, x86::byte_ptr(x86::rcx, field(offsetof(Entry, kind))));
   a_.cmp(x86::edx, Entry::kSlot);

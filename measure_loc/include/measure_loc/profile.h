@@ -162,7 +162,7 @@ struct Profile {
 };
 
 // The depth at which profiles are compared (pyston-bench compare --hot-lines, measure_loc's report): 2 s of
-// on-CPU time at the default 10 kHz; compare's flask, django and pylint profiles took 23,000-118,000 samples.
+// on-CPU time at the default 10 kHz; compare's flask, django and pylint profiles took 20,000-118,000 samples.
 constexpr std::int64_t kComparableDepth = 20000;
 
 // Profiles `argv` (argv[0] an interpreter path) from start to exit. Throws Error.
